@@ -1,0 +1,448 @@
+"""The ``readinglist`` command line. Qt-free: ``readinglist gui`` loads the window lazily.
+
+Exit codes: 0 ok, 1 an error the user can act on (one line on stderr), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import webbrowser
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from readinglist import __version__
+from readinglist.app_context import ENV_HOME, OpenLibrary, default_library_dir, open_library
+from readinglist.core.digest_sources import MAX_DIGEST_BYTES
+from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
+from readinglist.core.library import parse_priority, parse_status
+from readinglist.core.links import is_openable_url
+from readinglist.core.models import (
+    SORT_KEYS,
+    ImportSummary,
+    LinkKind,
+    Paper,
+    PaperDetails,
+    PaperQuery,
+    ReadStatus,
+)
+from readinglist.core.serialize import (
+    details_to_dict,
+    paper_to_dict,
+    summary_to_dict,
+    tag_to_dict,
+)
+
+PROG = "readinglist"
+MAX_WARNINGS_SHOWN = 20
+Handler = Callable[[argparse.Namespace, OpenLibrary], int]
+
+
+class UsageError(Exception):
+    """Wrong arguments that argparse cannot see (exit code 2)."""
+
+
+# --- output -------------------------------------------------------------------
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _format_row(paper: Paper, title_width: int) -> str:
+    code = "code" if paper.has_code else ""
+    tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
+    title = _short(paper.title, title_width)
+    return f"{paper.id:>5}  {paper.status.value:<8} {code:<4}  {title}{tags}"
+
+
+def _print_papers(papers: Sequence[Paper]) -> None:
+    width = shutil.get_terminal_size((120, 24)).columns
+    title_width = max(width - 23, 30)
+    for paper in papers:
+        print(_format_row(paper, title_width))
+
+
+def _print_details(details: PaperDetails) -> None:
+    paper = details.paper
+    print(f"[{paper.id}] {paper.title}")
+    stars = "★" * paper.rating + "☆" * (5 - paper.rating)
+    print(f"status: {paper.status.value}   priority: {paper.priority.value}   rating: {stars}")
+    print(f"tags: {', '.join(paper.tags) if paper.tags else '-'}")
+    seen = "never in a digest"
+    if paper.first_seen and paper.last_seen:
+        seen = (
+            f"{paper.times_seen} time{'s' if paper.times_seen != 1 else ''}, first"
+            f" {paper.first_seen:%Y-%m-%d %H:%M}, last {paper.last_seen:%Y-%m-%d %H:%M} UTC"
+        )
+    print(f"seen: {seen}")
+    for link in paper.links:
+        print(f"{link.kind.value + ':':<13}{link.url}")
+    print()
+    print(paper.abstract or "(no abstract)")
+    if paper.notes:
+        print("\nnotes:")
+        print(paper.notes)
+    history = ", ".join(
+        f"{change.status.value} {change.changed_at:%Y-%m-%d %H:%M}"
+        for change in details.status_history
+    )
+    print(f"\nstatus history: {history}")
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    print(f"{summary.source_name}: {summary.describe()}")
+    for warning in summary.warnings[:MAX_WARNINGS_SHOWN]:
+        _say(f"{summary.source_name}: warning: {warning}")
+    hidden = len(summary.warnings) - MAX_WARNINGS_SHOWN
+    if hidden > 0:
+        _say(f"{summary.source_name}: … and {hidden} more warnings")
+    for paper_id in summary.abstracts_changed:
+        _say(f"{summary.source_name}: paper {paper_id}: the abstract changed; kept the new one")
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def _read_source(name: str) -> tuple[bytes, str]:
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_DIGEST_BYTES + 1)
+        return data, "pasted digest"
+    path = Path(name)
+    try:
+        if path.is_dir():
+            raise ReadingListError(f"{name} is a folder, not a digest file")
+        if path.stat().st_size > MAX_DIGEST_BYTES:
+            raise ReadingListError(
+                f"{name} is larger than {MAX_DIGEST_BYTES // (1024 * 1024)} MB; not a digest"
+            )
+        return path.read_bytes(), path.name
+    except FileNotFoundError:
+        raise ReadingListError(f"{name}: no such file") from None
+    except PermissionError:
+        raise ReadingListError(f"{name}: permission denied") from None
+
+
+def cmd_import(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    if args.files.count("-") > 1:
+        raise UsageError("standard input (-) can be read only once")
+    summaries: list[ImportSummary] = []
+    failed = 0
+    for name in args.files:
+        try:
+            data, source = _read_source(name)
+            summary = opened.library.import_bytes(data, source)
+        except ReadingListError as error:
+            _say(f"{PROG}: {error}")
+            failed += 1
+            continue
+        summaries.append(summary)
+        if not args.json:
+            _print_summary(summary)
+    if args.json:
+        _print_json([summary_to_dict(s) for s in summaries])
+    return 1 if failed else 0
+
+
+def cmd_list(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    query = PaperQuery(
+        status=parse_status(args.status) if args.status else None,
+        tag=args.tag,
+        has_code=args.has_code,
+        sort=args.sort,
+        descending=args.reverse,
+        limit=args.limit,
+    )
+    papers = opened.library.papers(query)
+    if args.json:
+        _print_json([paper_to_dict(p) for p in papers])
+    elif papers:
+        _print_papers(papers)
+    else:
+        _say("no papers match" if _filtered(args) else _empty_hint())
+    return 0
+
+
+def _filtered(args: argparse.Namespace) -> bool:
+    return bool(args.status or args.tag or args.has_code)
+
+
+def _empty_hint() -> str:
+    return f"the library is empty: import a digest with '{PROG} import FILE' (or '-' for a paste)"
+
+
+def cmd_show(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    details = opened.library.details(args.id)
+    if args.json:
+        _print_json(details_to_dict(details))
+    else:
+        _print_details(details)
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    changed = opened.library.tag(args.ids, add=args.add or (), remove=args.remove or ())
+    print(f"{changed} paper{'s' if changed != 1 else ''} changed")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    action = args.tags_action
+    if action == "rename":
+        renames = opened.library.rename_tag(args.old, args.new)
+        for old, new in renames:
+            print(f"{old} -> {new}")
+        return 0
+    if action == "colour":
+        opened.library.set_tag_colour(args.name, args.colour)
+        return 0
+    tags = opened.library.tags()
+    if args.json:
+        _print_json([tag_to_dict(t) for t in tags])
+    elif not tags:
+        _say(f"no tags yet: add one with '{PROG} tag ID --add NAME'")
+    else:
+        width = max(len(t.name) for t in tags)
+        for tag in tags:
+            colour = f"  {tag.colour}" if tag.colour else ""
+            print(f"{tag.name:<{width}}  {tag.count:>5}{colour}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    status = parse_status(args.state)
+    changed = opened.library.set_status(args.ids, status)
+    print(f"{changed} paper{'s' if changed != 1 else ''} now {status.value}")
+    return 0
+
+
+def cmd_priority(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    priority = parse_priority(args.level)
+    changed = opened.library.set_priority(args.ids, priority)
+    print(f"{changed} paper{'s' if changed != 1 else ''} changed")
+    return 0
+
+
+def cmd_rate(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    opened.library.rate([args.id], args.rating)
+    return 0
+
+
+def _edit_in_editor(text: str) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise ReadingListError("set $EDITOR (or $VISUAL) to edit notes, or use --set TEXT")
+    with tempfile.TemporaryDirectory(prefix="readinglist-note-") as folder:
+        path = Path(folder) / "notes.md"
+        path.write_text(text, encoding="utf-8")
+        try:
+            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as error:
+            raise ReadingListError(f"cannot start the editor {editor!r}: {error}") from None
+        if result.returncode != 0:
+            raise ReadingListError(
+                f"the editor exited with status {result.returncode}; notes unchanged"
+            )
+        return path.read_text(encoding="utf-8")
+
+
+def cmd_note(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    current = opened.library.details(args.id).paper.notes
+    if args.set is None and not args.edit:
+        if current:
+            print(current)
+        else:
+            _say(f"paper {args.id} has no notes")
+        return 0
+    if args.edit:
+        text = _edit_in_editor(current)
+    elif args.set == "-":
+        text = sys.stdin.read()
+    else:
+        text = args.set
+    if text == current:
+        _say("notes unchanged")
+        return 0
+    opened.library.set_notes(args.id, text)
+    return 0
+
+
+def cmd_open(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    paper = opened.library.details(args.id).paper
+    kind = LinkKind.PROJECT if args.project else LinkKind.CODE
+    link = paper.first_link(kind)
+    if link is None:
+        what = "project page" if args.project else "code repository"
+        raise NotFoundError(f"paper {paper.id} has no {what} link")
+    if not is_openable_url(link.url):
+        raise InvalidValueError(f"refusing to open {link.url!r}: only http and https URLs open")
+    if args.print:
+        print(link.url)
+        return 0
+    if not webbrowser.open(link.url):
+        raise ReadingListError(f"no web browser could be started; the URL is {link.url}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        app = importlib.import_module("readinglist.ui.app")
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith("readinglist.ui"):
+            raise ReadingListError(
+                "the desktop window is not in this version yet; use the command line"
+                f" ('{PROG} --help')"
+            ) from None
+        raise
+    library_dir = args.library or default_library_dir()
+    return int(app.run(Path(library_dir)))
+
+
+# --- parser -------------------------------------------------------------------
+
+
+def _paper_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a paper id") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a paper id")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=f"the library folder (default: ${ENV_HOME}, else the user data folder)",
+    )
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON")
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A reading-list manager for machine-learning papers.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, handler: object, help_text: str, *, json_out: bool = False) -> Any:
+        parents = [common, json_flag] if json_out else [common]
+        sub = commands.add_parser(name, parents=parents, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command(
+        "import", cmd_import, "import digests (text, .eml, .html) or - for stdin", json_out=True
+    )
+    sub.add_argument("files", nargs="+", metavar="FILE")
+
+    sub = command("list", cmd_list, "list papers", json_out=True)
+    sub.add_argument(
+        "--status", metavar="S", help="one of: " + ", ".join(s.value for s in ReadStatus)
+    )
+    sub.add_argument("--tag", metavar="T", help="a tag; also matches its sub-tags (T/…)")
+    sub.add_argument("--has-code", action="store_true", help="only papers with a code link")
+    sub.add_argument("--sort", choices=SORT_KEYS, default="added")
+    sub.add_argument("--reverse", action="store_true", help="reverse the order")
+    sub.add_argument("--limit", type=int, metavar="N")
+
+    sub = command("show", cmd_show, "show one paper", json_out=True)
+    sub.add_argument("id", type=_paper_id, metavar="ID")
+
+    sub = command("tag", cmd_tag, "add and remove tags on papers")
+    sub.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    sub.add_argument("--add", nargs="+", metavar="T")
+    sub.add_argument("--remove", nargs="+", metavar="T")
+
+    sub = command("tags", cmd_tags, "list tags with counts; rename or colour them", json_out=True)
+    tag_actions = sub.add_subparsers(dest="tags_action", metavar="ACTION")
+    rename = tag_actions.add_parser(
+        "rename", parents=[common], help="rename (merge into NEW if it exists)"
+    )
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    colour = tag_actions.add_parser(
+        "colour", aliases=["color"], parents=[common], help="set a tag's colour"
+    )
+    colour.add_argument("name", metavar="TAG")
+    colour.add_argument("colour", metavar="COLOUR", help="#rgb, #rrggbb or none")
+    colour.set_defaults(tags_action="colour")
+
+    sub = command("status", cmd_status, "set the read status of papers")
+    sub.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    sub.add_argument("state", metavar="STATE", help=", ".join(s.value for s in ReadStatus))
+
+    sub = command("priority", cmd_priority, "set the priority of papers")
+    sub.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    sub.add_argument("level", metavar="LEVEL", help="none, low, medium or high")
+
+    sub = command("rate", cmd_rate, "rate a paper from 0 to 5")
+    sub.add_argument("id", type=_paper_id, metavar="ID")
+    sub.add_argument("rating", type=int, metavar="N")
+
+    sub = command("note", cmd_note, "print, set or edit a paper's Markdown notes")
+    sub.add_argument("id", type=_paper_id, metavar="ID")
+    how = sub.add_mutually_exclusive_group()
+    how.add_argument("--set", metavar="TEXT", help="replace the notes (- reads standard input)")
+    how.add_argument("--edit", action="store_true", help="edit the notes in $EDITOR")
+
+    sub = command("open", cmd_open, "open a paper's code repository in the browser")
+    sub.add_argument("id", type=_paper_id, metavar="ID")
+    sub.add_argument("--project", action="store_true", help="open the project page instead")
+    sub.add_argument("--print", action="store_true", help="print the URL instead of opening it")
+
+    command("gui", cmd_gui, "open the desktop window")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.library = getattr(args, "library", None)
+    args.json = getattr(args, "json", False)
+    try:
+        if args.command == "gui":
+            return cmd_gui(args)
+        with open_library(args.library) as opened:
+            if opened.upgrade_copy:
+                _say(
+                    f"{PROG}: library upgraded; the previous database was copied to"
+                    f" {opened.upgrade_copy}"
+                )
+            handler: Handler = args.handler
+            return handler(args, opened)
+    except UsageError as error:
+        parser.error(str(error))  # exits with status 2
+    except ReadingListError as error:
+        _say(f"{PROG}: {error}")
+        return 1
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,294 @@
+"""Read a digest from what a user has: pasted text, a text file, a saved e-mail or web page.
+
+Bytes are decoded (BOM, UTF-16, UTF-8, then Windows-1252), the format is picked from the
+content rather than the file name, and e-mail and HTML are reduced to the same lines a
+user would copy from the page, so every source gives the same papers.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.message import Message
+from html.parser import HTMLParser
+from typing import Literal
+
+from readinglist.core.digest_parser import parse_digest
+from readinglist.core.errors import DigestError
+from readinglist.core.models import ParseResult, ParseWarning
+
+MAX_DIGEST_BYTES = 64 * 1024 * 1024
+SourceFormat = Literal["text", "email", "html"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_EMAIL_HEADERS = frozenset(
+    {
+        "from",
+        "to",
+        "subject",
+        "date",
+        "mime-version",
+        "content-type",
+        "message-id",
+        "received",
+        "return-path",
+        "delivered-to",
+        "reply-to",
+        "x-mailer",
+    }
+)
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
+_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_TAG = re.compile(r"</?(p|div|h[1-6]|body|article|section|span|a|br|table)\b", re.I)
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: text in the Latin range has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, source_name: str) -> tuple[str, list[ParseWarning]]:
+    """Text from bytes, or a DigestError saying why these bytes are not a digest."""
+    if data.lstrip()[:5] == b"%PDF-":
+        raise DigestError(
+            f"{source_name} is a PDF; import the digest as text, a saved e-mail (.eml) or a"
+            " saved web page (.html)"
+        )
+    warnings: list[ParseWarning] = []
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    encoding = encoding or _guess_utf16(data)
+    if encoding is not None:
+        text = data.decode(encoding, errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            warnings.append(ParseWarning(0, "not UTF-8: read as Windows-1252 (cp1252)"))
+    text = text.removeprefix("\ufeff")
+    if _looks_binary(text):
+        raise DigestError(f"{source_name} is binary data, not a digest")
+    return text, warnings
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    replaced = sample.count("\ufffd")
+    return bool(sample) and (controls + replaced) > 0.02 * len(sample)
+
+
+def detect_format(text: str) -> SourceFormat:
+    """Pick the format from the content, not the file name."""
+    head = text[:20000]
+    if _looks_like_email(head):
+        return "email"
+    if _HTML_START.match(head) or len(_HTML_TAG.findall(head)) >= 4:
+        return "html"
+    return "text"
+
+
+def _looks_like_email(head: str) -> bool:
+    names: set[str] = set()
+    for line in head.lstrip().splitlines()[:60]:
+        if not line.strip():
+            break
+        match = _HEADER_LINE.match(line)
+        if match:
+            names.add(match.group(1).lower())
+        elif not line[:1].isspace():  # a header continuation starts with white space
+            return False
+    return len(names & _EMAIL_HEADERS) >= 2
+
+
+class _TextExtractor(HTMLParser):
+    """Text of an HTML page, one line per block, without scripts, styles or navigation."""
+
+    _SKIP = frozenset(
+        {
+            "script",
+            "style",
+            "head",
+            "noscript",
+            "template",
+            "svg",
+            "nav",
+            "header",
+            "footer",
+            "button",
+            "form",
+            "aside",
+            "select",
+            "iframe",
+            "object",
+        }
+    )
+    _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "source"})
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "tr",
+            "td",
+            "th",
+            "table",
+            "article",
+            "section",
+            "blockquote",
+            "pre",
+            "dd",
+            "dt",
+            "dl",
+            "main",
+            "title",
+            "figure",
+            "figcaption",
+            "br",
+            "hr",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data.replace("\n", " "))
+
+
+def html_to_text(markup: str) -> str:
+    """The lines a user would copy from the page."""
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(markup)
+        extractor.close()
+    except (AssertionError, ValueError):  # html.parser on badly broken markup
+        pass
+    lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _unflow(text: str) -> str:
+    """Undo RFC 3676 format=flowed: a line ending in a space continues on the next."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(" "):  # space-stuffing
+            line = line[1:]
+        if out and out[-1].endswith(" ") and out[-1] != "-- ":
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _part_text(part: Message, source_name: str) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset()
+    try:
+        text = payload.decode(charset or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        text, _ = decode_bytes(payload, source_name)
+    if part.get_content_type() == "text/html":
+        return html_to_text(text)
+    if str(part.get_param("format") or "").lower() == "flowed":
+        return _unflow(text)
+    return text
+
+
+def email_to_texts(raw: str, source_name: str) -> list[str]:
+    """The digest text of each text/plain and text/html part, plain parts first."""
+    message = email.message_from_string(raw, policy=email.policy.compat32)
+    plain: list[str] = []
+    html: list[str] = []
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        kind = part.get_content_type()
+        if kind not in ("text/plain", "text/html"):
+            continue
+        try:
+            text = _part_text(part, source_name)
+        except DigestError:
+            continue
+        (plain if kind == "text/plain" else html).append(text)
+    return plain + html
+
+
+def parse_source(text: str, source_name: str) -> ParseResult:
+    """Papers from decoded text of any supported format; a DigestError when there are none."""
+    fmt = detect_format(text)
+    if fmt == "email":
+        candidates = [parse_digest(part) for part in email_to_texts(text, source_name)]
+        # With both parts, keep the one that yields the most papers (plain text on a tie).
+        result = max(candidates, key=lambda r: len(r.papers), default=ParseResult(()))
+    elif fmt == "html":
+        result = parse_digest(html_to_text(text))
+    else:
+        result = parse_digest(text)
+    if not result.papers:
+        what = {"email": "e-mail", "html": "web page", "text": "text"}[fmt]
+        raise DigestError(
+            f"{source_name}: no papers found in this {what} (a digest is a title line"
+            " followed by its abstract, repeated)"
+        )
+    return result
+
+
+def read_digest(data: bytes, source_name: str) -> ParseResult:
+    """Papers from the bytes of a file or a paste, with decoding warnings first."""
+    if len(data) > MAX_DIGEST_BYTES:
+        raise DigestError(
+            f"{source_name} is {len(data) // (1024 * 1024)} MB; a digest is at most"
+            f" {MAX_DIGEST_BYTES // (1024 * 1024)} MB"
+        )
+    if not data.strip():
+        raise DigestError(f"{source_name} is empty")
+    text, warnings = decode_bytes(data, source_name)
+    result = parse_source(text, source_name)
+    return ParseResult(result.papers, tuple(warnings) + result.warnings)

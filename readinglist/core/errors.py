@@ -1,0 +1,17 @@
+"""Errors a user can act on. Their message is one line, shown as it is."""
+
+
+class ReadingListError(Exception):
+    """Base of every error the command line and the window show as a plain message."""
+
+
+class DigestError(ReadingListError):
+    """The input holds no papers (empty, binary, a PDF, ...)."""
+
+
+class NotFoundError(ReadingListError):
+    """A paper, tag or other object named by the user does not exist."""
+
+
+class InvalidValueError(ReadingListError):
+    """A value given by the user is outside what the model accepts."""

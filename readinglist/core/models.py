@@ -1,0 +1,191 @@
+"""Frozen dataclasses and enums shared by every layer.
+
+They are plain values so the window and the command line never hold ORM objects or
+database sessions, and so a worker thread can hand them to the GUI thread safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ReadStatus(StrEnum):
+    """Where a reader stands with a paper. The order is the triage order (keys 1-6)."""
+
+    UNREAD = "unread"
+    QUEUED = "queued"
+    READING = "reading"
+    READ = "read"
+    SKIMMED = "skimmed"
+    DROPPED = "dropped"
+
+
+class Priority(StrEnum):
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class LinkKind(StrEnum):
+    CODE = "code"
+    PROJECT = "project"
+    HUGGINGFACE = "huggingface"
+    ARXIV = "arxiv"
+    DOI = "doi"
+    OTHER = "other"
+
+
+MIN_RATING = 0
+MAX_RATING = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL found in an abstract. ``owner``/``repo`` are set for code links."""
+
+    url: str
+    kind: LinkKind
+    host: str
+    owner: str | None = None
+    repo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: ReadStatus
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One appearance of a paper in an imported digest."""
+
+    digest_id: int
+    source_name: str
+    imported_at: datetime
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper as every layer above storage sees it."""
+
+    id: int
+    title: str
+    abstract: str
+    status: ReadStatus
+    priority: Priority
+    rating: int
+    tags: tuple[str, ...]
+    links: tuple[Link, ...]
+    notes: str
+    added_at: datetime
+    updated_at: datetime
+    first_seen: datetime | None
+    last_seen: datetime | None
+    times_seen: int
+
+    def first_link(self, kind: LinkKind) -> Link | None:
+        return next((link for link in self.links if link.kind is kind), None)
+
+    @property
+    def has_code(self) -> bool:
+        return self.first_link(LinkKind.CODE) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDetails:
+    """A paper with its history, for the detail view and ``readinglist show``."""
+
+    paper: Paper
+    status_history: tuple[StatusChange, ...]
+    appearances: tuple[Appearance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    name: str
+    count: int
+    colour: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something odd in a digest; ``line`` is 1-based in the decoded text (0: whole file)."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPaper:
+    title: str
+    abstract: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    papers: tuple[ParsedPaper, ...]
+    warnings: tuple[ParseWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What one import did, as the command line and the window report it."""
+
+    source_name: str
+    digest_id: int
+    new_ids: tuple[int, ...]
+    existing_ids: tuple[int, ...]
+    warnings: tuple[ParseWarning, ...]
+    code_links: int
+    project_pages: int
+    abstracts_added: tuple[int, ...] = ()
+    abstracts_changed: tuple[int, ...] = ()
+    links_added: int = 0
+
+    @property
+    def new(self) -> int:
+        return len(self.new_ids)
+
+    @property
+    def already_present(self) -> int:
+        return len(self.existing_ids)
+
+    def describe(self) -> str:
+        """One human line: '211 new, 0 already in the library, ...'."""
+        parts = [
+            f"{self.new} new",
+            f"{self.already_present} already in the library",
+            f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}",
+            f"{self.code_links} code link{'s' if self.code_links != 1 else ''}",
+            f"{self.project_pages} project page{'s' if self.project_pages != 1 else ''}",
+        ]
+        if self.abstracts_added:
+            parts.append(f"{len(self.abstracts_added)} abstracts filled in")
+        if self.abstracts_changed:
+            parts.append(f"{len(self.abstracts_changed)} abstracts updated")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperQuery:
+    """Filters and order for listing papers (the search issue adds full text)."""
+
+    status: ReadStatus | None = None
+    tag: str | None = None
+    has_code: bool = False
+    sort: str = "added"
+    descending: bool = False
+    limit: int | None = None
+    ids: tuple[int, ...] | None = field(default=None)
+
+
+SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority")

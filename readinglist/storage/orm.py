@@ -1,0 +1,124 @@
+"""Typed SQLAlchemy 2.x models of the library. Migrations mirror them exactly (tested)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from readinglist.storage.types import UTCDateTime
+
+# Named constraints so Alembic migrations (and SQLite batch mode) can address them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class PaperRow(Base):
+    __tablename__ = "papers"
+    __table_args__ = (
+        CheckConstraint("rating >= 0 AND rating <= 5", name="rating_range"),
+        CheckConstraint(
+            "status IN ('unread','queued','reading','read','skimmed','dropped')",
+            name="status_known",
+        ),
+        CheckConstraint("priority IN ('none','low','medium','high')", name="priority_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    title_key: Mapped[str] = mapped_column(String(1000), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="unread", index=True)
+    priority: Mapped[str] = mapped_column(String(8), default="none")
+    rating: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    links: Mapped[list[LinkRow]] = relationship(
+        back_populates="paper", cascade="all, delete-orphan", order_by="LinkRow.id"
+    )
+    tags: Mapped[list[TagRow]] = relationship(secondary="paper_tags", order_by="TagRow.name")
+    history: Mapped[list[StatusChangeRow]] = relationship(
+        cascade="all, delete-orphan", order_by="StatusChangeRow.id"
+    )
+
+
+class StatusChangeRow(Base):
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TagRow(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    colour: Mapped[str | None] = mapped_column(String(16))
+
+
+class PaperTagRow(Base):
+    __tablename__ = "paper_tags"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class LinkRow(Base):
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("paper_id", "url", name="uq_links_paper_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    host: Mapped[str] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(255))
+    repo: Mapped[str | None] = mapped_column(String(255))
+
+    paper: Mapped[PaperRow] = relationship(back_populates="links")
+
+
+class DigestRow(Base):
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    paper_count: Mapped[int]
+    new_count: Mapped[int]
+    warning_count: Mapped[int]
+
+
+class AppearanceRow(Base):
+    __tablename__ = "appearances"
+
+    digest_id: Mapped[int] = mapped_column(
+        ForeignKey("digests.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int]
+
+
+Index("ix_appearances_paper_id", AppearanceRow.paper_id)

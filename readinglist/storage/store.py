@@ -1,0 +1,402 @@
+"""The SQLAlchemy implementation of the core's Store and UnitOfWork protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Engine, Select, case, delete, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from readinglist.core.models import (
+    Appearance,
+    Link,
+    LinkKind,
+    Paper,
+    PaperDetails,
+    PaperQuery,
+    Priority,
+    ReadStatus,
+    StatusChange,
+    TagCount,
+)
+from readinglist.storage.engine import create_library_engine, migrate
+from readinglist.storage.orm import (
+    AppearanceRow,
+    DigestRow,
+    LinkRow,
+    PaperRow,
+    PaperTagRow,
+    StatusChangeRow,
+    TagRow,
+)
+
+_T = TypeVar("_T")
+
+# SQLite allows 32766 bound parameters; stay far below for every dialect.
+_CHUNK = 500
+
+
+def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class SqlStore:
+    """A library on a database. One session per unit of work; objects never escape."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, library_dir: Path) -> SqlStore:
+        """Open (creating or upgrading) the library in a folder."""
+        engine = create_library_engine(library_dir)
+        store = cls(engine)
+        store.upgrade_copy = migrate(engine, library_dir)
+        return store
+
+    upgrade_copy: str | None = None
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
+        with self._sessions() as session, session.begin():
+            yield SqlUnitOfWork(session)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+_SEEN = (
+    select(
+        AppearanceRow.paper_id.label("paper_id"),
+        func.min(DigestRow.imported_at).label("first_seen"),
+        func.max(DigestRow.imported_at).label("last_seen"),
+        func.count().label("times_seen"),
+    )
+    .join(DigestRow, DigestRow.id == AppearanceRow.digest_id)
+    .group_by(AppearanceRow.paper_id)
+    .subquery("seen")
+)
+
+_STATUS_ORDER = case({s.value: i for i, s in enumerate(ReadStatus)}, value=PaperRow.status)
+_PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=PaperRow.priority)
+
+
+def _to_link(row: LinkRow) -> Link:
+    return Link(url=row.url, kind=LinkKind(row.kind), host=row.host, owner=row.owner, repo=row.repo)
+
+
+def _to_paper(
+    row: PaperRow, first: datetime | None, last: datetime | None, times: int | None
+) -> Paper:
+    return Paper(
+        id=row.id,
+        title=row.title,
+        abstract=row.abstract,
+        status=ReadStatus(row.status),
+        priority=Priority(row.priority),
+        rating=row.rating,
+        tags=tuple(tag.name for tag in row.tags),
+        links=tuple(_to_link(link) for link in row.links),
+        notes=row.notes,
+        added_at=row.added_at,
+        updated_at=row.updated_at,
+        first_seen=_aware(first),
+        last_seen=_aware(last),
+        times_seen=times or 0,
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Aggregates bypass the column type: make their datetimes aware again."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+class SqlUnitOfWork:
+    """One transaction on the library."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- papers -----------------------------------------------------------------
+
+    def _paper_select(
+        self,
+    ) -> Select[PaperRow, datetime | None, datetime | None, int | None]:
+        return (
+            select(PaperRow, _SEEN.c.first_seen, _SEEN.c.last_seen, _SEEN.c.times_seen)
+            .outerjoin(_SEEN, _SEEN.c.paper_id == PaperRow.id)
+            .options(selectinload(PaperRow.tags), selectinload(PaperRow.links))
+        )
+
+    def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]:
+        found: dict[str, Paper] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            statement = self._paper_select().where(PaperRow.title_key.in_(chunk))
+            for row, first, last, times in self.session.execute(statement).tuples():
+                found[row.title_key] = _to_paper(row, first, last, times)
+        return found
+
+    def add_paper(
+        self, title: str, abstract: str, key: str, links: Sequence[Link], now: datetime
+    ) -> int:
+        row = PaperRow(
+            title=title,
+            abstract=abstract,
+            title_key=key,
+            status=ReadStatus.UNREAD.value,
+            priority=Priority.NONE.value,
+            rating=0,
+            notes="",
+            added_at=now,
+            updated_at=now,
+        )
+        row.links = [_link_row(link) for link in links]
+        row.history = [StatusChangeRow(status=ReadStatus.UNREAD.value, changed_at=now)]
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def set_abstract(self, paper_id: int, abstract: str, now: datetime) -> None:
+        self.session.execute(
+            update(PaperRow)
+            .where(PaperRow.id == paper_id)
+            .values(abstract=abstract, updated_at=now)
+        )
+
+    def add_links(self, paper_id: int, links: Sequence[Link]) -> int:
+        have = set(self.session.scalars(select(LinkRow.url).where(LinkRow.paper_id == paper_id)))
+        fresh = [link for link in links if link.url not in have]
+        for link in fresh:
+            row = _link_row(link)
+            row.paper_id = paper_id
+            self.session.add(row)
+        return len(fresh)
+
+    def add_digest(
+        self, source_name: str, sha256: str, now: datetime, counts: tuple[int, int, int]
+    ) -> int:
+        papers, new, warnings = counts
+        row = DigestRow(
+            source_name=source_name,
+            imported_at=now,
+            sha256=sha256,
+            paper_count=papers,
+            new_count=new,
+            warning_count=warnings,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def add_appearances(self, digest_id: int, paper_positions: Sequence[tuple[int, int]]) -> None:
+        self.session.add_all(
+            AppearanceRow(digest_id=digest_id, paper_id=paper_id, position=position)
+            for paper_id, position in paper_positions
+        )
+        self.session.flush()
+
+    def existing_ids(self, ids: Collection[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            found.update(self.session.scalars(select(PaperRow.id).where(PaperRow.id.in_(chunk))))
+        return found
+
+    def papers(self, query: PaperQuery) -> list[Paper]:
+        statement = self._paper_select()
+        if query.status is not None:
+            statement = statement.where(PaperRow.status == query.status.value)
+        if query.tag is not None:
+            tagged = (
+                select(PaperTagRow.paper_id)
+                .join(TagRow, TagRow.id == PaperTagRow.tag_id)
+                .where(or_(TagRow.name == query.tag, TagRow.name.startswith(query.tag + "/")))
+            )
+            statement = statement.where(PaperRow.id.in_(tagged))
+        if query.has_code:
+            coded = select(LinkRow.paper_id).where(LinkRow.kind == LinkKind.CODE.value)
+            statement = statement.where(PaperRow.id.in_(coded))
+        if query.ids is not None:
+            statement = statement.where(PaperRow.id.in_(query.ids))
+        statement = statement.order_by(*self._order(query))
+        if query.limit is not None:
+            statement = statement.limit(query.limit)
+        return [_to_paper(*row) for row in self.session.execute(statement).tuples()]
+
+    @staticmethod
+    def _order(query: PaperQuery) -> list[ColumnElement[Any]]:
+        """ORDER BY terms; each key has its natural direction, flipped by ``descending``."""
+        seen = func.coalesce(_SEEN.c.times_seen, 0)
+        keys: dict[str, list[tuple[Any, bool]]] = {
+            "added": [(PaperRow.added_at, False), (PaperRow.id, False)],
+            "title": [(PaperRow.title_key, False), (PaperRow.id, False)],
+            "status": [(_STATUS_ORDER, False), (PaperRow.id, False)],
+            "seen": [(seen, True), (_SEEN.c.last_seen, True), (PaperRow.id, False)],
+            "rating": [(PaperRow.rating, True), (PaperRow.id, False)],
+            "priority": [(_PRIORITY_ORDER, True), (PaperRow.id, False)],
+        }
+        return [
+            column.desc() if natural_desc != query.descending else column.asc()
+            for column, natural_desc in keys[query.sort]
+        ]
+
+    def details(self, paper_id: int) -> PaperDetails | None:
+        found = (
+            self.session.execute(self._paper_select().where(PaperRow.id == paper_id))
+            .tuples()
+            .one_or_none()
+        )
+        if found is None:
+            return None
+        history = self.session.scalars(
+            select(StatusChangeRow)
+            .where(StatusChangeRow.paper_id == paper_id)
+            .order_by(StatusChangeRow.id)
+        )
+        appearances = self.session.execute(
+            select(DigestRow, AppearanceRow.position)
+            .join(AppearanceRow, AppearanceRow.digest_id == DigestRow.id)
+            .where(AppearanceRow.paper_id == paper_id)
+            .order_by(DigestRow.imported_at, DigestRow.id)
+        )
+        return PaperDetails(
+            paper=_to_paper(*found),
+            status_history=tuple(
+                StatusChange(ReadStatus(row.status), row.changed_at) for row in history
+            ),
+            appearances=tuple(
+                Appearance(digest.id, digest.source_name, digest.imported_at, position)
+                for digest, position in appearances
+            ),
+        )
+
+    # --- user fields -------------------------------------------------------------
+
+    def set_status(self, ids: Collection[int], status: ReadStatus, now: datetime) -> int:
+        changing = list(
+            self.session.scalars(
+                select(PaperRow.id).where(PaperRow.id.in_(ids), PaperRow.status != status.value)
+            )
+        )
+        if changing:
+            self.session.execute(
+                update(PaperRow)
+                .where(PaperRow.id.in_(changing))
+                .values(status=status.value, updated_at=now)
+            )
+            self.session.add_all(
+                StatusChangeRow(paper_id=paper_id, status=status.value, changed_at=now)
+                for paper_id in changing
+            )
+        return len(changing)
+
+    def _set_column(self, ids: Collection[int], column: str, value: object, now: datetime) -> int:
+        attribute = getattr(PaperRow, column)
+        result = self.session.execute(
+            update(PaperRow)
+            .where(PaperRow.id.in_(ids), attribute != value)
+            .values({column: value, "updated_at": now})
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def set_priority(self, ids: Collection[int], priority: Priority, now: datetime) -> int:
+        return self._set_column(ids, "priority", priority.value, now)
+
+    def set_rating(self, ids: Collection[int], rating: int, now: datetime) -> int:
+        return self._set_column(ids, "rating", rating, now)
+
+    def set_notes(self, paper_id: int, notes: str, now: datetime) -> None:
+        self._set_column([paper_id], "notes", notes, now)
+
+    # --- tags -------------------------------------------------------------------
+
+    def _tag_ids(self, names: Collection[str], create: bool) -> dict[str, int]:
+        rows = self.session.execute(select(TagRow.name, TagRow.id).where(TagRow.name.in_(names)))
+        found: dict[str, int] = dict(rows.tuples().all())
+        if create:
+            for name in sorted(set(names) - found.keys()):
+                row = TagRow(name=name, colour=None)
+                self.session.add(row)
+                self.session.flush()
+                found[name] = row.id
+        return found
+
+    def change_tags(
+        self, ids: Collection[int], add: Collection[str], remove: Collection[str], now: datetime
+    ) -> int:
+        changed: set[int] = set()
+        if add:
+            add_ids = self._tag_ids(add, create=True)
+            have = set(
+                self.session.execute(
+                    select(PaperTagRow.paper_id, PaperTagRow.tag_id).where(
+                        PaperTagRow.paper_id.in_(ids), PaperTagRow.tag_id.in_(add_ids.values())
+                    )
+                ).tuples()
+            )
+            for paper_id in ids:
+                for tag_id in add_ids.values():
+                    if (paper_id, tag_id) not in have:
+                        self.session.add(PaperTagRow(paper_id=paper_id, tag_id=tag_id))
+                        changed.add(paper_id)
+        if remove:
+            remove_ids = list(self._tag_ids(remove, create=False).values())
+            gone = self.session.scalars(
+                delete(PaperTagRow)
+                .where(PaperTagRow.paper_id.in_(ids), PaperTagRow.tag_id.in_(remove_ids))
+                .returning(PaperTagRow.paper_id)
+            )
+            changed.update(gone)
+        if changed:
+            self.session.flush()
+            self.session.execute(
+                update(PaperRow).where(PaperRow.id.in_(changed)).values(updated_at=now)
+            )
+        return len(changed)
+
+    def tag_counts(self) -> list[TagCount]:
+        rows = self.session.execute(
+            select(TagRow.name, TagRow.colour, func.count(PaperTagRow.paper_id))
+            .outerjoin(PaperTagRow, PaperTagRow.tag_id == TagRow.id)
+            .group_by(TagRow.id)
+            .order_by(TagRow.name)
+        )
+        return [TagCount(name=name, count=count, colour=colour) for name, colour, count in rows]
+
+    def tag_names(self) -> set[str]:
+        return set(self.session.scalars(select(TagRow.name)))
+
+    def rename_tags(self, renames: Sequence[tuple[str, str]]) -> None:
+        for old, new in renames:
+            old_row = self.session.scalars(select(TagRow).where(TagRow.name == old)).one()
+            new_row = self.session.scalars(select(TagRow).where(TagRow.name == new)).one_or_none()
+            if new_row is None:
+                old_row.name = new
+                self.session.flush()
+                continue
+            if new_row.colour is None:
+                new_row.colour = old_row.colour
+            already = select(PaperTagRow.paper_id).where(PaperTagRow.tag_id == new_row.id)
+            self.session.execute(
+                update(PaperTagRow)
+                .where(PaperTagRow.tag_id == old_row.id, PaperTagRow.paper_id.not_in(already))
+                .values(tag_id=new_row.id)
+            )
+            self.session.delete(old_row)
+            self.session.flush()
+
+    def set_tag_colour(self, name: str, colour: str | None) -> None:
+        self.session.execute(update(TagRow).where(TagRow.name == name).values(colour=colour))
+
+
+def _link_row(link: Link) -> LinkRow:
+    return LinkRow(
+        url=link.url, kind=link.kind.value, host=link.host, owner=link.owner, repo=link.repo
+    )
