@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from readinglist.app_context import ENV_HOME, OpenLibrary, open_library
 from tests.helpers import shared_digest_path
+
+# CI runs many more examples (HYPOTHESIS_PROFILE=ci, set by scripts/dev under CI).
+settings.register_profile("dev", max_examples=100)
+settings.register_profile(
+    "ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Headless always: CI has no display, and a developer's tests must not open windows.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
 @pytest.fixture(autouse=True)

@@ -140,7 +140,7 @@ class SqlUnitOfWork:
         found: dict[str, Paper] = {}
         for chunk in _chunks(sorted(set(keys))):
             statement = self._paper_select().where(PaperRow.title_key.in_(chunk))
-            for row, first, last, times in self.session.execute(statement).tuples():
+            for row, first, last, times in self.session.execute(statement):
                 found[row.title_key] = _to_paper(row, first, last, times)
         return found
 
@@ -228,7 +228,7 @@ class SqlUnitOfWork:
         statement = statement.order_by(*self._order(query))
         if query.limit is not None:
             statement = statement.limit(query.limit)
-        return [_to_paper(*row) for row in self.session.execute(statement).tuples()]
+        return [_to_paper(*row) for row in self.session.execute(statement)]
 
     @staticmethod
     def _order(query: PaperQuery) -> list[ColumnElement[Any]]:
@@ -248,11 +248,9 @@ class SqlUnitOfWork:
         ]
 
     def details(self, paper_id: int) -> PaperDetails | None:
-        found = (
-            self.session.execute(self._paper_select().where(PaperRow.id == paper_id))
-            .tuples()
-            .one_or_none()
-        )
+        found = self.session.execute(
+            self._paper_select().where(PaperRow.id == paper_id)
+        ).one_or_none()
         if found is None:
             return None
         history = self.session.scalars(
@@ -319,7 +317,7 @@ class SqlUnitOfWork:
 
     def _tag_ids(self, names: Collection[str], create: bool) -> dict[str, int]:
         rows = self.session.execute(select(TagRow.name, TagRow.id).where(TagRow.name.in_(names)))
-        found: dict[str, int] = dict(rows.tuples().all())
+        found: dict[str, int] = dict(rows.all())
         if create:
             for name in sorted(set(names) - found.keys()):
                 row = TagRow(name=name, colour=None)
@@ -339,7 +337,7 @@ class SqlUnitOfWork:
                     select(PaperTagRow.paper_id, PaperTagRow.tag_id).where(
                         PaperTagRow.paper_id.in_(ids), PaperTagRow.tag_id.in_(add_ids.values())
                     )
-                ).tuples()
+                )
             )
             for paper_id in ids:
                 for tag_id in add_ids.values():
