@@ -7,11 +7,15 @@ they always see the same folder layout and the same upgrade behaviour.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
 
+from readinglist.core.errors import ReadingListError
 from readinglist.core.library import Library
+from readinglist.core.ports import Progress
+from readinglist.search.index import WhooshIndex
 from readinglist.storage.store import SqlStore
 
 ENV_HOME = "READINGLIST_HOME"
@@ -29,10 +33,11 @@ def default_library_dir() -> Path:
 class OpenLibrary:
     """An opened library: the use cases plus what is needed to close it cleanly."""
 
-    def __init__(self, library_dir: Path, store: SqlStore) -> None:
+    def __init__(self, library_dir: Path, store: SqlStore, index: WhooshIndex) -> None:
         self.library_dir = library_dir
         self.store = store
-        self.library = Library(store)
+        self.index = index
+        self.library = Library(store, index=index)
 
     @property
     def upgrade_copy(self) -> str | None:
@@ -40,6 +45,7 @@ class OpenLibrary:
         return self.store.upgrade_copy
 
     def close(self) -> None:
+        self.index.close()
         self.store.close()
 
     def __enter__(self) -> OpenLibrary:
@@ -49,10 +55,26 @@ class OpenLibrary:
         self.close()
 
 
-def open_library(library_dir: Path | None = None) -> OpenLibrary:
+def open_library(
+    library_dir: Path | None = None,
+    on_message: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+) -> OpenLibrary:
+    """Open a library: upgrade its database, rebuild or catch up its search index."""
     folder = (library_dir or default_library_dir()).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
-        from readinglist.core.errors import ReadingListError
-
         raise ReadingListError(f"{folder} is a file, not a library folder")
-    return OpenLibrary(folder, SqlStore.open(folder))
+    store = SqlStore.open(folder)
+    try:
+        opened = OpenLibrary(folder, store, WhooshIndex(folder))
+    except BaseException:
+        store.close()
+        raise
+    reason = opened.index.rebuild_reason
+    if reason is not None:
+        count = opened.library.rebuild_index(progress)
+        if on_message is not None and count:
+            on_message(f"{reason}: rebuilt it from the library ({count} papers)")
+    else:
+        opened.library.sync_index()  # an outbox left behind by a crash
+    return opened

@@ -46,3 +46,36 @@ def test_online_backup_copies_a_live_database(tmp_path: Path, library_dir: Path)
         assert copy.execute("SELECT title FROM papers").fetchall() == [("A Title Here",)]
     copy.close()
     assert not target.with_suffix(".sqlite3.partial").exists()
+
+
+def test_the_recorded_head_is_alembics_head():
+    assert engine_module.head_revision() == engine_module.HEAD_REVISION
+
+
+def test_an_older_library_is_copied_then_upgraded_with_its_data(library_dir: Path):
+    engine = engine_module.create_library_engine(library_dir)
+    engine_module.upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO papers (title, abstract, title_key, status, priority, rating, notes,"
+            " added_at, updated_at) VALUES ('Old Paper', 'Kept. Intact.', 'old paper', 'read',"
+            " 'high', 4, 'my notes', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+
+    with open_library(library_dir) as opened:
+        assert opened.upgrade_copy is not None
+        copy = Path(opened.upgrade_copy)
+        paper = opened.library.details(1).paper
+        assert (paper.title, paper.status.value, paper.rating, paper.notes) == (
+            "Old Paper",
+            "read",
+            4,
+            "my notes",
+        )
+        assert opened.library.search("intact").total == 1  # the new index was built
+    assert copy.parent == library_dir / "backups"
+    with sqlite3.connect(copy) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT title FROM papers").fetchall() == [("Old Paper",)]
+    old.close()

@@ -90,8 +90,19 @@ def parse_digest(text: str) -> ParseResult:
                 ParseWarning(number, f"title {_preview(title)} has no abstract; imported without")
             )
 
-    for number, line in _content_lines(text):
-        kind = _classify(line)
+    lines = list(_content_lines(text))
+    kinds = [_classify(line) for _, line in lines]
+    for index, (number, line) in enumerate(lines):
+        kind = kinds[index]
+        if kind is _Kind.EITHER and pending is not None and _abstract_follows(kinds, index):
+            # A short line with a sentence break ("(GG) MoE vs. MLP on Tabular Data") right
+            # before a certain abstract is that abstract's title: taking it as the pending
+            # title's abstract would orphan the real abstract and shift the pairs.
+            kind = _Kind.TITLE
+        elif kind is _Kind.EITHER and pending is None and _is_stray_sentence(line, kinds, index):
+            # A sentence with no title before it and no abstract after it ("No papers yet.
+            # Check back tomorrow.") is page text or an orphaned abstract, not a title.
+            kind = _Kind.ABSTRACT
         if kind is _Kind.TITLE or (kind is _Kind.EITHER and pending is None):
             flush_without_abstract()
             pending = (number, line)
@@ -103,6 +114,15 @@ def parse_digest(text: str) -> ParseResult:
     flush_without_abstract()
     unique, repeat_warnings = _drop_repeats(papers)
     return ParseResult(papers=tuple(unique), warnings=tuple(warnings + repeat_warnings))
+
+
+def _abstract_follows(kinds: list[_Kind], index: int) -> bool:
+    return index + 1 < len(kinds) and kinds[index + 1] is _Kind.ABSTRACT
+
+
+def _is_stray_sentence(line: str, kinds: list[_Kind], index: int) -> bool:
+    following = kinds[index + 1] if index + 1 < len(kinds) else None
+    return _ENDS_SENTENCE.search(line) is not None and following in (None, _Kind.TITLE)
 
 
 def _drop_repeats(papers: list[ParsedPaper]) -> tuple[list[ParsedPaper], list[ParseWarning]]:

@@ -45,7 +45,11 @@ _EMAIL_HEADERS = frozenset(
     }
 )
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
-_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+# Each leading comment ends at its first "-->": with a lazy ".*?" inside the repeat, a run
+# of comments could be split in exponentially many ways before a failed match.
+_HTML_START = re.compile(
+    r"^\s*(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 _HTML_TAG = re.compile(r"</?(p|div|h[1-6]|body|article|section|span|a|br|table)\b", re.I)
 
 
@@ -215,30 +219,43 @@ def html_to_text(markup: str) -> str:
 def _unflow(text: str) -> str:
     """Undo RFC 3676 format=flowed: a line ending in a space continues on the next."""
     out: list[str] = []
-    for line in text.splitlines():
-        if line.startswith(" "):  # space-stuffing
-            line = line[1:]
-        if out and out[-1].endswith(" ") and out[-1] != "-- ":
-            out[-1] += line
-        else:
-            out.append(line)
+    pieces: list[str] = []  # the lines of the paragraph being joined, joined once (linear)
+    for raw in text.splitlines():
+        line = raw[1:] if raw.startswith(" ") else raw  # space-stuffing
+        pieces.append(line)
+        if not line.endswith(" ") or line == "-- ":
+            out.append("".join(pieces))
+            pieces = []
+    if pieces:
+        out.append("".join(pieces))
     return "\n".join(out)
 
 
 def _part_text(part: Message, source_name: str) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
-    charset = part.get_content_charset()
-    try:
-        text = payload.decode(charset or "utf-8")
-    except (LookupError, UnicodeDecodeError):
-        text, _ = decode_bytes(payload, source_name)
+    text = _decoded_payload(part, source_name)
     if part.get_content_type() == "text/html":
         return html_to_text(text)
     if str(part.get_param("format") or "").lower() == "flowed":
         return _unflow(text)
     return text
+
+
+def _decoded_payload(part: Message, source_name: str) -> str:
+    """The text of a part, decoded by its transfer encoding and charset."""
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte in ("", "7bit", "8bit", "binary"):
+        raw = part.get_payload()
+        # Not transfer-encoded: the text was already decoded with the whole file. Asking
+        # for bytes would turn "“" into a literal "\\u201c" (raw-unicode-escape).
+        return raw if isinstance(raw, str) else ""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    try:
+        return payload.decode(part.get_content_charset() or "utf-8")
+    except (LookupError, UnicodeError):  # UnicodeError: "idna" and "punycode" raise it bare
+        text, _ = decode_bytes(payload, source_name)
+        return text
 
 
 def email_to_texts(raw: str, source_name: str) -> list[str]:

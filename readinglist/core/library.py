@@ -8,17 +8,22 @@ dataclasses of :mod:`readinglist.core.models`; storage is reached only through t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from readinglist.core.digest_sources import read_digest
-from readinglist.core.errors import InvalidValueError, NotFoundError
+from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
 from readinglist.core.links import extract_links
 from readinglist.core.models import (
     MAX_RATING,
     MIN_RATING,
     SORT_KEYS,
+    DriftReport,
     ImportSummary,
     Link,
     LinkKind,
@@ -28,11 +33,17 @@ from readinglist.core.models import (
     ParseResult,
     Priority,
     ReadStatus,
+    SearchResult,
+    SearchResults,
+    SimilarPaper,
     TagCount,
 )
 from readinglist.core.normalize import title_key
-from readinglist.core.ports import Store, UnitOfWork
+from readinglist.core.ports import Progress, SearchIndex, Store, UnitOfWork
+from readinglist.core.query import And, Node, Or, ParsedQuery, Term, parse_query
 from readinglist.core.tags import normalize_colour, normalize_tag, tag_matches
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -55,12 +66,206 @@ def parse_priority(value: str) -> Priority:
         raise InvalidValueError(f"unknown priority {value!r}; use one of: {names}") from None
 
 
-class Library:
-    """A reader's library of papers."""
+INDEX_BATCH = 500
+SIMILAR_TERMS_SHOWN = 5
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now) -> None:
+
+class SearchUnavailableError(ReadingListError):
+    """The library was opened without a search index."""
+
+
+class Library:
+    """A reader's library of papers.
+
+    Writes go through :meth:`_write`: one transaction whose changed papers are queued in
+    the search outbox inside that transaction, drained into the index after commit.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = utc_now,
+        index: SearchIndex | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._index = index
+
+    @contextmanager
+    def _write(self) -> Iterator[UnitOfWork]:
+        with self._store.unit_of_work() as uow:
+            yield uow
+        self.sync_index()
+
+    # --- the search index ---------------------------------------------------------
+
+    def sync_index(self) -> int:
+        """Drain the outbox into the index; returns how many papers were rewritten.
+
+        Runs after every write and on start (an outbox left by a crash). An index that
+        cannot be written now keeps its outbox rows and catches up on the next drain.
+        """
+        index = self._index
+        if index is None:
+            return 0
+        done = 0
+        while True:
+            with self._store.unit_of_work() as uow:
+                ids, upto = uow.outbox(INDEX_BATCH)
+                papers = uow.papers(PaperQuery(ids=tuple(ids))) if ids else []
+            if not ids:
+                return done
+            present = {paper.id for paper in papers}
+            try:
+                index.apply(papers, [i for i in ids if i not in present])
+            except Exception:
+                log.exception("search index update failed; it is retried on the next change")
+                return done
+            with self._store.unit_of_work() as uow:
+                uow.clear_outbox(upto)
+            done += len(ids)
+
+    def rebuild_index(self, progress: Progress | None = None) -> int:
+        """Rebuild the index from the database; returns the number of papers indexed."""
+        index = self._require_index()
+        with self._store.unit_of_work() as uow:
+            _, upto = uow.outbox(1 << 30)
+            ids = uow.all_ids()
+
+        def papers() -> Iterator[Paper]:
+            for start in range(0, len(ids), INDEX_BATCH):
+                with self._store.unit_of_work() as uow:
+                    batch = ids[start : start + INDEX_BATCH]
+                    yield from uow.papers(PaperQuery(ids=tuple(batch)))
+
+        index.rebuild(papers(), len(ids), progress)
+        if upto:
+            with self._store.unit_of_work() as uow:
+                uow.clear_outbox(upto)
+        self.sync_index()  # changes made while rebuilding
+        return len(ids)
+
+    def check_index(self, repair: bool = True) -> DriftReport:
+        """Compare database and index (missing, stale and extra ids); repair by default."""
+        index = self._require_index()
+        self.sync_index()
+        with self._store.unit_of_work() as uow:
+            wanted = uow.all_stamps()
+        indexed = index.stamps()
+        report = DriftReport(
+            missing=tuple(sorted(wanted.keys() - indexed.keys())),
+            stale=tuple(
+                sorted(i for i in wanted.keys() & indexed.keys() if wanted[i] != indexed[i])
+            ),
+            extra=tuple(sorted(indexed.keys() - wanted.keys())),
+        )
+        if repair and not report.clean:
+            redo = report.missing + report.stale
+            for start in range(0, len(redo), INDEX_BATCH):
+                with self._store.unit_of_work() as uow:
+                    batch = uow.papers(PaperQuery(ids=redo[start : start + INDEX_BATCH]))
+                index.apply(batch, ())
+            index.apply((), report.extra)
+        return report
+
+    def _require_index(self) -> SearchIndex:
+        if self._index is None:
+            raise SearchUnavailableError("this library was opened without its search index")
+        return self._index
+
+    # --- search -------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        sort: str | None = None,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+        whole_abstracts: bool = False,
+    ) -> SearchResults:
+        """One page of papers matching a query of the query language, highlighted."""
+        index = self._require_index()
+        if sort is not None and sort not in ("relevance", *SORT_KEYS):
+            raise InvalidValueError(f"unknown sort {sort!r}")
+        parsed = parse_query(text, now=self._clock())
+        page = index.search(parsed, sort, descending, offset, limit)
+        ids = tuple(hit.paper_id for hit in page.hits)
+        with self._store.unit_of_work() as uow:
+            by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=ids))}
+        words, prefixes = positive_words(parsed.root)
+        results = tuple(
+            SearchResult(
+                paper=by_id[hit.paper_id],
+                score=hit.score,
+                title=index.highlight(by_id[hit.paper_id].title, words, prefixes, True),
+                abstract=index.highlight(
+                    by_id[hit.paper_id].abstract, words, prefixes, whole_abstracts
+                ),
+            )
+            for hit in page.hits
+            if hit.paper_id in by_id
+        )
+        return SearchResults(
+            query=text,
+            results=results,
+            total=page.total,
+            offset=offset,
+            suggestion=self._did_you_mean(text, parsed) if page.total < 3 else None,
+            message=parsed.message,
+        )
+
+    def _did_you_mean(self, text: str, parsed: ParsedQuery) -> str | None:
+        """The query with each word unknown to the library replaced by a close known one."""
+        index = self._require_index()
+        suggestion = text
+        changed = False
+        for word in parsed.terms:
+            if " " in word or not word.isalpha() or index.term_in_index(word):
+                continue
+            for stem in index.corrections(word):
+                surface = self._surface_form(stem)
+                if surface and surface != word:
+                    suggestion = _replace_word(suggestion, word, surface)
+                    changed = True
+                    break
+        return suggestion if changed else None
+
+    def _surface_form(self, stem: str) -> str | None:
+        """The commonest word of the library whose stem is ``stem`` ("splat" -> "splatting")."""
+        index = self._require_index()
+        ids = tuple(index.papers_with_term(stem))
+        with self._store.unit_of_work() as uow:
+            papers = uow.papers(PaperQuery(ids=ids))
+        counts: Counter[str] = Counter(
+            word
+            for paper in papers
+            for word in _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
+            if index.stem(word) == stem
+        )
+        return counts.most_common(1)[0][0] if counts else None
+
+    def similar(self, paper_id: int, k: int = 10) -> list[SimilarPaper]:
+        """The k papers most like this one, with the shared key terms that explain why."""
+        index = self._require_index()
+        source = self.details(paper_id).paper
+        text = f"{source.title}. {source.abstract}"
+        hits = index.similar(paper_id, text, k)
+        with self._store.unit_of_work() as uow:
+            by_id = {p.id: p for p in uow.papers(PaperQuery(ids=tuple(i for i, _ in hits)))}
+        key = [term for term, _ in index.key_terms(text, count=24)]
+        surface = _surface_map(text, index)
+        similar: list[SimilarPaper] = []
+        for hit_id, score in hits:
+            paper = by_id.get(hit_id)
+            if paper is None:
+                continue
+            theirs = {
+                index.stem(w) for w in _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
+            }
+            shared = [surface.get(term, term) for term in key if term in theirs]
+            similar.append(SimilarPaper(paper, score, tuple(shared[:SIMILAR_TERMS_SHOWN])))
+        return similar
 
     # --- import -----------------------------------------------------------------
 
@@ -77,7 +282,7 @@ class Library:
         abstracts_added: list[int] = []
         abstracts_changed: list[int] = []
         links_added = 0
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             known = uow.papers_by_key(keys)
             positions: list[tuple[int, int]] = []
             for position, (paper, key, links) in enumerate(
@@ -93,7 +298,7 @@ class Library:
                     if paper.abstract and paper.abstract != old.abstract:
                         uow.set_abstract(paper_id, paper.abstract, now)
                         (abstracts_changed if old.abstract else abstracts_added).append(paper_id)
-                    links_added += uow.add_links(paper_id, links)
+                    links_added += uow.add_links(paper_id, links, now)
                 positions.append((paper_id, position))
             digest_id = uow.add_digest(
                 source_name,
@@ -144,12 +349,12 @@ class Library:
 
     def set_status(self, ids: Collection[int], status: ReadStatus) -> int:
         """Returns how many papers changed; each change is kept in the status history."""
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             _require(uow, ids)
             return uow.set_status(ids, status, self._clock())
 
     def set_priority(self, ids: Collection[int], priority: Priority) -> int:
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             _require(uow, ids)
             return uow.set_priority(ids, priority, self._clock())
 
@@ -158,14 +363,20 @@ class Library:
             raise InvalidValueError(
                 f"a rating is a whole number from {MIN_RATING} to {MAX_RATING}, not {rating}"
             )
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             _require(uow, ids)
             return uow.set_rating(ids, rating, self._clock())
 
     def set_notes(self, paper_id: int, notes: str) -> None:
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             _require(uow, [paper_id])
             uow.set_notes(paper_id, notes, self._clock())
+
+    def delete(self, ids: Collection[int]) -> int:
+        """Deletes papers with their tags, links, notes, history and appearances."""
+        with self._write() as uow:
+            _require(uow, ids)
+            return uow.delete_papers(ids)
 
     def tag(self, ids: Collection[int], add: Iterable[str] = (), remove: Iterable[str] = ()) -> int:
         """Adds and removes tags on papers; returns how many papers changed."""
@@ -175,7 +386,7 @@ class Library:
             raise InvalidValueError("name at least one tag to add or remove")
         if both := to_add & to_remove:
             raise InvalidValueError(f"cannot add and remove the same tag: {', '.join(both)}")
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             _require(uow, ids)
             return uow.change_tags(ids, to_add, to_remove, self._clock())
 
@@ -187,7 +398,7 @@ class Library:
         old_name, new_name = normalize_tag(old), normalize_tag(new)
         if tag_matches(new_name, old_name) and new_name != old_name:
             raise InvalidValueError(f"cannot move {old_name!r} inside itself")
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             names = uow.tag_names()
             renames = [
                 (name, new_name + name[len(old_name) :])
@@ -197,15 +408,47 @@ class Library:
             if not renames:
                 raise NotFoundError(f"no tag named {old_name!r}")
             renames = [(a, b) for a, b in renames if a != b]
-            uow.rename_tags(renames)
+            uow.rename_tags(renames, self._clock())
         return renames
 
     def set_tag_colour(self, name: str, colour: str) -> None:
         tag, value = normalize_tag(name), normalize_colour(colour)
-        with self._store.unit_of_work() as uow:
+        with self._write() as uow:
             if tag not in uow.tag_names():
                 raise NotFoundError(f"no tag named {tag!r}")
             uow.set_tag_colour(tag, value)
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _replace_word(text: str, word: str, replacement: str) -> str:
+    return re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", replacement, text, count=1)
+
+
+def _surface_map(text: str, index: SearchIndex) -> dict[str, str]:
+    """Stem -> the first word of ``text`` with that stem, to show words, not stems."""
+    surface: dict[str, str] = {}
+    for word in _WORDS.findall(text.lower()):
+        surface.setdefault(index.stem(word), word)
+    return surface
+
+
+def positive_words(node: Node | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words (and prefixes) a result should show highlighted: none under a NOT."""
+    words: list[str] = []
+    prefixes: list[str] = []
+
+    def walk(current: Node) -> None:
+        if isinstance(current, Term):
+            (prefixes if current.kind == "prefix" else words).append(current.text)
+        elif isinstance(current, And | Or):
+            for item in current.items:
+                walk(item)
+
+    if node is not None:
+        walk(node)
+    return tuple(words), tuple(prefixes)
 
 
 def _count(links: Sequence[Link], kind: LinkKind) -> int:

@@ -189,3 +189,66 @@ class PaperQuery:
 
 
 SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority")
+
+
+def index_stamp(updated_at: datetime, times_seen: int) -> str:
+    """What the search index keeps per paper to tell a stale document from a current one."""
+    return f"{updated_at.isoformat()}|{times_seen}"
+
+
+# --- search -----------------------------------------------------------------------
+
+# Highlighted text: (text, matched) runs; the window shows them escaped, never as markup.
+Fragment = tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    paper_id: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: tuple[SearchHit, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    paper: Paper
+    score: float
+    title: Fragment
+    abstract: Fragment
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One page of results with what the user should be told about the query."""
+
+    query: str
+    results: tuple[SearchResult, ...]
+    total: int
+    offset: int
+    suggestion: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarPaper:
+    paper: Paper
+    score: float
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DriftReport:
+    """Differences between the database and the search index."""
+
+    missing: tuple[int, ...]
+    stale: tuple[int, ...]
+    extra: tuple[int, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)

@@ -10,19 +10,21 @@ import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import ConnectionPoolEntry
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DATABASE_FILE = "library.sqlite3"
 BACKUP_FOLDER = "backups"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration. Kept here so that opening an up-to-date library does not import
+# Alembic (a third of a second on every command); a test checks it against Alembic.
+HEAD_REVISION = "0002"
 
 
 def database_path(library_dir: Path) -> Path:
@@ -47,6 +49,8 @@ def create_library_engine(library_dir: Path) -> Engine:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -54,6 +58,9 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    """The newest revision according to Alembic's scripts (slow: imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None
     return head
@@ -61,10 +68,14 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     config = _alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -88,8 +99,7 @@ def migrate(engine: Engine, library_dir: Path) -> str | None:
     Returns the path of the copy taken before upgrading, or None.
     """
     current = current_revision(engine)
-    head = head_revision()
-    if current == head:
+    if current == HEAD_REVISION:
         return None
     copy: str | None = None
     if current is not None:

@@ -122,3 +122,17 @@ class AppearanceRow(Base):
 
 
 Index("ix_appearances_paper_id", AppearanceRow.paper_id)
+
+
+class OutboxRow(Base):
+    """A paper whose search document must be rewritten (or removed) after commit.
+
+    Written in the same transaction as the change, drained after commit, so the search
+    index can never silently miss a change, even across a crash. No foreign key: the
+    row of a deleted paper must outlive the paper.
+    """
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(index=True)

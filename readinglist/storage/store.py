@@ -22,12 +22,14 @@ from readinglist.core.models import (
     ReadStatus,
     StatusChange,
     TagCount,
+    index_stamp,
 )
 from readinglist.storage.engine import create_library_engine, migrate
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
     LinkRow,
+    OutboxRow,
     PaperRow,
     PaperTagRow,
     StatusChangeRow,
@@ -64,8 +66,11 @@ class SqlStore:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
+        """One transaction; the papers it changed go to the search outbox in it too."""
         with self._sessions() as session, session.begin():
-            yield SqlUnitOfWork(session)
+            uow = SqlUnitOfWork(session)
+            yield uow
+            uow.write_outbox()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -124,6 +129,39 @@ class SqlUnitOfWork:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.touched: set[int] = set()
+
+    # --- search outbox ---------------------------------------------------------
+
+    def write_outbox(self) -> None:
+        if self.touched:
+            self.session.add_all(OutboxRow(paper_id=paper_id) for paper_id in sorted(self.touched))
+            self.session.flush()
+            self.touched.clear()
+
+    def outbox(self, limit: int) -> tuple[list[int], int]:
+        """Up to ``limit`` pending paper ids and the last outbox row they cover (0: none)."""
+        rows = self.session.execute(
+            select(OutboxRow.id, OutboxRow.paper_id).order_by(OutboxRow.id).limit(limit)
+        ).all()
+        if not rows:
+            return [], 0
+        return sorted({paper_id for _, paper_id in rows}), rows[-1][0]
+
+    def clear_outbox(self, upto: int | None = None) -> None:
+        statement = delete(OutboxRow)
+        if upto is not None:
+            statement = statement.where(OutboxRow.id <= upto)
+        self.session.execute(statement)
+
+    def all_stamps(self) -> dict[int, str]:
+        """Each paper's index stamp: it changes whenever anything the index holds changes."""
+        rows = self.session.execute(
+            select(PaperRow.id, PaperRow.updated_at, _SEEN.c.times_seen).outerjoin(
+                _SEEN, _SEEN.c.paper_id == PaperRow.id
+            )
+        )
+        return {paper_id: index_stamp(updated, times or 0) for paper_id, updated, times in rows}
 
     # --- papers -----------------------------------------------------------------
 
@@ -162,6 +200,7 @@ class SqlUnitOfWork:
         row.history = [StatusChangeRow(status=ReadStatus.UNREAD.value, changed_at=now)]
         self.session.add(row)
         self.session.flush()
+        self.touched.add(row.id)
         return row.id
 
     def set_abstract(self, paper_id: int, abstract: str, now: datetime) -> None:
@@ -170,15 +209,26 @@ class SqlUnitOfWork:
             .where(PaperRow.id == paper_id)
             .values(abstract=abstract, updated_at=now)
         )
+        self.touched.add(paper_id)
 
-    def add_links(self, paper_id: int, links: Sequence[Link]) -> int:
+    def add_links(self, paper_id: int, links: Sequence[Link], now: datetime) -> int:
         have = set(self.session.scalars(select(LinkRow.url).where(LinkRow.paper_id == paper_id)))
         fresh = [link for link in links if link.url not in have]
         for link in fresh:
             row = _link_row(link)
             row.paper_id = paper_id
             self.session.add(row)
+        if fresh:
+            self._bump([paper_id], now)
         return len(fresh)
+
+    def _bump(self, ids: Collection[int], now: datetime) -> None:
+        """Mark papers changed: a new ``updated_at`` and a row in the search outbox."""
+        for chunk in _chunks(sorted(set(ids))):
+            self.session.execute(
+                update(PaperRow).where(PaperRow.id.in_(chunk)).values(updated_at=now)
+            )
+        self.touched.update(ids)
 
     def add_digest(
         self, source_name: str, sha256: str, now: datetime, counts: tuple[int, int, int]
@@ -202,12 +252,16 @@ class SqlUnitOfWork:
             for paper_id, position in paper_positions
         )
         self.session.flush()
+        self.touched.update(paper_id for paper_id, _ in paper_positions)  # times seen
 
     def existing_ids(self, ids: Collection[int]) -> set[int]:
         found: set[int] = set()
         for chunk in _chunks(sorted(set(ids))):
             found.update(self.session.scalars(select(PaperRow.id).where(PaperRow.id.in_(chunk))))
         return found
+
+    def all_ids(self) -> list[int]:
+        return list(self.session.scalars(select(PaperRow.id).order_by(PaperRow.id)))
 
     def papers(self, query: PaperQuery) -> list[Paper]:
         statement = self._paper_select()
@@ -293,16 +347,21 @@ class SqlUnitOfWork:
                 StatusChangeRow(paper_id=paper_id, status=status.value, changed_at=now)
                 for paper_id in changing
             )
+            self.touched.update(changing)
         return len(changing)
 
     def _set_column(self, ids: Collection[int], column: str, value: object, now: datetime) -> int:
         attribute = getattr(PaperRow, column)
-        result = self.session.execute(
-            update(PaperRow)
-            .where(PaperRow.id.in_(ids), attribute != value)
-            .values({column: value, "updated_at": now})
+        changed = list(
+            self.session.scalars(
+                update(PaperRow)
+                .where(PaperRow.id.in_(ids), attribute != value)
+                .values({column: value, "updated_at": now})
+                .returning(PaperRow.id)
+            )
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        self.touched.update(changed)
+        return len(changed)
 
     def set_priority(self, ids: Collection[int], priority: Priority, now: datetime) -> int:
         return self._set_column(ids, "priority", priority.value, now)
@@ -312,6 +371,16 @@ class SqlUnitOfWork:
 
     def set_notes(self, paper_id: int, notes: str, now: datetime) -> None:
         self._set_column([paper_id], "notes", notes, now)
+
+    def delete_papers(self, ids: Collection[int]) -> int:
+        """Deletes papers with everything attached (links, tags, history, appearances)."""
+        gone = list(
+            self.session.scalars(
+                delete(PaperRow).where(PaperRow.id.in_(ids)).returning(PaperRow.id)
+            )
+        )
+        self.touched.update(gone)  # the outbox turns a missing paper into a delete
+        return len(gone)
 
     # --- tags -------------------------------------------------------------------
 
@@ -354,9 +423,7 @@ class SqlUnitOfWork:
             changed.update(gone)
         if changed:
             self.session.flush()
-            self.session.execute(
-                update(PaperRow).where(PaperRow.id.in_(changed)).values(updated_at=now)
-            )
+            self._bump(changed, now)
         return len(changed)
 
     def tag_counts(self) -> list[TagCount]:
@@ -371,9 +438,13 @@ class SqlUnitOfWork:
     def tag_names(self) -> set[str]:
         return set(self.session.scalars(select(TagRow.name)))
 
-    def rename_tags(self, renames: Sequence[tuple[str, str]]) -> None:
+    def rename_tags(self, renames: Sequence[tuple[str, str]], now: datetime) -> None:
         for old, new in renames:
             old_row = self.session.scalars(select(TagRow).where(TagRow.name == old)).one()
+            tagged = self.session.scalars(
+                select(PaperTagRow.paper_id).where(PaperTagRow.tag_id == old_row.id)
+            ).all()
+            self._bump(tagged, now)
             new_row = self.session.scalars(select(TagRow).where(TagRow.name == new)).one_or_none()
             if new_row is None:
                 old_row.name = new

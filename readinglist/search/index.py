@@ -1,0 +1,347 @@
+"""The Whoosh index: a rebuildable cache of the database, behind a small interface.
+
+Design for speed at 100k papers: titles and abstracts are not stored (the database has
+them); one searcher is kept open and refreshed only after writes; writers never build
+compound files (an open searcher maps ~29 MB instead of ~600 MB); bulk builds use two
+processes and several segments; results are paged; highlighting analyses only the
+texts of the rows shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import threading
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.index import Index
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
+from readinglist.core.query import ParsedQuery
+from readinglist.search.schema import SCHEMA_VERSION, build_schema, document
+from readinglist.search.translate import Translator, analyze
+
+log = logging.getLogger(__name__)
+
+INDEX_PREFIX = "index-v"
+WRITE_LOCK_TIMEOUT_S = 10.0
+BULK_THRESHOLD = 2000
+SORT_FIELDS = {
+    "added": "added",
+    "title": "title_key",
+    "status": "status_order",
+    "seen": "seen",
+    "rating": "rating",
+}
+# Natural direction of each sort: newest, most seen and best rated first.
+NATURAL_REVERSE = {"added": False, "title": False, "status": False, "seen": True, "rating": True}
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+
+
+class WhooshIndex:
+    """The search index of one library folder."""
+
+    def __init__(self, library_dir: Path) -> None:
+        self.folder = library_dir / f"{INDEX_PREFIX}{SCHEMA_VERSION}"
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
+        self.rebuild_reason: str | None = None
+        self._remove_other_versions(library_dir)
+        self._index = self._open_or_create()
+
+    # --- opening ------------------------------------------------------------------
+
+    def _remove_other_versions(self, library_dir: Path) -> None:
+        for old in library_dir.glob(f"{INDEX_PREFIX}*"):
+            if old != self.folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+                self.rebuild_reason = f"the search index format changed (now {SCHEMA_VERSION})"
+
+    def _open_or_create(self) -> Index:
+        if windex.exists_in(str(self.folder)):
+            try:
+                opened = windex.open_dir(str(self.folder))
+                with opened.searcher() as probe:
+                    probe.doc_count()
+                return opened
+            except Exception as error:  # any damage: the index is only a cache
+                log.warning("search index at %s is unreadable: %s", self.folder, error)
+                self.rebuild_reason = "the search index was damaged"
+                shutil.rmtree(self.folder, ignore_errors=True)
+        elif self.rebuild_reason is None:
+            self.rebuild_reason = "the search index is missing"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return windex.create_in(str(self.folder), build_schema())
+
+    @property
+    def needs_rebuild(self) -> bool:
+        return self.rebuild_reason is not None
+
+    def searcher(self) -> Searcher:
+        """The shared searcher, refreshed when the index changed since it was opened."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self._index.searcher()
+            elif not self._searcher.up_to_date():
+                # Not Searcher.refresh(): in whoosh3 3.54.0 it reuses segment readers
+                # whose deletions changed, so deleted papers kept matching.
+                self._searcher.close()
+                self._searcher = self._index.searcher()
+            return self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self._index.close()
+
+    # --- writing ------------------------------------------------------------------
+
+    def _writer(self, bulk: bool = False) -> IndexWriter:
+        if bulk:
+            return self._index.writer(procs=2, multisegment=True, limitmb=256, compound=False)
+        return self._index.writer(timeout=WRITE_LOCK_TIMEOUT_S, compound=False)
+
+    def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None:
+        """Rewrite the documents of changed papers and drop deleted ones (one commit)."""
+        if not upserts and not deletes:
+            return
+        with self._lock:
+            writer = self._writer()
+            try:
+                for paper_id in deletes:
+                    writer.delete_by_term("id", str(paper_id))
+                for paper in upserts:
+                    writer.update_document(**document(paper))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def rebuild(
+        self,
+        papers: Iterable[Paper],
+        total: int,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Build a new index from scratch, then swap it in."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self._index.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True)
+            self._index = windex.create_in(str(self.folder), build_schema())
+            writer = self._writer(bulk=total >= BULK_THRESHOLD)
+            done = 0
+            try:
+                for paper in papers:
+                    writer.add_document(**document(paper))
+                    done += 1
+                    if progress is not None and (done % 500 == 0 or done == total):
+                        progress(done, total)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            if progress is not None and done != total:
+                progress(done, done)
+            self.rebuild_reason = None
+
+    # --- reading ------------------------------------------------------------------
+
+    def stamps(self) -> dict[int, str]:
+        """Every indexed paper id with the stamp of the version indexed."""
+        searcher = self.searcher()
+        return {
+            int(fields["id"]): str(fields.get("stamp", ""))
+            for fields in searcher.all_stored_fields()
+        }
+
+    def search(
+        self,
+        parsed: ParsedQuery,
+        sort: str | None = None,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> SearchPage:
+        """A page of hits: ranked by BM25F, or sorted by a column."""
+        searcher = self.searcher()
+        built = Translator(searcher.reader()).translate(parsed.root)
+        if isinstance(built, type(wq.NullQuery)) or built is wq.NullQuery:
+            return SearchPage((), 0)
+        ranked = sort is None or sort == "relevance"
+        if not ranked and sort not in SORT_FIELDS:
+            raise ValueError(f"unknown sort {sort!r}")
+        pagelen = max(limit, 1)
+        pagenum = offset // pagelen + 1
+        kwargs: dict[str, object] = {}
+        if not ranked:
+            kwargs["sortedby"] = SORT_FIELDS[sort or "added"]
+            kwargs["reverse"] = NATURAL_REVERSE[sort or "added"] != descending
+        elif isinstance(built, wq.Every) or not _scores(built):
+            kwargs["sortedby"] = "added"  # nothing to rank: newest first
+            kwargs["reverse"] = True
+        page = searcher.search_page(built, pagenum, pagelen=pagelen, terms=False, **kwargs)
+        hits = tuple(SearchHit(int(hit["id"]), float(hit.score or 0.0)) for hit in page)
+        return SearchPage(hits, page.total)
+
+    def stem(self, word: str) -> str:
+        return _stem(word.lower())
+
+    def highlight(
+        self, text: str, terms: Sequence[str], prefixes: Sequence[str], whole: bool
+    ) -> Fragment:
+        return highlight(text, query_stems(terms), prefixes, whole=whole)
+
+    def term_in_index(self, word: str) -> bool:
+        reader = self.searcher().reader()
+        return any(
+            reader.doc_frequency(field, term) > 0
+            for term in analyze(word)[:1]
+            for field in ("title", "abstract", "notes")
+        )
+
+    def corrections(self, word: str, limit: int = 3) -> list[str]:
+        """Index terms (stems) close to a misspelt word, most frequent first."""
+        reader = self.searcher().reader()
+        stem = (analyze(word) or [word.lower()])[0]
+        frequency: Counter[str] = Counter()
+        for field in ("abstract", "title"):
+            corrector = reader.corrector(field)
+            for candidate in corrector.suggest(stem, limit=limit * 3, maxdist=2, prefix=1):
+                frequency[candidate] += reader.doc_frequency(field, candidate)
+        # Fewest edits first, then the commonest: "splate" -> "splat" before "state".
+        ranked = sorted(frequency, key=lambda term: (edit_distance(stem, term), -frequency[term]))
+        return ranked[:limit]
+
+    def papers_with_term(self, term: str, limit: int = 5) -> list[int]:
+        """Ids of papers whose title or abstract holds an index term (a stem, as is)."""
+        built = wq.Or([wq.Term("title", term), wq.Term("abstract", term)])
+        results = self.searcher().search(built, limit=limit, terms=False)
+        return [int(hit["id"]) for hit in results]
+
+    def key_terms(self, text: str, count: int = 12) -> list[tuple[str, float]]:
+        searcher = self.searcher()
+        if not text.strip() or searcher.doc_count() == 0:
+            return []
+        return [
+            (str(term), float(weight))
+            for term, weight in searcher.key_terms_from_text("abstract", text, numterms=count)
+        ]
+
+    def similar(self, paper_id: int, text: str, k: int) -> list[tuple[int, float]]:
+        """Papers whose abstracts share the key terms of ``text``."""
+        searcher = self.searcher()
+        terms = self.key_terms(text)
+        if not terms:
+            return []
+        built = wq.And(
+            [
+                wq.Or([wq.Term("abstract", term, boost=weight) for term, weight in terms]),
+                wq.Not(wq.Term("id", str(paper_id))),
+            ]
+        )
+        results = searcher.search(built, limit=k, terms=False)
+        return [(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (short words only: suggestions are ranked with it)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]
+
+
+def _scores(built: wq.Query) -> bool:
+    """Whether a query has anything to rank by (text terms), or only filters."""
+    for leaf in built.leaves():
+        if leaf.field() in ("title", "abstract", "notes") and not isinstance(leaf, wq.Every):
+            return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    stemmed = analyze(word)
+    return stemmed[0] if stemmed else ""
+
+
+def highlight(
+    text: str,
+    stems: Collection[str],
+    prefixes: Sequence[str] = (),
+    whole: bool = True,
+    width: int = 240,
+) -> Fragment:
+    """Runs of ``text`` with the query's words marked; a window around them when not whole.
+
+    A word is marked when its stem is one of ``stems`` or it starts with a prefix.
+    """
+    if not text:
+        return ()
+    marks: list[tuple[int, int]] = []
+    if stems or prefixes:
+        for match in _WORD.finditer(text):
+            word = match.group().lower()
+            if _stem(word) in stems or (prefixes and word.startswith(tuple(prefixes))):
+                marks.append(match.span())
+    start, end = 0, len(text)
+    if not whole and len(text) > width:
+        start, end = _best_window(text, marks, width)
+    runs: list[tuple[str, bool]] = []
+    cursor = start
+    for begin, finish in marks:
+        if finish <= start or begin >= end:
+            continue
+        if begin > cursor:
+            runs.append((text[cursor:begin], False))
+        runs.append((text[begin:finish], True))
+        cursor = finish
+    if cursor < end:
+        runs.append((text[cursor:end], False))
+    if start > 0:
+        runs.insert(0, ("…", False))
+    if end < len(text):
+        runs.append(("…", False))
+    return tuple(runs)
+
+
+def _best_window(text: str, marks: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """The window of ``width`` characters holding the most marks, on word boundaries."""
+    best_start, best_count = 0, -1
+    for index, (begin, _) in enumerate(marks):
+        count = sum(1 for b, _ in marks[index:] if b < begin + width)
+        if count > best_count:
+            best_start, best_count = max(begin - 40, 0), count
+    end = min(best_start + width, len(text))
+    while best_start > 0 and not text[best_start - 1].isspace():
+        best_start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return best_start, end
+
+
+def query_stems(terms: Iterable[str]) -> set[str]:
+    """The index terms of the query's words, for highlighting."""
+    stems: set[str] = set()
+    for term in terms:
+        stems.update(analyze(term))
+    return stems
