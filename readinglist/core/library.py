@@ -216,33 +216,48 @@ class Library:
         )
 
     def _did_you_mean(self, text: str, parsed: ParsedQuery) -> str | None:
-        """The query with each word unknown to the library replaced by a close known one."""
+        """The query with each misspelt word replaced by the library's own spelling.
+
+        A word is misspelt when no paper holds its stem ("gausian"), or when papers hold
+        its stem but never this spelling ("splating", stemmed like "splatting").
+        """
         index = self._require_index()
         suggestion = text
-        changed = False
         for word in parsed.terms:
-            if " " in word or not word.isalpha() or index.term_in_index(word):
+            if " " in word or not word.isalpha():
                 continue
-            for stem in index.corrections(word):
-                surface = self._surface_form(stem)
-                if surface and surface != word:
-                    suggestion = _replace_word(suggestion, word, surface)
-                    changed = True
-                    break
-        return suggestion if changed else None
+            if index.term_in_index(word):
+                spellings = self._spellings(index.stem(word))
+                if word in spellings or not spellings:
+                    continue
+                candidates = [spellings.most_common(1)[0][0]]
+            else:
+                candidates = [
+                    surface
+                    for stem in index.corrections(word)
+                    if (surface := self._commonest_spelling(stem)) is not None
+                ]
+            replacement = next((c for c in candidates if c != word), None)
+            if replacement is not None:
+                suggestion = _replace_word(suggestion, word, replacement)
+        return suggestion if suggestion != text else None
 
-    def _surface_form(self, stem: str) -> str | None:
-        """The commonest word of the library whose stem is ``stem`` ("splat" -> "splatting")."""
+    def _spellings(self, stem: str) -> Counter[str]:
+        """How often each spelling of a stem occurs in a few papers that hold it."""
         index = self._require_index()
         ids = tuple(index.papers_with_term(stem))
         with self._store.unit_of_work() as uow:
             papers = uow.papers(PaperQuery(ids=ids))
-        counts: Counter[str] = Counter(
+        return Counter(
             word
             for paper in papers
             for word in _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
             if index.stem(word) == stem
         )
+
+    def _commonest_spelling(self, stem: str) -> str | None:
+        """The commonest word of the library whose stem is ``stem`` ("splat" -> "splatting")."""
+        counts = self._spellings(stem)
         return counts.most_common(1)[0][0] if counts else None
 
     def similar(self, paper_id: int, k: int = 10) -> list[SimilarPaper]:

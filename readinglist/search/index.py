@@ -9,10 +9,12 @@ texts of the rows shown.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import shutil
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
@@ -66,20 +68,34 @@ class WhooshIndex:
                 self.rebuild_reason = f"the search index format changed (now {SCHEMA_VERSION})"
 
     def _open_or_create(self) -> Index:
-        if windex.exists_in(str(self.folder)):
-            try:
-                opened = windex.open_dir(str(self.folder))
-                with opened.searcher() as probe:
-                    probe.doc_count()
-                return opened
-            except Exception as error:  # any damage: the index is only a cache
-                log.warning("search index at %s is unreadable: %s", self.folder, error)
-                self.rebuild_reason = "the search index was damaged"
-                shutil.rmtree(self.folder, ignore_errors=True)
-        elif self.rebuild_reason is None:
+        # Whoosh leaves a damaged index's files open when reading them fails; they are
+        # closed when its exception is dropped or collected: that is expected here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            opened = self._try_open()
+            if opened is None:
+                gc.collect()
+        if opened is not None:
+            return opened
+        if self.rebuild_reason is None:
             self.rebuild_reason = "the search index is missing"
+        shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         return windex.create_in(str(self.folder), build_schema())
+
+    def _try_open(self) -> Index | None:
+        """The existing index, or None (with the reason) when it is missing or damaged."""
+        try:
+            if not windex.exists_in(str(self.folder)):
+                return None
+            opened = windex.open_dir(str(self.folder))
+            with opened.searcher() as probe:
+                probe.doc_count()
+            return opened
+        except Exception as error:  # any damage: the index is only a cache
+            log.warning("search index at %s is unreadable: %s", self.folder, str(error))
+            self.rebuild_reason = "the search index was damaged"
+            return None
 
     @property
     def needs_rebuild(self) -> bool:
@@ -194,7 +210,10 @@ class WhooshIndex:
             kwargs["sortedby"] = "added"  # nothing to rank: newest first
             kwargs["reverse"] = True
         page = searcher.search_page(built, pagenum, pagelen=pagelen, terms=False, **kwargs)
-        hits = tuple(SearchHit(int(hit["id"]), float(hit.score or 0.0)) for hit in page)
+        # With sortedby, Whoosh puts the sort key where the score would be.
+        hits = tuple(
+            SearchHit(int(hit["id"]), float(hit.score or 0.0) if ranked else 0.0) for hit in page
+        )
         return SearchPage(hits, page.total)
 
     def stem(self, word: str) -> str:

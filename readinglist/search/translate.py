@@ -47,7 +47,7 @@ class Translator:
         if node is None:
             return wq.Every()
         built = self._node(node)
-        return wq.NullQuery if built is None else built
+        return wq.Every() if built is None else built  # only stop words: like no words
 
     def _node(self, node: Node) -> wq.Query | None:
         if isinstance(node, Term):

@@ -1,0 +1,312 @@
+"""Search: the query language against a real index, kept in step with the database."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from readinglist.app_context import OpenLibrary, open_library
+from readinglist.core.digest_parser import render_digest
+from readinglist.core.models import ParsedPaper, ReadStatus
+from readinglist.search import schema
+from readinglist.search.index import INDEX_PREFIX, WhooshIndex
+from readinglist.storage.orm import OutboxRow
+from readinglist.storage.store import SqlUnitOfWork
+from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
+
+PAPERS = [
+    ParsedPaper(
+        "Gaussian Splatting for Real-Time Radiance Field Rendering",
+        "Radiance field methods represent scenes with neural networks. We introduce 3D Gaussian"
+        " splatting, which renders novel views in real time. Code: https://github.com/a/gs.",
+        0,
+    ),
+    ParsedPaper(
+        "Denoising Diffusion Probabilistic Models",
+        "We present high quality image synthesis using diffusion probabilistic models. Our"
+        " results are state of the art on CIFAR10. Project: https://hojonathanho.github.io/ddpm.",
+        0,
+    ),
+    ParsedPaper(
+        "Attention Is All You Need",
+        "The dominant sequence transduction models are based on recurrent networks. We propose"
+        " the Transformer, based solely on attention mechanisms, dispensing with recurrence.",
+        0,
+    ),
+    ParsedPaper(
+        "Neural Radiance Fields for View Synthesis",
+        "We present a method that synthesizes novel views of complex scenes by optimizing a"
+        " neural radiance field. It uses a fully connected network, not convolutions.",
+        0,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def digest_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenLibrary]:
+    """The shared digest imported once; read-only tests share it."""
+    folder = tmp_path_factory.mktemp("digest") / "library"
+    with open_library(folder) as opened:
+        opened.library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
+        yield opened
+
+
+@pytest.fixture
+def small(library_dir: Path) -> Iterator[OpenLibrary]:
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(render_digest(PAPERS).encode(), "small.txt")
+        opened.library.tag([1], add=["3d/gaussian-splatting"])
+        opened.library.tag([4], add=["3d/nerf"])
+        opened.library.tag([2], add=["generative"])
+        opened.library.set_status([2], ReadStatus.READ)
+        opened.library.set_status([3], ReadStatus.QUEUED)
+        opened.library.rate([2], 5)
+        opened.library.rate([3], 3)
+        opened.library.set_notes(3, "Read section 3.2 on multi-head attention again")
+        yield opened
+
+
+def ids(opened: OpenLibrary, query: str, **kwargs: object) -> list[int]:
+    results = opened.library.search(query, limit=50, **kwargs)  # type: ignore[arg-type]
+    return sorted(result.paper.id for result in results.results)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("radiance", [1, 4]),
+        ("radiance field rendering", [1]),  # AND by default
+        ("splat", [1]),  # stemming: splatting
+        ("splatting", [1]),
+        ('"radiance field"', [1, 4]),
+        ('"field radiance"', []),
+        ("diffusion OR transformer", [2, 3]),
+        ("radiance NOT gaussian", [4]),
+        ("radiance -gaussian", [4]),
+        ("(gaussian OR transformer) real", [1]),
+        ("synth*", [2, 4]),
+        ("gausian~", [1]),
+        ("difusion~", [2]),
+        ("title:attention", [3]),
+        ("abstract:attention", [3]),
+        ("title:radiance", [1, 4]),
+        ("notes:multi-head", [3]),
+        ("notes:attention", [3]),
+        ("tag:3d", [1, 4]),
+        ("tag:3d/nerf", [4]),
+        ("tag:3", []),
+        ("-tag:3d", [2, 3]),
+        ("status:read", [2]),
+        ("status:unread", [1, 4]),
+        ("has:code", [1]),
+        ("has:project", [2]),
+        ("has:notes", [3]),
+        ("rating:>=4", [2]),
+        ("rating:3..5", [2, 3]),
+        ("rating:0", [1, 4]),
+        ("seen:1", [1, 2, 3, 4]),
+        ("seen:>1", []),
+        ("added:>7d", [1, 2, 3, 4]),
+        ("added:<7d", []),
+        ("all you need", [3]),  # stop words do not stop a search
+        ("the", [1, 2, 3, 4]),  # only stop words: every paper
+        ("", [1, 2, 3, 4]),
+    ],
+)
+def test_query_language(small: OpenLibrary, query: str, expected: list[int]):
+    assert ids(small, query) == expected
+
+
+def test_added_accepts_calendar_periods(small: OpenLibrary):
+    now = datetime.now(UTC)
+    assert ids(small, f"added:{now:%Y-%m}") == [1, 2, 3, 4]
+    assert ids(small, f"added:{now:%Y-%m-%d}") == [1, 2, 3, 4]
+    last_year = now - timedelta(days=400)
+    assert ids(small, f"added:{last_year:%Y}") == []
+
+
+def test_a_query_that_does_not_parse_falls_back_to_words(small: OpenLibrary):
+    results = small.library.search("(radiance field")
+    assert results.message is not None and "words instead" in results.message
+    assert sorted(r.paper.id for r in results.results) == [1, 4]
+
+
+def test_ranked_by_relevance_title_matches_first(small: OpenLibrary):
+    results = small.library.search("attention")
+    assert results.results[0].paper.id == 3
+    assert results.results[0].score > 0
+
+
+def test_sorted_by_a_column_and_paged(digest_library: OpenLibrary):
+    library = digest_library.library
+    by_title = library.search("", sort="title", limit=20)
+    titles = [r.paper.title.casefold() for r in by_title.results]
+    assert titles == sorted(titles)
+    assert by_title.total == SHARED_DIGEST_PAPERS
+    second = library.search("", sort="title", offset=20, limit=20)
+    assert [r.paper.title.casefold() for r in second.results][0] >= titles[-1]
+    assert not {r.paper.id for r in second.results} & {r.paper.id for r in by_title.results}
+    newest = library.search("gaussian", sort="added", descending=True, limit=5)
+    assert [r.paper.id for r in newest.results] == sorted(
+        (r.paper.id for r in newest.results), reverse=True
+    )
+
+
+def test_highlights_mark_the_query_words(small: OpenLibrary):
+    (result,) = small.library.search("splatting radiance", limit=1).results
+    marked = {text.lower() for text, hit in result.abstract if hit}
+    assert marked >= {"splatting", "radiance"}
+    assert "".join(text for text, _ in result.title) == result.paper.title
+    title_marks = [text for text, hit in result.title if hit]
+    assert title_marks == ["Splatting", "Radiance"]
+
+
+def test_did_you_mean_comes_from_the_librarys_own_words(digest_library: OpenLibrary):
+    results = digest_library.library.search("gausian splating")
+    assert results.total == 0
+    assert results.suggestion == "gaussian splatting"
+    assert digest_library.library.search(results.suggestion).total > 0
+    assert digest_library.library.search("gaussian splatting").suggestion is None
+
+
+def test_similar_papers_with_the_terms_that_explain_why(digest_library: OpenLibrary):
+    library = digest_library.library
+    source = library.search('"gaussian splatting"', limit=1).results[0].paper
+    similar = library.similar(source.id, k=5)
+    assert len(similar) == 5
+    assert source.id not in {s.paper.id for s in similar}
+    assert all(s.terms for s in similar)
+    assert any("gaussian" in s.terms for s in similar)
+    scores = [s.score for s in similar]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_every_change_reaches_the_index(small: OpenLibrary):
+    library = small.library
+    library.tag([2], add=["to-read"])
+    assert ids(small, "tag:to-read") == [2]
+    library.set_status([4], ReadStatus.DROPPED)
+    assert ids(small, "status:dropped") == [4]
+    library.set_notes(1, "compare with mip-nerf")
+    assert ids(small, "notes:mip") == [1]
+    library.rate([1], 4)
+    assert ids(small, "rating:4") == [1]
+    library.rename_tag("3d", "three-d")
+    assert ids(small, "tag:three-d") == [1, 4]
+    assert ids(small, "tag:3d") == []
+    library.delete([3])
+    assert ids(small, "transformer") == []
+    assert small.library.check_index(repair=False).clean
+
+
+def test_an_outbox_left_by_a_crash_is_drained_on_the_next_start(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(render_digest(PAPERS[:2]).encode(), "a.txt")
+        # The process "dies" after commit, before the index is written.
+        monkeypatch.setattr(type(opened.library), "sync_index", lambda self: 0)
+        opened.library.import_bytes(render_digest(PAPERS[2:]).encode(), "b.txt")
+        assert ids(opened, "transformer") == []
+        with opened.store.unit_of_work() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(OutboxRow)) == 2
+    monkeypatch.undo()
+    with open_library(library_dir) as reopened:
+        assert ids(reopened, "transformer") == [3]
+        with reopened.store.unit_of_work() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(OutboxRow)) == 0
+
+
+def test_the_outbox_is_written_in_the_same_transaction(
+    small: OpenLibrary, monkeypatch: pytest.MonkeyPatch
+):
+    def explode(self: SqlUnitOfWork) -> None:
+        raise RuntimeError("crash before commit")
+
+    monkeypatch.setattr(SqlUnitOfWork, "write_outbox", explode)
+    with pytest.raises(RuntimeError):
+        small.library.set_status([1], ReadStatus.READ)
+    monkeypatch.undo()
+    assert small.library.details(1).paper.status is ReadStatus.UNREAD  # rolled back too
+
+
+def test_a_deleted_index_folder_is_rebuilt_on_start(library_dir: Path):
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(render_digest(PAPERS).encode(), "a.txt")
+    shutil.rmtree(library_dir / f"{INDEX_PREFIX}{schema.SCHEMA_VERSION}")
+    messages: list[str] = []
+    with open_library(library_dir, on_message=messages.append) as reopened:
+        assert ids(reopened, "radiance") == [1, 4]
+    assert messages == ["the search index is missing: rebuilt it from the library (4 papers)"]
+
+
+def test_a_corrupt_index_is_rebuilt_with_a_message(library_dir: Path):
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(render_digest(PAPERS).encode(), "a.txt")
+    folder = library_dir / f"{INDEX_PREFIX}{schema.SCHEMA_VERSION}"
+    for path in folder.iterdir():
+        path.write_bytes(b"\x00garbage")
+    messages: list[str] = []
+    with open_library(library_dir, on_message=messages.append) as reopened:
+        assert ids(reopened, "diffusion") == [2]
+    assert len(messages) == 1 and messages[0].startswith("the search index was damaged")
+
+
+def test_a_new_schema_version_rebuilds_and_removes_the_old_folder(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(render_digest(PAPERS).encode(), "a.txt")
+    old = library_dir / f"{INDEX_PREFIX}{schema.SCHEMA_VERSION}"
+    monkeypatch.setattr("readinglist.search.index.SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    messages: list[str] = []
+    with open_library(library_dir, on_message=messages.append) as reopened:
+        assert reopened.index.folder.name == f"{INDEX_PREFIX}{schema.SCHEMA_VERSION + 1}"
+        assert ids(reopened, "transformer") == [3]
+    assert not old.exists()
+    assert messages and "format changed" in messages[0]
+
+
+def test_doctor_finds_and_repairs_planted_drift(small: OpenLibrary):
+    index: WhooshIndex = small.index
+    papers = small.library.papers()
+    index.apply([], [1])  # missing
+    stale = papers[1]
+    index.apply([type(stale)(**{**_fields(stale), "rating": 0, "updated_at": stale.added_at})], [])
+    ghost = type(papers[0])(**{**_fields(papers[0]), "id": 99})
+    index.apply([ghost], [])  # extra
+    report = small.library.check_index(repair=True)
+    assert (report.missing, report.stale, report.extra) == ((1,), (2,), (99,))
+    assert small.library.check_index(repair=False).clean
+    assert ids(small, "rating:5") == [2]
+
+
+def _fields(paper: object) -> dict[str, object]:
+    return {name: getattr(paper, name) for name in paper.__dataclass_fields__}  # type: ignore[attr-defined]
+
+
+def test_reindex_rebuilds_from_scratch_with_progress(digest_library: OpenLibrary):
+    calls: list[tuple[int, int]] = []
+    count = digest_library.library.rebuild_index(lambda done, total: calls.append((done, total)))
+    assert count == SHARED_DIGEST_PAPERS
+    assert calls[-1] == (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS)
+    assert digest_library.library.check_index(repair=False).clean
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=200))
+def test_any_query_string_gives_results_or_a_message_never_an_error(
+    digest_library: OpenLibrary, query: str
+):
+    results = digest_library.library.search(query, limit=5)
+    assert results.total >= len(results.results)
+    assert results.message is None or "\n" not in results.message
