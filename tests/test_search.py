@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -151,7 +152,7 @@ def test_sorted_by_a_column_and_paged(digest_library: OpenLibrary):
     assert titles == sorted(titles)
     assert by_title.total == SHARED_DIGEST_PAPERS
     second = library.search("", sort="title", offset=20, limit=20)
-    assert [r.paper.title.casefold() for r in second.results][0] >= titles[-1]
+    assert second.results[0].paper.title.casefold() >= titles[-1]
     assert not {r.paper.id for r in second.results} & {r.paper.id for r in by_title.results}
     newest = library.search("gaussian", sort="added", descending=True, limit=5)
     assert [r.paper.id for r in newest.results] == sorted(
@@ -278,18 +279,12 @@ def test_doctor_finds_and_repairs_planted_drift(small: OpenLibrary):
     index: WhooshIndex = small.index
     papers = small.library.papers()
     index.apply([], [1])  # missing
-    stale = papers[1]
-    index.apply([type(stale)(**{**_fields(stale), "rating": 0, "updated_at": stale.added_at})], [])
-    ghost = type(papers[0])(**{**_fields(papers[0]), "id": 99})
-    index.apply([ghost], [])  # extra
+    index.apply([replace(papers[1], rating=0, updated_at=papers[1].added_at)], [])  # stale
+    index.apply([replace(papers[0], id=99)], [])  # extra
     report = small.library.check_index(repair=True)
     assert (report.missing, report.stale, report.extra) == ((1,), (2,), (99,))
     assert small.library.check_index(repair=False).clean
     assert ids(small, "rating:5") == [2]
-
-
-def _fields(paper: object) -> dict[str, object]:
-    return {name: getattr(paper, name) for name in paper.__dataclass_fields__}  # type: ignore[attr-defined]
 
 
 def test_reindex_rebuilds_from_scratch_with_progress(digest_library: OpenLibrary):
