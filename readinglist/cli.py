@@ -17,16 +17,16 @@ import tempfile
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readinglist import __version__
-from readinglist.app_context import ENV_HOME, OpenLibrary, default_library_dir, open_library
 from readinglist.core.digest_sources import MAX_DIGEST_BYTES
 from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
 from readinglist.core.library import parse_priority, parse_status
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import (
     SORT_KEYS,
+    Fragment,
     ImportSummary,
     LinkKind,
     Paper,
@@ -41,9 +41,17 @@ from readinglist.core.serialize import (
     tag_to_dict,
 )
 
+if TYPE_CHECKING:
+    from readinglist.app_context import OpenLibrary
+
 PROG = "readinglist"
+# The same name as readinglist.app_context.ENV_HOME. The storage layer is imported only
+# when a command opens a library, so --help, --version and usage errors answer at once.
+ENV_HOME = "READINGLIST_HOME"
 MAX_WARNINGS_SHOWN = 20
-Handler = Callable[[argparse.Namespace, OpenLibrary], int]
+# SQLite integers are signed 64-bit: a larger id or limit would overflow in the driver.
+MAX_SQL_INT = 2**63 - 1
+Handler = Callable[[argparse.Namespace, "OpenLibrary"], int]
 
 
 class UsageError(Exception):
@@ -60,6 +68,11 @@ def _print_json(data: Any) -> None:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _error(error: object) -> None:
+    """An error as exactly one line on stderr, whatever the message holds (file names...)."""
+    _say(f"{PROG}: {' '.join(str(error).split())}")
 
 
 def _short(text: str, width: int) -> str:
@@ -141,8 +154,6 @@ def _read_source(name: str) -> tuple[bytes, str]:
 
 
 def cmd_import(args: argparse.Namespace, opened: OpenLibrary) -> int:
-    if args.files.count("-") > 1:
-        raise UsageError("standard input (-) can be read only once")
     summaries: list[ImportSummary] = []
     failed = 0
     for name in args.files:
@@ -150,7 +161,7 @@ def cmd_import(args: argparse.Namespace, opened: OpenLibrary) -> int:
             data, source = _read_source(name)
             summary = opened.library.import_bytes(data, source)
         except ReadingListError as error:
-            _say(f"{PROG}: {error}")
+            _error(error)
             failed += 1
             continue
         summaries.append(summary)
@@ -245,38 +256,58 @@ def cmd_rate(args: argparse.Namespace, opened: OpenLibrary) -> int:
     return 0
 
 
+def _utf8_text(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReadingListError(f"{what} is not UTF-8 text; notes unchanged") from None
+
+
 def _edit_in_editor(text: str) -> str:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
+        raise ReadingListError("set $EDITOR (or $VISUAL) to edit notes, or use --set TEXT")
+    try:
+        command = shlex.split(editor)
+    except ValueError as error:
+        raise ReadingListError(f"cannot read the editor command {editor!r}: {error}") from None
+    if not command:
         raise ReadingListError("set $EDITOR (or $VISUAL) to edit notes, or use --set TEXT")
     with tempfile.TemporaryDirectory(prefix="readinglist-note-") as folder:
         path = Path(folder) / "notes.md"
         path.write_text(text, encoding="utf-8")
         try:
-            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            result = subprocess.run([*command, str(path)], check=False)
         except OSError as error:
             raise ReadingListError(f"cannot start the editor {editor!r}: {error}") from None
         if result.returncode != 0:
             raise ReadingListError(
                 f"the editor exited with status {result.returncode}; notes unchanged"
             )
-        return path.read_text(encoding="utf-8")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ReadingListError(f"cannot read the edited notes: {error}") from None
+        return _utf8_text(data, "the edited file")
 
 
 def cmd_note(args: argparse.Namespace, opened: OpenLibrary) -> int:
     current = opened.library.details(args.id).paper.notes
     if args.set is None and not args.edit:
         if current:
-            print(current)
+            # Notes from an editor usually end with a newline: do not add a blank line.
+            sys.stdout.write(current if current.endswith("\n") else current + "\n")
         else:
             _say(f"paper {args.id} has no notes")
         return 0
     if args.edit:
         text = _edit_in_editor(current)
     elif args.set == "-":
-        text = sys.stdin.read()
+        text = _utf8_text(sys.stdin.buffer.read(), "standard input")
     else:
         text = args.set
+        # Bytes that are not UTF-8 in argv arrive as lone surrogates (surrogateescape).
+        _utf8_text(text.encode("utf-8", errors="surrogateescape"), "the --set text")
     if text == current:
         _say("notes unchanged")
         return 0
@@ -301,7 +332,118 @@ def cmd_open(args: argparse.Namespace, opened: OpenLibrary) -> int:
     return 0
 
 
+def _fragment_text(fragment: Fragment, colour: bool) -> str:
+    if not colour:
+        return "".join(f"[{text}]" if hit else text for text, hit in fragment)
+    return "".join(f"\033[1;33m{text}\033[0m" if hit else text for text, hit in fragment)
+
+
+def cmd_search(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    results = opened.library.search(
+        args.query, sort=args.sort, descending=args.reverse, limit=args.limit
+    )
+    if results.message:
+        _say(f"{PROG}: {results.message}")
+    if args.json:
+        _print_json(
+            {
+                "query": results.query,
+                "total": results.total,
+                "suggestion": results.suggestion,
+                "message": results.message,
+                "hits": [
+                    {
+                        "id": hit.paper.id,
+                        "title": hit.paper.title,
+                        "score": round(hit.score, 4),
+                        "highlights": {
+                            "title": _fragment_text(hit.title, colour=False),
+                            "abstract": _fragment_text(hit.abstract, colour=False),
+                        },
+                    }
+                    for hit in results.results
+                ],
+            }
+        )
+        return 0
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for hit in results.results:
+        print(f"{hit.paper.id:>5}  {_fragment_text(hit.title, colour)}")
+        print(f"       {_fragment_text(hit.abstract, colour)}")
+    shown = len(results.results)
+    _say(
+        f"{results.total} match{'es' if results.total != 1 else ''}"
+        + (f" (showing {shown})" if shown < results.total else "")
+    )
+    if results.suggestion:
+        _say(f"did you mean: {results.suggestion}")
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    similar = opened.library.similar(args.id, k=args.limit)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": item.paper.id,
+                    "title": item.paper.title,
+                    "score": round(item.score, 4),
+                    "terms": list(item.terms),
+                }
+                for item in similar
+            ]
+        )
+    elif not similar:
+        _say(f"no paper in the library is like paper {args.id}")
+    else:
+        for item in similar:
+            print(f"{item.paper.id:>5}  {item.paper.title}  ({', '.join(item.terms)})")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rindexed {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    count = opened.library.rebuild_index(progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"rebuilt the search index: {count} paper{'s' if count != 1 else ''}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    report = opened.library.check_index(repair=not args.check)
+    drift = {"missing": report.missing, "stale": report.stale, "extra": report.extra}
+    if args.json:
+        _print_json({**{k: list(v) for k, v in drift.items()}, "repaired": not args.check})
+    elif report.clean:
+        print("the search index matches the library")
+    else:
+        for name, found in drift.items():
+            if found:
+                listed = ", ".join(str(i) for i in found[:20])
+                more = f" and {len(found) - 20} more" if len(found) > 20 else ""
+                print(f"{name} in the index: {len(found)} ({listed}{more})")
+        print("checked only; run without --check to repair" if args.check else "repaired")
+    return 1 if args.check and not report.clean else 0
+
+
+def cmd_delete(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    if not args.yes:
+        raise ReadingListError(
+            "deleting papers removes their notes, tags and history too; add --yes to confirm"
+        )
+    deleted = opened.library.delete(args.ids)
+    print(f"deleted {deleted} paper{'s' if deleted != 1 else ''}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    from readinglist.app_context import default_library_dir
+
     try:
         app = importlib.import_module("readinglist.ui.app")
     except ModuleNotFoundError as error:
@@ -323,8 +465,18 @@ def _paper_id(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a paper id") from None
-    if value < 1:
+    if not 1 <= value <= MAX_SQL_INT:
         raise argparse.ArgumentTypeError(f"{text!r} is not a paper id")
+    return value
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_SQL_INT:
+        raise argparse.ArgumentTypeError(f"the limit is a number of papers from 1, not {text}")
     return value
 
 
@@ -367,7 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--has-code", action="store_true", help="only papers with a code link")
     sub.add_argument("--sort", choices=SORT_KEYS, default="added")
     sub.add_argument("--reverse", action="store_true", help="reverse the order")
-    sub.add_argument("--limit", type=int, metavar="N")
+    sub.add_argument("--limit", type=_limit, metavar="N", help="show at most N papers")
 
     sub = command("show", cmd_show, "show one paper", json_out=True)
     sub.add_argument("id", type=_paper_id, metavar="ID")
@@ -414,19 +566,63 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", action="store_true", help="open the project page instead")
     sub.add_argument("--print", action="store_true", help="print the URL instead of opening it")
 
+    sub = command(
+        "search", cmd_search, "search the library (see the query language)", json_out=True
+    )
+    sub.add_argument("query", metavar="QUERY")
+    sub.add_argument("--limit", type=_limit, default=20, metavar="N")
+    sub.add_argument("--sort", choices=("relevance", *SORT_KEYS), default=None)
+    sub.add_argument("--reverse", action="store_true", help="reverse the sort order")
+
+    sub = command("similar", cmd_similar, "papers like this one, and why", json_out=True)
+    sub.add_argument("id", type=_paper_id, metavar="ID")
+    sub.add_argument("--limit", type=_limit, default=10, metavar="N")
+
+    command("reindex", cmd_reindex, "rebuild the search index from the library")
+
+    sub = command(
+        "doctor",
+        cmd_doctor,
+        "check the search index against the library and repair it",
+        json_out=True,
+    )
+    sub.add_argument("--check", action="store_true", help="only report (exit 1 on drift)")
+
+    sub = command("delete", cmd_delete, "delete papers (with their notes, tags and history)")
+    sub.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    sub.add_argument("--yes", action="store_true", help="confirm")
+
     command("gui", cmd_gui, "open the desktop window")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            # Flush now rather than at interpreter exit, where a closed pipe would print
+            # "Exception ignored ... BrokenPipeError" and exit with status 120.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.library = getattr(args, "library", None)
     args.json = getattr(args, "json", False)
     try:
+        _check_usage(args)
         if args.command == "gui":
             return cmd_gui(args)
-        with open_library(args.library) as opened:
+        with _open(args.library) as opened:
             if opened.upgrade_copy:
                 _say(
                     f"{PROG}: library upgraded; the previous database was copied to"
@@ -437,12 +633,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         parser.error(str(error))  # exits with status 2
     except ReadingListError as error:
-        _say(f"{PROG}: {error}")
+        _error(error)
         return 1
-    except BrokenPipeError:
-        # Output piped into `head` and closed early: not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        return 130
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    """Usage errors argparse cannot see, caught before any library is opened or created."""
+    if args.command == "import" and args.files.count("-") > 1:
+        raise UsageError("standard input (-) can be read only once")
+
+
+def _open(library_dir: Path | None) -> OpenLibrary:
+    from readinglist.app_context import open_library  # SQLAlchemy loads only from here
+
+    try:
+        return open_library(library_dir, on_message=lambda text: _say(f"{PROG}: {text}"))
+    except OSError as error:  # e.g. the folder cannot be created
+        where = f"{error.filename}: " if error.filename else ""
+        raise ReadingListError(
+            f"cannot open the library: {where}{error.strerror or error}"
+        ) from None

@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from readinglist.core.models import LinkKind, Paper, ReadStatus, index_stamp
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # English stemming (Snowball's Porter2: whoosh's Porter leaves "splatting" as "splatt")
 # with a stop list: "splat" finds "splatting" and "splats". Stop words stay out of the

@@ -1,0 +1,817 @@
+"""The command line end to end: ``python -m readinglist`` in a subprocess, on a temporary library.
+
+Every command runs in a fresh interpreter, as a user would run it, with ``--library`` (or
+``$READINGLIST_HOME``) pointing into ``tmp_path``. The real digest is imported once into
+a template library that each test copies. Commands that only read run a few at a time
+(:meth:`Cli.many`); commands that write always run one after the other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from readinglist import __version__
+from readinglist.app_context import ENV_HOME
+from readinglist.core.models import ReadStatus
+from readinglist.core.normalize import title_key
+from tests.helpers import FIRST_TITLE, LAST_TITLE, SHARED_DIGEST_PAPERS, shared_digest_path
+
+pytestmark = pytest.mark.slow  # about a hundred interpreter starts
+
+CODE_LINKS = 48
+PROJECT_PAGES = 24
+PAPER_KEYS = {
+    "id",
+    "title",
+    "abstract",
+    "status",
+    "priority",
+    "rating",
+    "tags",
+    "links",
+    "notes",
+    "added_at",
+    "first_seen",
+    "last_seen",
+    "times_seen",
+}
+DETAIL_KEYS = PAPER_KEYS | {"updated_at", "status_history", "appearances"}
+STATES = [s.value for s in ReadStatus]
+TIMEOUT = 120
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="shebang scripts, pipes")
+
+# Small digests of our own: a title line, then its abstract on one line.
+ALPHA = (
+    "Alpha Nets: Learning Everything at Once",
+    "We study alpha nets. They learn everything at once. Code is at"
+    " https://github.com/example/alpha-nets and the project page is https://alpha.example.org.",
+)
+BETA = (
+    "Beta Transformers for Tiny Data",
+    "Beta transformers fit tiny data sets. We show they do not overfit. No code yet.",
+)
+GAMMA = (
+    "Gamma Diffusion Without Noise",
+    "Gamma diffusion removes the noise. It is fast. Code: https://gitlab.com/example/gamma.",
+)
+DELTA = (
+    "Delta Rules Revisited",
+    "We revisit delta rules. They still work. Surprisingly, nobody noticed before.",
+)
+
+
+def digest_text(*papers: tuple[str, str]) -> str:
+    return "".join(f"{title}\n{abstract}\n" for title, abstract in papers)
+
+
+# --- running the command line -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    args: tuple[str, ...]
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def __str__(self) -> str:  # shown by pytest when an assertion fails
+        return f"readinglist {' '.join(self.args)} -> {self.code}\n{self.out}\n{self.err}"
+
+
+def base_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The current environment without anything that could reach the user's files."""
+    env = dict(os.environ)
+    for name in (ENV_HOME, "EDITOR", "VISUAL", "BROWSER"):
+        env.pop(name, None)
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        COLUMNS="300",  # wide enough that no title is shortened
+        PYTHONIOENCODING="utf-8",
+    )
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class Cli:
+    """``python -m readinglist [--library LIB] ...`` in ``cwd``."""
+
+    cwd: Path
+    library: Path | None
+    env: dict[str, str] = field(default_factory=dict)
+
+    def argv(self, args: Sequence[str]) -> list[str]:
+        library = ["--library", str(self.library)] if self.library is not None else []
+        return [sys.executable, "-m", "readinglist", *library, *args]
+
+    def __call__(
+        self,
+        *args: str,
+        stdin: str | bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        library: bool = True,
+    ) -> Result:
+        argv = self.argv(args) if library else [sys.executable, "-m", "readinglist", *args]
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        done = subprocess.run(
+            argv,
+            input=data,
+            stdin=None if data is not None else subprocess.DEVNULL,
+            capture_output=True,
+            cwd=self.cwd,
+            env=base_env(self.cwd / "home", {**self.env, **(env or {})}),
+            timeout=TIMEOUT,
+            check=False,
+        )
+        return Result(
+            tuple(args),
+            done.returncode,
+            done.stdout.decode("utf-8"),
+            done.stderr.decode("utf-8"),
+        )
+
+    def many(self, *commands: Sequence[str] | Callable[[], Result]) -> list[Result]:
+        """Commands that do not write to the library, run side by side; results in order.
+
+        A command is its arguments, or a call such as ``lambda: cli(..., env=...)``.
+        Writers must not run side by side: SQLite may refuse a write that raced another.
+        """
+
+        def run(command: Sequence[str] | Callable[[], Result]) -> Result:
+            return command() if callable(command) else self(*command)
+
+        with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 2, 2)) as pool:
+            return list(pool.map(run, commands))
+
+
+def ok(result: Result) -> Result:
+    assert result.code == 0, str(result)
+    assert "Traceback" not in result.err, str(result)
+    return result
+
+
+def user_error(result: Result, *fragments: str) -> Result:
+    """Exit 1 with exactly one line on stderr, naming what went wrong."""
+    assert result.code == 1, str(result)
+    lines = result.err.splitlines()
+    assert len(lines) == 1, str(result)
+    assert lines[0].startswith("readinglist: "), str(result)
+    for fragment in fragments:
+        assert fragment in lines[0], str(result)
+    return result
+
+
+def usage_error(result: Result, *fragments: str) -> Result:
+    assert result.code == 2, str(result)
+    assert "usage: readinglist" in result.err, str(result)
+    assert "Traceback" not in result.err, str(result)
+    for fragment in fragments:
+        assert fragment in result.err, str(result)
+    return result
+
+
+def ids(papers: list[dict[str, Any]]) -> list[int]:
+    return [paper["id"] for paper in papers]
+
+
+def by_id(papers: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {paper["id"]: paper for paper in papers}
+
+
+def kinds(paper: dict[str, Any]) -> list[str]:
+    return [link["kind"] for link in paper["links"]]
+
+
+def first_url(paper: dict[str, Any], kind: str) -> str:
+    return str(next(link["url"] for link in paper["links"] if link["kind"] == kind))
+
+
+def write_script(path: Path, body: str) -> Path:
+    """An executable Python script run through its ``#!`` line (as $EDITOR or $BROWSER)."""
+    path.write_text(f"#!{sys.executable}\n" + textwrap.dedent(body), encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+# --- fixtures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    library: Path
+    digest: Path
+    summary: dict[str, Any]
+    papers: list[dict[str, Any]]  # `list --json` right after the import
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """The real digest imported once (with --json); tests copy the library."""
+    digest = shared_digest_path()
+    root = tmp_path_factory.mktemp("template")
+    library = root / "library"
+    cli = Cli(root, library)
+    imported = ok(cli("import", "--json", str(digest)))
+    listed = ok(cli("list", "--json"))
+    return Template(library, digest, imported.json()[0], listed.json())
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """The command line on a new, empty library."""
+    return Cli(tmp_path, tmp_path / "library")
+
+
+@pytest.fixture
+def lib(tmp_path: Path, template: Template) -> Cli:
+    """The command line on a copy of the library holding the real digest."""
+    library = tmp_path / "library"
+    shutil.copytree(template.library, library)
+    return Cli(tmp_path, library)
+
+
+# --- import -------------------------------------------------------------------------
+
+
+def test_template_import_json_summary(template: Template) -> None:
+    summary = template.summary
+    assert summary["source"] == template.digest.name
+    assert summary["new"] == SHARED_DIGEST_PAPERS
+    assert summary["already_present"] == 0
+    assert summary["code_links"] == CODE_LINKS
+    assert summary["project_pages"] == PROJECT_PAGES
+    assert summary["new_ids"] == list(range(1, SHARED_DIGEST_PAPERS + 1))
+    assert template.papers[0]["title"] == FIRST_TITLE
+    assert template.papers[-1]["title"] == LAST_TITLE
+
+
+def test_import_real_digest_twice_counts_and_keeps_user_fields(
+    cli: Cli, shared_digest: Path, template: Template
+) -> None:
+    first = ok(cli("import", str(shared_digest)))
+    assert first.out.splitlines() == [
+        f"{shared_digest.name}: {SHARED_DIGEST_PAPERS} new, 0 already in the library,"
+        f" 0 warnings, {CODE_LINKS} code links, {PROJECT_PAGES} project pages"
+    ]
+    assert first.err == ""
+
+    # Paper 1 (the first of the digest) has a code link: it shows up in --has-code.
+    ok(cli("status", "1", "reading"))
+    ok(cli("tag", "1", "--add", "Keep/This", "later"))
+    ok(cli("note", "1", "--set", "my *own* notes"))
+    ok(cli("rate", "1", "4"))
+
+    second = ok(cli("import", str(shared_digest)))
+    assert second.out.startswith(
+        f"{shared_digest.name}: 0 new, {SHARED_DIGEST_PAPERS} already in the library,"
+    )
+    assert len(second.out.splitlines()) == 1
+
+    coded = ok(cli("list", "--has-code", "--json")).json()
+    assert isinstance(coded, list)
+    assert len(coded) == CODE_LINKS
+    # Exactly the papers with a code link (the same digest gives the template the same ids).
+    assert ids(coded) == [p["id"] for p in template.papers if "code" in kinds(p)]
+    for paper in coded:
+        assert set(paper) == PAPER_KEYS
+        assert paper["times_seen"] == 2
+        assert "code" in kinds(paper)
+        for link in paper["links"]:
+            assert set(link) == {"url", "kind"}
+            assert link["url"].startswith("http")
+
+    kept = coded[0]
+    assert (kept["id"], kept["title"]) == (1, FIRST_TITLE)
+    assert kept["status"] == "reading"
+    assert kept["tags"] == ["keep/this", "later"]
+    assert kept["notes"] == "my *own* notes"
+    assert kept["rating"] == 4
+    assert kept["priority"] == "none"
+
+
+def test_import_from_stdin_and_several_files(cli: Cli, tmp_path: Path) -> None:
+    empty = ok(cli("list"))
+    assert empty.out == ""
+    assert "library is empty" in empty.err
+    assert "readinglist import" in empty.err
+
+    pasted = ok(cli("import", "-", stdin=digest_text(ALPHA, BETA)))
+    assert pasted.out.splitlines() == [
+        "pasted digest: 2 new, 0 already in the library, 0 warnings, 1 code link, 1 project page"
+    ]
+
+    (tmp_path / "b.txt").write_text(digest_text(GAMMA), encoding="utf-8")
+    (tmp_path / "c.txt").write_text(digest_text(BETA, DELTA), encoding="utf-8")
+    several = ok(cli("import", "b.txt", "c.txt"))  # relative to the working directory
+    lines = several.out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("b.txt: 1 new, 0 already in the library")
+    assert lines[1].startswith("c.txt: 1 new, 1 already in the library")
+
+    # One bad file among good ones: the good ones are imported, the exit code says 1.
+    (tmp_path / "d.txt").write_text(digest_text(ALPHA, DELTA), encoding="utf-8")
+    partly = user_error(cli("import", "d.txt", "missing.txt"), "missing.txt", "no such file")
+    assert partly.out.startswith("d.txt: 0 new, 2 already in the library")
+
+    papers = ok(cli("list", "--json")).json()
+    assert [p["title"] for p in papers] == [ALPHA[0], BETA[0], GAMMA[0], DELTA[0]]
+    assert [p["times_seen"] for p in papers] == [2, 2, 1, 2]
+    assert kinds(papers[0]) == ["code", "project"]
+    assert papers[0]["links"][0]["url"] == "https://github.com/example/alpha-nets"
+
+
+def test_import_rejects_what_is_not_a_digest(lib: Cli, tmp_path: Path, template: Template) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n")
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8)
+    results = lib.many(
+        ("import", "missing.txt"),
+        ("import", "folder"),
+        ("import", "empty.txt"),
+        ("import", "paper.pdf"),
+        ("import", "blob.bin"),
+    )
+    expected = [
+        ("missing.txt", "no such file"),
+        ("folder", "folder"),
+        ("empty.txt", "empty"),
+        ("paper.pdf", "PDF"),
+        ("blob.bin", "binary"),
+    ]
+    for result, fragments in zip(results, expected, strict=True):
+        user_error(result, *fragments)
+    assert ok(lib("list", "--json")).json() == template.papers
+
+
+# --- list ---------------------------------------------------------------------------
+
+
+def test_list_filters_sorting_and_text_output(lib: Cli, tmp_path: Path, template: Template) -> None:
+    papers = by_id(template.papers)
+    ok(lib("tag", "1", "2", "--add", "3D/Gaussian-Splatting"))
+    ok(lib("tag", "3", "--add", "3dgs"))
+    ok(lib("status", "2", "3", "reading"))
+    # Papers 10 and 20 seen a second time, and a new paper 212.
+    again = [(papers[n]["title"], papers[n]["abstract"]) for n in (10, 20)]
+    (tmp_path / "again.txt").write_text(digest_text(*again, DELTA), encoding="utf-8")
+    assert ok(lib("import", "again.txt")).out.startswith("again.txt: 1 new, 2 already")
+    new_id = SHARED_DIGEST_PAPERS + 1
+
+    (
+        tag_3d,
+        reading_text,
+        by_title,
+        by_status,
+        by_seen,
+        newest,
+        nothing,
+        bad_status,
+        zero,
+        negative,
+        bad_sort,
+    ) = lib.many(
+        ("list", "--tag", "3d", "--json"),
+        ("list", "--status", "reading", "--tag", "3d/gaussian-splatting"),
+        ("list", "--sort", "title", "--json"),
+        ("list", "--sort", "status", "--json"),
+        ("list", "--sort", "seen", "--limit", "3", "--json"),
+        ("list", "--sort", "added", "--reverse", "--limit", "2", "--json"),
+        ("list", "--tag", "nothing-here"),
+        ("list", "--status", "someday"),
+        ("list", "--limit", "0"),
+        ("list", "--limit", "-1"),
+        ("list", "--sort", "colour"),
+    )
+    # --tag 3d matches 3d/gaussian-splatting, not 3dgs.
+    assert ids(ok(tag_3d).json()) == [1, 2]
+    assert [p["tags"] for p in tag_3d.json()] == [["3d/gaussian-splatting"]] * 2
+
+    rows = ok(reading_text).out.splitlines()
+    assert len(rows) == 1
+    assert rows[0].split()[:2] == ["2", "reading"]
+    assert papers[2]["title"] in rows[0]
+    assert rows[0].endswith("[3d/gaussian-splatting]")
+
+    titles = [p["title"] for p in ok(by_title).json()]
+    assert len(titles) == new_id
+    assert titles == sorted(titles, key=title_key)
+    assert titles != [p["title"] for p in template.papers]  # not merely the import order
+
+    by_status_papers = ok(by_status).json()
+    statuses = [STATES.index(p["status"]) for p in by_status_papers]
+    assert statuses == sorted(statuses)
+    assert ids(by_status_papers[-2:]) == [2, 3]  # reading comes after unread
+    assert ids(by_status_papers[:3]) == [1, 4, 5]
+
+    # Seen most often first; ties: seen most recently first.
+    assert ids(ok(by_seen).json()) == [10, 20, new_id]
+    assert [p["times_seen"] for p in by_seen.json()] == [2, 2, 1]
+    assert ids(ok(newest).json()) == [new_id, new_id - 1]
+
+    assert ok(nothing).out == ""
+    assert "no papers match" in nothing.err
+    user_error(bad_status, "someday", *STATES)
+    usage_error(zero, "--limit")
+    usage_error(negative, "--limit")
+    usage_error(bad_sort, "--sort")
+
+
+# --- show ---------------------------------------------------------------------------
+
+
+def test_show_text_json_and_bad_ids(lib: Cli, template: Template) -> None:
+    paper = template.papers[0]
+    text, as_json, unknown, word, zero, huge = lib.many(
+        ("show", "1"),
+        ("show", "1", "--json"),
+        ("show", "999"),
+        ("show", "one"),
+        ("show", "0"),
+        ("show", "99999999999999999999"),
+    )
+    out = ok(text).out
+    assert out.startswith(f"[1] {FIRST_TITLE}\n")
+    assert "status: unread" in out
+    assert f"code:        {first_url(paper, 'code')}" in out
+    assert paper["abstract"] in out
+    assert "status history: unread" in out
+
+    details = ok(as_json).json()
+    assert set(details) == DETAIL_KEYS
+    assert {k: details[k] for k in PAPER_KEYS} == paper
+    assert [h["status"] for h in details["status_history"]] == ["unread"]
+    assert [(a["source_name"], a["position"]) for a in details["appearances"]] == [
+        (template.digest.name, 1)
+    ]
+
+    user_error(unknown, "no paper with id 999")
+    usage_error(word, "'one' is not a paper id")
+    usage_error(zero, "is not a paper id")
+    usage_error(huge, "is not a paper id")
+
+
+# --- tags ---------------------------------------------------------------------------
+
+
+def test_tag_tags_rename_merge_and_colour(lib: Cli) -> None:
+    added = ok(lib("tag", "1", "2", "3", "--add", "3D", "ML/Vision"))
+    assert added.out.strip() == "3 papers changed"
+    ok(lib("tag", "2", "3", "4", "--add", "3d-vision"))
+    ok(lib("tag", "4", "5", "--add", "3d/gaussian-splatting"))
+    removed = ok(lib("tag", "1", "--remove", "ml/vision", "--add", "later"))
+    assert removed.out.strip() == "1 paper changed"
+    # 3d merges into the existing 3d-vision (papers 2 and 3 had both); 3d/… moves along.
+    renamed = ok(lib("tags", "rename", "3d", "3d-vision"))
+    assert renamed.out.splitlines() == [
+        "3d -> 3d-vision",
+        "3d/gaussian-splatting -> 3d-vision/gaussian-splatting",
+    ]
+    assert ok(lib("tags", "colour", "3D-Vision", "#FF8800")).out == ""
+
+    as_json, text, tagged, bad_colour, unknown, add_and_remove = lib.many(
+        ("tags", "--json"),
+        ("tags",),
+        ("list", "--tag", "3d-vision", "--json"),
+        ("tags", "colour", "3d-vision", "orange"),
+        ("tags", "rename", "no-such-tag", "x"),
+        ("tag", "1", "--add", "x", "--remove", "X"),
+    )
+    assert ok(as_json).json() == [
+        {"name": "3d-vision", "count": 4, "colour": "#ff8800"},
+        {"name": "3d-vision/gaussian-splatting", "count": 2, "colour": None},
+        {"name": "later", "count": 1, "colour": None},
+        {"name": "ml/vision", "count": 2, "colour": None},
+    ]
+    assert [line.split() for line in ok(text).out.splitlines()] == [
+        ["3d-vision", "4", "#ff8800"],
+        ["3d-vision/gaussian-splatting", "2"],
+        ["later", "1"],
+        ["ml/vision", "2"],
+    ]
+    papers = ok(tagged).json()
+    assert ids(papers) == [1, 2, 3, 4, 5]
+    assert [p["tags"] for p in papers] == [
+        ["3d-vision", "later"],
+        ["3d-vision", "ml/vision"],  # had 3d and 3d-vision: merged, not duplicated
+        ["3d-vision", "ml/vision"],
+        ["3d-vision", "3d-vision/gaussian-splatting"],
+        ["3d-vision/gaussian-splatting"],
+    ]
+    user_error(bad_colour, "'orange' is not a colour")
+    user_error(unknown, "no tag named 'no-such-tag'")
+    user_error(add_and_remove, "cannot add and remove the same tag")
+
+
+# --- status, rating, priority -------------------------------------------------------
+
+
+def test_status_all_states_and_history(lib: Cli) -> None:
+    order = ["queued", "reading", "READ", "Skimmed", "dropped", "unread"]
+    for state in order:
+        result = ok(lib("status", "1", "2", state))
+        assert result.out.strip() == f"2 papers now {state.lower()}"
+    assert set(STATES) == {s.lower() for s in order}
+
+    unknown, missing_state, missing_paper = lib.many(
+        ("status", "1", "later"),
+        ("status", "1"),
+        ("status", "1", "999", "read"),  # all or nothing: paper 1 stays unread
+    )
+    user_error(unknown, "unknown status 'later'", ", ".join(STATES))
+    usage_error(missing_state, "STATE")
+    user_error(missing_paper, "no paper with id 999")
+
+    details = ok(lib("show", "1", "--json")).json()
+    history = [h["status"] for h in details["status_history"]]
+    assert history == ["unread", "queued", "reading", "read", "skimmed", "dropped", "unread"]
+    assert details["status"] == "unread"
+
+
+def test_rate_and_priority(lib: Cli) -> None:
+    assert ok(lib("rate", "1", "5")).out == ""
+    assert ok(lib("rate", "2", "0")).out == ""
+    assert ok(lib("priority", "1", "3", "HIGH")).out.strip() == "2 papers changed"
+
+    too_high, negative, word, bad_level = lib.many(
+        ("rate", "1", "6"),
+        ("rate", "1", "-1"),
+        ("rate", "1", "five"),
+        ("priority", "1", "urgent"),
+    )
+    user_error(too_high, "from 0 to 5", "not 6")
+    user_error(negative, "from 0 to 5", "not -1")
+    usage_error(word, "'five'")
+    user_error(bad_level, "unknown priority 'urgent'", "none, low, medium, high")
+
+    papers = ok(lib("list", "--limit", "3", "--json")).json()
+    assert [(p["rating"], p["priority"]) for p in papers] == [
+        (5, "high"),
+        (0, "none"),
+        (0, "high"),
+    ]
+
+
+# --- notes --------------------------------------------------------------------------
+
+
+@POSIX_ONLY
+def test_notes_set_print_stdin_and_editor(lib: Cli, tmp_path: Path) -> None:
+    seen = tmp_path / "editor-saw.txt"
+    editor = write_script(
+        tmp_path / "editor.py",
+        f"""
+        import sys
+        from pathlib import Path
+        notes = Path(sys.argv[1])
+        text = notes.read_text(encoding="utf-8")
+        Path({str(seen)!r}).write_text(text, encoding="utf-8")
+        notes.write_text(text.upper() + "\\n- edited ✓\\n", encoding="utf-8")
+        """,
+    )
+    failing = write_script(
+        tmp_path / "failing-editor.py",
+        """
+        import sys
+        from pathlib import Path
+        Path(sys.argv[1]).write_text("should not be kept", encoding="utf-8")
+        sys.exit(3)
+        """,
+    )
+    latin1 = write_script(
+        tmp_path / "latin1-editor.py",
+        """
+        import sys
+        from pathlib import Path
+        Path(sys.argv[1]).write_bytes(b"caf\\xe9")
+        """,
+    )
+
+    no_notes = ok(lib("note", "1"))
+    assert no_notes.out == ""
+    assert "paper 1 has no notes" in no_notes.err
+
+    assert ok(lib("note", "1", "--set", "First *draft*")).out == ""
+    assert ok(lib("note", "2", "--set", "-", stdin="from stdin\nline two\n")).out == ""
+    ok(lib("note", "1", "--edit", env={"EDITOR": str(editor)}))
+    assert seen.read_text(encoding="utf-8") == "First *draft*"
+
+    def edit_1(editor: str) -> Callable[[], Result]:
+        return lambda: lib("note", "1", "--edit", env={"EDITOR": editor})
+
+    failed, not_utf8, unbalanced, from_stdin = lib.many(
+        edit_1(str(failing)),
+        edit_1(str(latin1)),
+        edit_1('"unbalanced'),
+        lambda: lib("note", "1", "--set", "-", stdin=b"caf\xe9"),
+    )
+    user_error(failed, "status 3", "notes unchanged")
+    user_error(not_utf8, "not UTF-8", "notes unchanged")
+    user_error(unbalanced, "editor")
+    user_error(from_stdin, "not UTF-8", "notes unchanged")
+
+    first, second = lib.many(("note", "1"), ("note", "2"))
+    assert ok(first).out == "FIRST *DRAFT*\n- edited ✓\n"
+    assert ok(second).out == "from stdin\nline two\n"
+
+
+# --- open ---------------------------------------------------------------------------
+
+
+@POSIX_ONLY
+def test_open_prints_or_hands_the_url_to_the_browser(
+    lib: Cli, tmp_path: Path, template: Template
+) -> None:
+    both = next(p for p in template.papers if {"code", "project"} <= set(kinds(p)))
+    neither = next(p for p in template.papers if not {"code", "project"} & set(kinds(p)))
+    opened = tmp_path / "opened.txt"
+    browser = write_script(
+        tmp_path / "browser.py",
+        f"""
+        import sys
+        with open({str(opened)!r}, "a", encoding="utf-8") as log:
+            log.write(sys.argv[1] + "\\n")
+        """,
+    )
+    code_url, project_url = first_url(both, "code"), first_url(both, "project")
+    printed_code, printed_project, no_code, no_project = lib.many(
+        ("open", str(both["id"]), "--print"),
+        ("open", str(both["id"]), "--project", "--print"),
+        ("open", str(neither["id"]), "--print"),
+        ("open", str(neither["id"]), "--project"),
+    )
+    assert ok(printed_code).out == code_url + "\n"
+    assert ok(printed_project).out == project_url + "\n"
+    user_error(no_code, f"paper {neither['id']} has no code repository link")
+    user_error(no_project, f"paper {neither['id']} has no project page link")
+    assert not opened.exists()
+
+    assert ok(lib("open", str(both["id"]), env={"BROWSER": str(browser)})).out == ""
+    assert opened.read_text(encoding="utf-8").splitlines() == [code_url]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="other browsers may open")
+def test_open_reports_a_browser_that_fails(lib: Cli, tmp_path: Path, template: Template) -> None:
+    coded = next(p for p in template.papers if "code" in kinds(p))
+    failing = write_script(tmp_path / "browser.py", "import sys\nsys.exit(1)\n")
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    # No display and an empty PATH: webbrowser has nothing to fall back on.
+    env = {"BROWSER": str(failing), "PATH": str(empty_bin), "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    failed = lib("open", str(coded["id"]), env=env)
+    user_error(failed, "no web browser", first_url(coded, "code"))
+
+
+# --- where the library is -----------------------------------------------------------
+
+
+def test_library_option_before_or_after_the_command_and_env_home(lib: Cli, tmp_path: Path) -> None:
+    library = str(lib.library)
+    other = tmp_path / "other-library"
+    use_library, use_other = {ENV_HOME: library}, {ENV_HOME: str(other)}
+    first = ("list", "--limit", "1", "--json")
+    bare = Cli(tmp_path, None)  # no --library of its own
+    from_env, before, after = bare.many(
+        lambda: bare(*first, env=use_library),
+        # --library wins over $READINGLIST_HOME, before or after the command.
+        lambda: bare("--library", library, *first, env=use_other),
+        lambda: bare(*first, "--library", library, env=use_other),
+    )
+    assert ids(ok(from_env).json()) == [1]
+    assert ids(ok(before).json()) == [1]
+    assert ids(ok(after).json()) == [1]
+    assert not other.exists()
+
+
+def test_exit_codes_for_bad_usage_and_bad_library_folders(cli: Cli, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    results = cli.many(
+        ("frobnicate",),
+        (),
+        ("tag",),
+        ("show",),
+        ("note", "1", "--set", "x", "--edit"),
+        ("import",),
+        ("import", "-", "-"),
+    )
+    for result in results:
+        usage_error(result)
+    usage_error(results[0], "invalid choice: 'frobnicate'")
+    assert cli.library is not None
+    assert not cli.library.exists()  # usage errors never create a library
+
+    is_file = cli("list", env={ENV_HOME: str(a_file)}, library=False)
+    user_error(is_file, "is a file, not a library folder")
+    below_file = Cli(tmp_path, a_file / "library")("list")
+    user_error(below_file, "cannot open the library")
+
+
+def test_version_and_help(cli: Cli) -> None:
+    version, help_text, import_help = cli.many(("--version",), ("--help",), ("import", "--help"))
+    assert ok(version).out.strip() == f"readinglist {__version__}"
+    out = ok(help_text).out
+    assert out.startswith("usage: readinglist")
+    for command in ("import", "list", "show", "tag", "tags", "status", "rate", "note", "open"):
+        assert f"\n    {command} " in out
+    assert f"${ENV_HOME}" in out
+    assert "FILE" in ok(import_help).out
+
+
+@POSIX_ONLY
+def test_output_into_a_closed_pipe_is_not_an_error(lib: Cli) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `readinglist list | head` once head has gone
+    try:
+        env = base_env(lib.cwd / "home")
+        env.pop("PYTHONUNBUFFERED", None)  # buffered output fails at the final flush
+        done = subprocess.run(
+            lib.argv(["list", "--limit", "3"]),
+            stdin=subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=lib.cwd,
+            env=env,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0
+    assert done.stderr == b""
+
+
+# --- search -------------------------------------------------------------------------
+
+
+def test_search_similar_doctor_reindex_and_delete(lib: Cli) -> None:
+    hits, limited, typo, bad, similar, similar_text = lib.many(
+        ("search", '"gaussian splatting"', "--json"),
+        ("search", "gaussian", "--limit", "3"),
+        ("search", "gausian splating", "--json"),
+        ("search", "(unbalanced title:", "--json"),
+        ("similar", "1", "--json", "--limit", "4"),
+        ("similar", "1"),
+    )
+    found = ok(hits).json()
+    assert found["total"] > 10
+    first = found["hits"][0]
+    assert set(first) == {"id", "title", "score", "highlights"}
+    assert "[Gaussian]" in first["highlights"]["title"] or "[gaussian]" in (
+        first["highlights"]["abstract"].lower()
+    )
+    assert first["score"] > 0
+
+    assert len(ok(limited).out.splitlines()) == 6  # title and fragment per hit
+    assert "(showing 3)" in limited.err
+
+    assert ok(typo).json()["suggestion"] == "gaussian splatting"
+    parsed = ok(bad).json()
+    assert "words instead" in parsed["message"]
+    assert "words instead" in bad.err
+
+    near = ok(similar).json()
+    assert len(near) == 4 and 1 not in [n["id"] for n in near]
+    assert all(n["terms"] for n in near)
+    assert ok(similar_text).out.count("\n") == 10
+
+    assert ok(lib("doctor", "--check")).out.strip() == "the search index matches the library"
+    rebuilt = ok(lib("reindex"))
+    assert rebuilt.out.strip() == "rebuilt the search index: 211 papers"
+
+    user_error(lib("delete", "7"), "add --yes to confirm")
+    ok(lib("delete", "7", "--yes"))
+    user_error(lib("show", "7"), "no paper with id 7")
+    assert ok(lib("doctor", "--json")).json() == {
+        "missing": [],
+        "stale": [],
+        "extra": [],
+        "repaired": True,
+    }
+
+
+def test_a_missing_index_is_rebuilt_with_a_message(lib: Cli) -> None:
+    assert lib.library is not None
+    for folder in lib.library.glob("index-v*"):
+        shutil.rmtree(folder)
+    result = ok(lib("search", "transformer", "--json"))
+    assert result.json()["total"] > 0
+    assert "rebuilt it from the library (211 papers)" in result.err
