@@ -8,24 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh import columns
+from whoosh.analysis import Analyzer
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from readinglist.core.models import LinkKind, Paper, ReadStatus, index_stamp
+from readinglist.search.analysis import EnglishAnalyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# English stemming (Snowball's Porter2: whoosh's Porter leaves "splatting" as "splatt")
-# with a stop list: "splat" finds "splatting" and "splats". Stop words stay out of the
-# postings (they match half the library and slow every query); the query side drops them
-# too. The stem cache is unbounded: a library's vocabulary is small and stemming would
-# otherwise dominate indexing time.
-ANALYZER: Analyzer = (
-    RegexTokenizer()
-    | LowercaseFilter()
-    | StopFilter(minsize=1)
-    | StemFilter(lang="english", cachesize=-1)
-)
+# English words, stop words dropped, Porter2 stems (see readinglist.search.analysis).
+ANALYZER: Analyzer = EnglishAnalyzer()
 
 STATUS_ORDER = {status.value: order for order, status in enumerate(ReadStatus)}
 
@@ -42,11 +35,13 @@ def build_schema() -> Schema:
         has=KEYWORD(scorable=False),
         hosts=KEYWORD(scorable=False),
         repos=KEYWORD(lowercase=True, scorable=False),
-        added=NUMERIC(int, bits=64, signed=True, sortable=True),
-        rating=NUMERIC(int, sortable=True),
-        seen=NUMERIC(int, sortable=True),
-        status_order=NUMERIC(int, sortable=True),
-        title_key=ID(sortable=True),
+        # Few precision levels per number (shift_step) keep postings per paper low;
+        # sort-only values are columns, not terms.
+        added=NUMERIC(int, bits=32, signed=False, shift_step=8, sortable=True),
+        rating=NUMERIC(int, bits=8, signed=False, shift_step=8, sortable=True),
+        seen=NUMERIC(int, bits=16, signed=False, shift_step=16, sortable=True),
+        status_order=COLUMN(columns.NumericColumn("B")),
+        title_key=COLUMN(columns.VarBytesColumn()),
     )
 
 
@@ -59,8 +54,9 @@ def _tag_terms(tags: tuple[str, ...]) -> str:
     return ",".join(sorted(terms))
 
 
-def epoch_seconds(moment: datetime) -> int:
-    return int(moment.astimezone(UTC).timestamp())
+def epoch_minutes(moment: datetime) -> int:
+    """Minutes since 1970 (32 bits last until the year 10136)."""
+    return max(int(moment.astimezone(UTC).timestamp()) // 60, 0)
 
 
 def document(paper: Paper) -> dict[str, object]:
@@ -80,9 +76,9 @@ def document(paper: Paper) -> dict[str, object]:
         "has": " ".join(sorted(has)),
         "hosts": " ".join(sorted({link.host for link in paper.links if link.host})),
         "repos": " ".join(sorted({f"{link.owner}/{link.repo}" for link in code})),
-        "added": epoch_seconds(paper.added_at),
+        "added": epoch_minutes(paper.added_at),
         "rating": paper.rating,
         "seen": paper.times_seen,
         "status_order": STATUS_ORDER[paper.status.value],
-        "title_key": paper.title.casefold(),
+        "title_key": paper.title.casefold().encode("utf-8"),
     }

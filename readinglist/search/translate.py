@@ -22,7 +22,7 @@ from readinglist.core.query import (
     TagFilter,
     Term,
 )
-from readinglist.search.schema import ANALYZER, epoch_seconds
+from readinglist.search.schema import ANALYZER, epoch_minutes
 
 MAX_PREFIX_TERMS = 24
 PREFIX_SCAN = 400
@@ -61,8 +61,8 @@ class Translator:
         if isinstance(node, NumberFilter):
             return wq.NumericRange(node.field, node.low, node.high)
         if isinstance(node, DateFilter):
-            start = None if node.start is None else epoch_seconds(node.start)
-            end = None if node.end is None else epoch_seconds(node.end) - 1
+            start = None if node.start is None else epoch_minutes(node.start)
+            end = None if node.end is None else epoch_minutes(node.end) - 1  # half-open
             return wq.NumericRange("added", start, end)
         if isinstance(node, Not):
             inner = self._node(node.item)
