@@ -305,3 +305,30 @@ def test_any_query_string_gives_results_or_a_message_never_an_error(
     results = digest_library.library.search(query, limit=5)
     assert results.total >= len(results.results)
     assert results.message is None or "\n" not in results.message
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("gaussian",), ("gaussian", "splatting"), ("model",), ("diffusion", "image"), ("3d",)],
+)
+def test_posting_arrays_agree_with_whoosh(digest_library: OpenLibrary, words: tuple[str, ...]):
+    """The engine reads Whoosh's blocks directly: it must match what Whoosh itself finds."""
+    from whoosh import query as wq
+
+    from readinglist.search.analysis import analyze
+
+    searcher = digest_library.index.searcher()
+    terms = [analyze(word)[0] for word in words]
+    whoosh_query = wq.And(
+        [
+            wq.Or([wq.Term(field, term) for field in ("title", "abstract", "notes")])
+            for term in terms
+        ]
+    )
+    expected = {
+        int(searcher.stored_fields(doc)["id"]) for doc in searcher.docs_for_query(whoosh_query)
+    }
+    results = digest_library.library.search(" ".join(words), limit=1000)
+    assert expected, words
+    assert {r.paper.id for r in results.results} == expected
+    assert results.total == len(expected)

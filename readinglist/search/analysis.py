@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
@@ -83,4 +84,63 @@ class EnglishAnalyzer(Tokenizer):  # type: ignore[misc]
                 token.pos = start_pos
             if chars:
                 token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+
+
+def analyze_positions(text: str) -> list[tuple[str, int]]:
+    """(term, position) of each indexed word; stop words leave gaps in the positions."""
+    found: list[tuple[str, int]] = []
+    for pos, match in enumerate(WORD.finditer(text)):
+        word = match.group().lower()
+        if word in _STOP or len(word) > MAX_WORD:
+            continue
+        found.append((stem(word), pos))
+    return found
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of a piece of text."""
+    return [term for term, _ in analyze_positions(text)]
+
+
+def word_pairs(text: str) -> list[str]:
+    """Adjacent index terms joined by a space, stop words skipped: the phrase index.
+
+    "state of the art results" -> ["state art", "art result"]: a phrase query needs all
+    its pairs, which finds the phrase without storing word positions.
+    """
+    terms = analyze(text)
+    return [f"{a} {b}" for a, b in pairwise(terms)]
+
+
+class PairAnalyzer(Tokenizer):  # type: ignore[misc]
+    """Whoosh analyzer for the phrase field: one token per pair of adjacent terms."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pairs = word_pairs(value) if tokenize else [value]
+        for pos, pair in enumerate(pairs):
+            token.text = pair
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
             yield token

@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.index import Index
@@ -28,8 +29,9 @@ from whoosh.writing import IndexWriter
 
 from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.query import ParsedQuery
+from readinglist.search.analysis import analyze, stem
+from readinglist.search.engine import Evaluator, PostingArrays, Scores, top
 from readinglist.search.schema import SCHEMA_VERSION, build_schema, document
-from readinglist.search.translate import Translator, analyze
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,6 @@ SORT_FIELDS = {
 }
 # Natural direction of each sort: newest, most seen and best rated first.
 NATURAL_REVERSE = {"added": False, "title": False, "status": False, "seen": True, "rating": True}
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
 
 
 class WhooshIndex:
@@ -55,6 +56,8 @@ class WhooshIndex:
         self.folder = library_dir / f"{INDEX_PREFIX}{SCHEMA_VERSION}"
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._posting_arrays: PostingArrays | None = None
+        self._orders: dict[tuple[str, bool], Scores] = {}
         self.rebuild_reason: str | None = None
         self._remove_other_versions(library_dir)
         self._index = self._open_or_create()
@@ -184,6 +187,36 @@ class WhooshIndex:
             for fields in searcher.all_stored_fields()
         }
 
+    def _arrays(self) -> PostingArrays:
+        """The posting arrays of the current searcher (rebuilt when it is replaced)."""
+        with self._lock:
+            searcher = self.searcher()
+            if self._posting_arrays is None or self._posting_arrays.searcher is not searcher:
+                self._posting_arrays = PostingArrays(searcher)
+                self._orders = {}
+            return self._posting_arrays
+
+    def _order(self, arrays: PostingArrays, sort: str, descending: bool) -> Scores:
+        """Per document sort keys, ascending; cached while the searcher lives."""
+        key = (sort, descending)
+        found = self._orders.get(key)
+        if found is not None:
+            return found
+        column = arrays.reader.column_reader(SORT_FIELDS[sort])
+        if sort == "title":
+            values = list(column)
+            ranks = np.empty(len(values), np.float32)
+            ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(
+                len(values), dtype=np.float32
+            )
+            order = ranks
+        else:
+            order = np.fromiter(column, dtype=np.float32, count=arrays.size)
+        if NATURAL_REVERSE[sort] != descending:
+            order = -order
+        self._orders[key] = order
+        return order
+
     def search(
         self,
         parsed: ParsedQuery,
@@ -193,31 +226,27 @@ class WhooshIndex:
         limit: int = 50,
     ) -> SearchPage:
         """A page of hits: ranked by BM25F, or sorted by a column."""
-        searcher = self.searcher()
-        built = Translator(searcher.reader()).translate(parsed.root)
-        if isinstance(built, type(wq.NullQuery)) or built is wq.NullQuery:
-            return SearchPage((), 0)
         ranked = sort is None or sort == "relevance"
         if not ranked and sort not in SORT_FIELDS:
             raise ValueError(f"unknown sort {sort!r}")
-        pagelen = max(limit, 1)
-        pagenum = offset // pagelen + 1
-        kwargs: dict[str, object] = {}
+        arrays = self._arrays()
+        match = Evaluator(arrays).evaluate(parsed.root)
+        total = int(np.count_nonzero(match.mask))
+        order: Scores | None = None
         if not ranked:
-            kwargs["sortedby"] = SORT_FIELDS[sort or "added"]
-            kwargs["reverse"] = NATURAL_REVERSE[sort or "added"] != descending
-        elif isinstance(built, wq.Every) or not _scores(built):
-            kwargs["sortedby"] = "added"  # nothing to rank: newest first
-            kwargs["reverse"] = True
-        page = searcher.search_page(built, pagenum, pagelen=pagelen, terms=False, **kwargs)
-        # With sortedby, Whoosh puts the sort key where the score would be.
+            order = self._order(arrays, sort or "added", descending)
+        elif total and not match.scores[match.mask].any():
+            order = self._order(arrays, "added", True)  # nothing to rank: newest first
+        docs = top(match, offset, max(limit, 0), order)
+        stored = arrays.searcher.stored_fields
         hits = tuple(
-            SearchHit(int(hit["id"]), float(hit.score or 0.0) if ranked else 0.0) for hit in page
+            SearchHit(int(stored(int(doc))["id"]), float(match.scores[doc]) if ranked else 0.0)
+            for doc in docs
         )
-        return SearchPage(hits, page.total)
+        return SearchPage(hits, total)
 
     def stem(self, word: str) -> str:
-        return _stem(word.lower())
+        return stem(word.lower())
 
     def highlight(
         self, text: str, terms: Sequence[str], prefixes: Sequence[str], whole: bool
@@ -289,18 +318,13 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _scores(built: wq.Query) -> bool:
-    """Whether a query has anything to rank by (text terms), or only filters."""
-    for leaf in built.leaves():
-        if leaf.field() in ("title", "abstract", "notes") and not isinstance(leaf, wq.Every):
-            return True
-    return False
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    stemmed = analyze(word)
-    return stemmed[0] if stemmed else ""
+@lru_cache(maxsize=256)
+def _candidates(stems: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that may carry one of the stems: a Porter2 stem, less its last letter (which
+    may be a y turned into i), is always the start of the word it came from."""
+    heads = {stem[:-1] or stem for stem in stems} | set(prefixes)
+    alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternatives})\w*(?:\.?\w+)*", re.IGNORECASE)
 
 
 def highlight(
@@ -318,9 +342,11 @@ def highlight(
         return ()
     marks: list[tuple[int, int]] = []
     if stems or prefixes:
-        for match in _WORD.finditer(text):
+        starts = tuple(prefixes)
+        # Only words that can have a wanted stem are stemmed: C finds the candidates.
+        for match in _candidates(frozenset(stems), starts).finditer(text):
             word = match.group().lower()
-            if _stem(word) in stems or (prefixes and word.startswith(tuple(prefixes))):
+            if stem(word) in stems or (starts and word.startswith(starts)):
                 marks.append(match.span())
     start, end = 0, len(text)
     if not whole and len(text) > width:

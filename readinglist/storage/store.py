@@ -76,17 +76,22 @@ class SqlStore:
         self.engine.dispose()
 
 
-_SEEN = (
-    select(
-        AppearanceRow.paper_id.label("paper_id"),
-        func.min(DigestRow.imported_at).label("first_seen"),
-        func.max(DigestRow.imported_at).label("last_seen"),
-        func.count().label("times_seen"),
+def _seen(aggregate: Any, label: str) -> Any:
+    """First seen, last seen or times seen of the paper in the row: correlated lookups on
+    the appearances index, so fetching a page of papers costs a page, not the library."""
+    return (
+        select(aggregate)
+        .select_from(AppearanceRow)
+        .join(DigestRow, DigestRow.id == AppearanceRow.digest_id)
+        .where(AppearanceRow.paper_id == PaperRow.id)
+        .scalar_subquery()
+        .label(label)
     )
-    .join(DigestRow, DigestRow.id == AppearanceRow.digest_id)
-    .group_by(AppearanceRow.paper_id)
-    .subquery("seen")
-)
+
+
+_FIRST_SEEN = _seen(func.min(DigestRow.imported_at), "first_seen")
+_LAST_SEEN = _seen(func.max(DigestRow.imported_at), "last_seen")
+_TIMES_SEEN = _seen(func.count(), "times_seen")
 
 _STATUS_ORDER = case({s.value: i for i, s in enumerate(ReadStatus)}, value=PaperRow.status)
 _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=PaperRow.priority)
@@ -156,11 +161,7 @@ class SqlUnitOfWork:
 
     def all_stamps(self) -> dict[int, str]:
         """Each paper's index stamp: it changes whenever anything the index holds changes."""
-        rows = self.session.execute(
-            select(PaperRow.id, PaperRow.updated_at, _SEEN.c.times_seen).outerjoin(
-                _SEEN, _SEEN.c.paper_id == PaperRow.id
-            )
-        )
+        rows = self.session.execute(select(PaperRow.id, PaperRow.updated_at, _TIMES_SEEN))
         return {paper_id: index_stamp(updated, times or 0) for paper_id, updated, times in rows}
 
     # --- papers -----------------------------------------------------------------
@@ -168,10 +169,8 @@ class SqlUnitOfWork:
     def _paper_select(
         self,
     ) -> Select[PaperRow, datetime | None, datetime | None, int | None]:
-        return (
-            select(PaperRow, _SEEN.c.first_seen, _SEEN.c.last_seen, _SEEN.c.times_seen)
-            .outerjoin(_SEEN, _SEEN.c.paper_id == PaperRow.id)
-            .options(selectinload(PaperRow.tags), selectinload(PaperRow.links))
+        return select(PaperRow, _FIRST_SEEN, _LAST_SEEN, _TIMES_SEEN).options(
+            selectinload(PaperRow.tags), selectinload(PaperRow.links)
         )
 
     def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]:
@@ -287,12 +286,12 @@ class SqlUnitOfWork:
     @staticmethod
     def _order(query: PaperQuery) -> list[ColumnElement[Any]]:
         """ORDER BY terms; each key has its natural direction, flipped by ``descending``."""
-        seen = func.coalesce(_SEEN.c.times_seen, 0)
+        seen = func.coalesce(_TIMES_SEEN, 0)
         keys: dict[str, list[tuple[Any, bool]]] = {
             "added": [(PaperRow.added_at, False), (PaperRow.id, False)],
             "title": [(PaperRow.title_key, False), (PaperRow.id, False)],
             "status": [(_STATUS_ORDER, False), (PaperRow.id, False)],
-            "seen": [(seen, True), (_SEEN.c.last_seen, True), (PaperRow.id, False)],
+            "seen": [(seen, True), (_LAST_SEEN, True), (PaperRow.id, False)],
             "rating": [(PaperRow.rating, True), (PaperRow.id, False)],
             "priority": [(_PRIORITY_ORDER, True), (PaperRow.id, False)],
         }

@@ -1,0 +1,296 @@
+"""Query evaluation over posting arrays: Whoosh stores the index, NumPy does the sums.
+
+Whoosh scores a query posting by posting in Python (about 5 µs each): a common word
+in a 100k library costs half a second. Here each term's postings are decoded once per
+searcher, block by block, into NumPy arrays (doc numbers and term frequencies) and
+kept while the searcher lives; a query is then a few vector operations over the whole
+library: masks for matching, BM25 sums for ranking, a partial sort for the page. Phrases
+need no positions: the pairs field holds every pair of adjacent words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from readinglist.core.query import (
+    TEXT_FIELDS,
+    And,
+    DateFilter,
+    HasFilter,
+    Node,
+    Not,
+    NumberFilter,
+    Or,
+    StatusFilter,
+    TagFilter,
+    Term,
+)
+from readinglist.search.analysis import analyze_positions
+from readinglist.search.schema import FIELD_BOOSTS, epoch_minutes
+
+Mask = npt.NDArray[np.bool_]
+Scores = npt.NDArray[np.float32]
+Ids = npt.NDArray[np.int64]
+
+K1 = 1.2
+MAX_EXPANSIONS = 32  # prefix and fuzzy terms kept (the most frequent)
+PREFIX_SCAN = 2000
+CACHE_POSTINGS = 30_000_000  # postings kept decoded per searcher (about 240 MB at most)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    mask: Mask
+    scores: Scores
+
+
+class PostingArrays:
+    """Decoded postings of one searcher's segments, cached by (field, term)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
+        self.size = self.reader.doc_count_all()
+        self.live = np.ones(self.size, dtype=np.bool_)
+        for leaf, offset in self.leaves:
+            if leaf.has_deletions():
+                gone = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+                self.live[gone + offset] = False
+        self.live_count = int(self.live.sum())
+        self._cache: dict[tuple[str, bytes], tuple[Ids, Scores]] = {}
+        self._cached = 0
+
+    def postings(self, field: str, term: str | bytes) -> tuple[Ids, Scores]:
+        """Doc numbers (global) and term frequencies of a term; empty when absent."""
+        btext = term.encode("utf-8") if isinstance(term, str) else term
+        key = (field, btext)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        ids: list[Ids] = []
+        freqs: list[Scores] = []
+        for leaf, offset in self.leaves:
+            if (field, btext) not in leaf:
+                continue
+            matcher = _raw_postings(leaf, field, btext)
+            while matcher.is_active():
+                # Whole blocks at a time (whoosh3 3.54.0 internals; the version is pinned
+                # and tests/test_search.py compares these results with Whoosh's own).
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                freqs.append(np.asarray(matcher._weights, dtype=np.float32))
+                matcher._next_block()
+        result = (
+            (np.concatenate(ids), np.concatenate(freqs))
+            if ids
+            else (np.empty(0, np.int64), np.empty(0, np.float32))
+        )
+        if self._cached + len(result[0]) > CACHE_POSTINGS:
+            self._cache.clear()
+            self._cached = 0
+        self._cache[key] = result
+        self._cached += len(result[0])
+        return result
+
+    def mask_of(self, field: str, terms: Iterable[str | bytes]) -> Mask:
+        mask = np.zeros(self.size, dtype=np.bool_)
+        for term in terms:
+            ids, _ = self.postings(field, term)
+            mask[ids] = True
+        return mask
+
+
+def _raw_postings(leaf: Any, field: str, btext: bytes) -> Any:
+    """The segment's own block matcher, without Whoosh's deleted-documents wrapper
+    (deleted documents are masked out by ``PostingArrays.live`` instead)."""
+    return leaf._terms.matcher(field, btext, leaf.schema[field].format)
+
+
+class Evaluator:
+    """Turns the query language's tree into a match mask and BM25 scores."""
+
+    def __init__(self, arrays: PostingArrays) -> None:
+        self.arrays = arrays
+        self.reader = arrays.reader
+        self.size = arrays.size
+        self._docs = max(arrays.live_count, 1)
+
+    def evaluate(self, node: Node | None) -> Match:
+        if node is None:
+            return Match(self.arrays.live.copy(), np.zeros(self.size, np.float32))
+        found = self._node(node)
+        if found is None:  # only stop words: like no words
+            return Match(self.arrays.live.copy(), np.zeros(self.size, np.float32))
+        return Match(found.mask & self.arrays.live, found.scores)
+
+    # --- nodes --------------------------------------------------------------------
+
+    def _node(self, node: Node) -> Match | None:
+        handlers: dict[type, Callable[[Any], Match | None]] = {
+            Term: self._term,
+            TagFilter: lambda n: self._filter("tags", [n.name]),
+            StatusFilter: lambda n: self._filter("status", [n.status.value]),
+            HasFilter: lambda n: self._filter("has", [n.what]),
+            NumberFilter: lambda n: self._numbers(n.field, n.low, n.high),
+            DateFilter: self._dates,
+            And: self._and,
+            Or: self._or,
+            Not: self._not,
+        }
+        return handlers[type(node)](node)
+
+    def _and(self, node: And) -> Match | None:
+        parts = [m for m in (self._node(item) for item in node.items) if m is not None]
+        if not parts:
+            return None
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask &= part.mask
+            scores += part.scores
+        return Match(mask, scores)
+
+    def _or(self, node: Or) -> Match | None:
+        parts = [m for m in (self._node(item) for item in node.items) if m is not None]
+        if not parts:
+            return None
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask |= part.mask
+            scores += part.scores
+        return Match(mask, scores)
+
+    def _not(self, node: Not) -> Match | None:
+        inner = self._node(node.item)
+        if inner is None:
+            return None
+        return Match(~inner.mask, np.zeros(self.size, np.float32))
+
+    def _filter(self, field: str, terms: Iterable[str | bytes]) -> Match:
+        return Match(self.arrays.mask_of(field, terms), np.zeros(self.size, np.float32))
+
+    def _numbers(self, field: str, low: int | None, high: int | None) -> Match:
+        if low is not None and high is not None and low > high:
+            return Match(np.zeros(self.size, np.bool_), np.zeros(self.size, np.float32))
+        ranged = wq.NumericRange(field, low, high).simplify(self.reader)
+        while hasattr(ranged, "child"):  # ConstantScoreQuery around the real query
+            ranged = ranged.child
+        if isinstance(ranged, wq.Every):
+            return Match(self.arrays.live.copy(), np.zeros(self.size, np.float32))
+        terms: list[bytes] = []
+        for leaf in ranged.leaves():
+            if isinstance(leaf, wq.TermRange):  # the index terms the range covers
+                terms.extend(leaf._btexts(self.reader))
+            elif isinstance(leaf, wq.Term):
+                terms.append(leaf.text)
+        return self._filter(field, terms)
+
+    def _dates(self, node: DateFilter) -> Match:
+        start = None if node.start is None else epoch_minutes(node.start)
+        end = None if node.end is None else epoch_minutes(node.end) - 1  # half-open
+        return self._numbers("added", start, end)
+
+    # --- text ---------------------------------------------------------------------
+
+    def _term(self, term: Term) -> Match | None:
+        fields = (term.field,) if term.field else TEXT_FIELDS
+        if term.kind == "prefix":
+            return self._expanded(fields, lambda f: self._prefix_terms(f, term.text))
+        if term.kind == "fuzzy":
+            return self._expanded(fields, lambda f: self._fuzzy_terms(f, term))
+        tokens = analyze_positions(term.text)
+        if not tokens:
+            return None
+        words = [word for word, _ in tokens]
+        per_word = [self._word(fields, word) for word in words]
+        mask = per_word[0].mask.copy()
+        scores = per_word[0].scores.copy()
+        for part in per_word[1:]:
+            mask &= part.mask
+            scores += part.scores
+        if term.kind == "phrase" and len(words) > 1:
+            for pair in pairwise(words):
+                ids, _ = self.arrays.postings("pairs", " ".join(pair))
+                has_pair = np.zeros(self.size, np.bool_)
+                has_pair[ids] = True
+                mask &= has_pair
+        return Match(mask, scores)
+
+    def _bm25(self, field: str, term: str | bytes, scores: Scores, mask: Mask) -> None:
+        ids, freqs = self.arrays.postings(field, term)
+        if not len(ids):
+            return
+        idf = math.log(1.0 + (self._docs - len(ids) + 0.5) / (len(ids) + 0.5))
+        boost = FIELD_BOOSTS.get(field, 1.0)
+        scores[ids] += np.float32(boost * idf) * freqs * (K1 + 1) / (freqs + K1)
+        mask[ids] = True
+
+    def _word(self, fields: tuple[str, ...], word: str) -> Match:
+        mask = np.zeros(self.size, np.bool_)
+        scores = np.zeros(self.size, np.float32)
+        for field in fields:
+            self._bm25(field, word, scores, mask)
+        return Match(mask, scores)
+
+    def _expanded(self, fields: tuple[str, ...], expand: Callable[[str], list[str]]) -> Match:
+        mask = np.zeros(self.size, np.bool_)
+        scores = np.zeros(self.size, np.float32)
+        for field in fields:
+            for term in expand(field):
+                self._bm25(field, term, scores, mask)
+        return Match(mask, scores)
+
+    def _most_frequent(self, field: str, terms: Iterable[str]) -> list[str]:
+        unique = set(terms)
+        if len(unique) <= MAX_EXPANSIONS:
+            return sorted(unique)
+        frequency = self.reader.doc_frequency
+        return sorted(unique, key=lambda t: -frequency(field, t))[:MAX_EXPANSIONS]
+
+    def _prefix_terms(self, field: str, prefix: str) -> list[str]:
+        starts = {prefix.lower()}
+        stems = analyze_positions(prefix)
+        if stems:
+            starts.add(stems[0][0])
+        found: list[str] = []
+        for start in starts:
+            for index, raw in enumerate(self.reader.expand_prefix(field, start)):
+                if index >= PREFIX_SCAN:
+                    break
+                found.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        return self._most_frequent(field, found)
+
+    def _fuzzy_terms(self, field: str, term: Term) -> list[str]:
+        stems = analyze_positions(term.text)
+        word = stems[0][0] if stems else term.text.lower()
+        near = self.reader.terms_within(field, word, term.max_edits, prefix=1)
+        return self._most_frequent(field, near)
+
+
+def top(match: Match, offset: int, limit: int, order: Scores | None = None) -> Ids:
+    """Doc numbers of one page: best scores first, or by ``order`` (ascending)."""
+    hits = np.nonzero(match.mask)[0]
+    if not len(hits):
+        return hits
+    keys = match.scores[hits] if order is None else order[hits]
+    wanted = min(offset + limit, len(hits))
+    # Highest score first (ties: the newer document first); or ascending order keys.
+    ranking = -keys if order is None else keys
+    if wanted < len(hits):
+        part = np.argpartition(ranking, wanted - 1)[:wanted]
+        part = part[np.lexsort((-hits[part], ranking[part]))]
+    else:
+        part = np.lexsort((-hits, ranking))
+    return hits[part[offset:wanted]]
