@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from whoosh import columns
+from whoosh import columns, formats
 from whoosh.analysis import Analyzer
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -26,6 +26,14 @@ FIELD_BOOSTS = {"title": 3.0, "abstract": 1.0, "notes": 1.0}
 STATUS_ORDER = {status.value: order for order, status in enumerate(ReadStatus)}
 
 
+def _pairs_field() -> TEXT:
+    """Word pairs: only whether a paper has one matters (no frequencies, no lengths)."""
+    field = TEXT(analyzer=PairAnalyzer(), phrase=False)
+    field.format = formats.Existence()
+    field.scorable = False
+    return field
+
+
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -35,7 +43,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["title"], phrase=False),
         abstract=TEXT(analyzer=ANALYZER, phrase=False),
         notes=TEXT(analyzer=ANALYZER, phrase=False),
-        pairs=TEXT(analyzer=PairAnalyzer(), phrase=False),
+        pairs=_pairs_field(),
         tags=KEYWORD(commas=True, lowercase=False, scorable=False),
         status=ID(),
         has=KEYWORD(scorable=False),
