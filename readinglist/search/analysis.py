@@ -33,16 +33,20 @@ def stem(word: str) -> str:
     return found
 
 
-class EnglishAnalyzer(Tokenizer):  # type: ignore[misc]
-    """Whoosh analyzer: words, lower case, no stop words, Porter2 stems."""
-
-    is_morph = True
+class _Stateless(Tokenizer):  # type: ignore[misc]
+    """A Whoosh analyzer without settings: equal to any other of its class."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class EnglishAnalyzer(_Stateless):
+    """Whoosh analyzer: words, lower case, no stop words, Porter2 stems."""
+
+    is_morph = True
 
     def __call__(
         self,
@@ -113,14 +117,8 @@ def word_pairs(text: str) -> list[str]:
     return [f"{a} {b}" for a, b in pairwise(terms)]
 
 
-class PairAnalyzer(Tokenizer):  # type: ignore[misc]
+class PairAnalyzer(_Stateless):
     """Whoosh analyzer for the phrase field: one token per pair of adjacent terms."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(
         self,

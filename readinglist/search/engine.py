@@ -151,26 +151,10 @@ class Evaluator:
         return handlers[type(node)](node)
 
     def _and(self, node: And) -> Match | None:
-        parts = [m for m in (self._node(item) for item in node.items) if m is not None]
-        if not parts:
-            return None
-        mask = parts[0].mask.copy()
-        scores = parts[0].scores.copy()
-        for part in parts[1:]:
-            mask &= part.mask
-            scores += part.scores
-        return Match(mask, scores)
+        return _combine([self._node(item) for item in node.items], every=True)
 
     def _or(self, node: Or) -> Match | None:
-        parts = [m for m in (self._node(item) for item in node.items) if m is not None]
-        if not parts:
-            return None
-        mask = parts[0].mask.copy()
-        scores = parts[0].scores.copy()
-        for part in parts[1:]:
-            mask |= part.mask
-            scores += part.scores
-        return Match(mask, scores)
+        return _combine([self._node(item) for item in node.items], every=False)
 
     def _not(self, node: Not) -> Match | None:
         inner = self._node(node.item)
@@ -214,12 +198,9 @@ class Evaluator:
         if not tokens:
             return None
         words = [word for word, _ in tokens]
-        per_word = [self._word(fields, word) for word in words]
-        mask = per_word[0].mask.copy()
-        scores = per_word[0].scores.copy()
-        for part in per_word[1:]:
-            mask &= part.mask
-            scores += part.scores
+        combined = _combine([self._word(fields, word) for word in words], every=True)
+        assert combined is not None
+        mask, scores = combined.mask, combined.scores
         if term.kind == "phrase" and len(words) > 1:
             for pair in pairwise(words):
                 ids, _ = self.arrays.postings("pairs", " ".join(pair))
@@ -277,6 +258,22 @@ class Evaluator:
         word = stems[0][0] if stems else term.text.lower()
         near = self.reader.terms_within(field, word, term.max_edits, prefix=1)
         return self._most_frequent(field, near)
+
+
+def _combine(parts: list[Match | None], every: bool) -> Match | None:
+    """AND (``every``) or OR of matches, scores added; stop-word-only parts are ignored."""
+    found = [part for part in parts if part is not None]
+    if not found:
+        return None
+    mask = found[0].mask.copy()
+    scores = found[0].scores.copy()
+    for part in found[1:]:
+        if every:
+            mask &= part.mask
+        else:
+            mask |= part.mask
+        scores += part.scores
+    return Match(mask, scores)
 
 
 def top(match: Match, offset: int, limit: int, order: Scores | None = None) -> Ids:
