@@ -209,14 +209,24 @@ class Evaluator:
                 mask &= has_pair
         return Match(mask, scores)
 
-    def _bm25(self, field: str, term: str | bytes, scores: Scores, mask: Mask) -> None:
+    def _bm25(
+        self, field: str, term: str | bytes, scores: Scores, mask: Mask, weight: float = 1.0
+    ) -> None:
         ids, freqs = self.arrays.postings(field, term)
         if not len(ids):
             return
         idf = math.log(1.0 + (self._docs - len(ids) + 0.5) / (len(ids) + 0.5))
-        boost = FIELD_BOOSTS.get(field, 1.0)
+        boost = FIELD_BOOSTS.get(field, 1.0) * weight
         scores[ids] += np.float32(boost * idf) * freqs * (K1 + 1) / (freqs + K1)
         mask[ids] = True
+
+    def weighted_terms(self, field: str, terms: Iterable[tuple[str, float]]) -> Match:
+        """Documents holding any of the terms, scored by BM25 times each term's weight."""
+        mask = np.zeros(self.size, np.bool_)
+        scores = np.zeros(self.size, np.float32)
+        for term, weight in terms:
+            self._bm25(field, term, scores, mask, weight)
+        return Match(mask & self.arrays.live, scores)
 
     def _word(self, fields: tuple[str, ...], word: str) -> Match:
         mask = np.zeros(self.size, np.bool_)

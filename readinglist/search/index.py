@@ -291,18 +291,16 @@ class WhooshIndex:
 
     def similar(self, paper_id: int, text: str, k: int) -> list[tuple[int, float]]:
         """Papers whose abstracts share the key terms of ``text``."""
-        searcher = self.searcher()
         terms = self.key_terms(text)
         if not terms:
             return []
-        built = wq.And(
-            [
-                wq.Or([wq.Term("abstract", term, boost=weight) for term, weight in terms]),
-                wq.Not(wq.Term("id", str(paper_id))),
-            ]
-        )
-        results = searcher.search(built, limit=k, terms=False)
-        return [(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+        arrays = self._arrays()
+        match = Evaluator(arrays).weighted_terms("abstract", terms)
+        own = arrays.searcher.document_number(id=str(paper_id))
+        if own is not None:
+            match.mask[own] = False
+        stored = arrays.searcher.stored_fields
+        return [(int(stored(int(doc))["id"]), float(match.scores[doc])) for doc in top(match, 0, k)]
 
 
 def edit_distance(a: str, b: str) -> int:

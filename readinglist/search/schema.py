@@ -15,7 +15,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from readinglist.core.models import LinkKind, Paper, ReadStatus, index_stamp
 from readinglist.search.analysis import EnglishAnalyzer, PairAnalyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # English words, stop words dropped, Porter2 stems (see readinglist.search.analysis).
 ANALYZER: Analyzer = EnglishAnalyzer()
