@@ -446,13 +446,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     try:
         app = importlib.import_module("readinglist.ui.app")
-    except ModuleNotFoundError as error:
-        if error.name and error.name.startswith("readinglist.ui"):
-            raise ReadingListError(
-                "the desktop window is not in this version yet; use the command line"
-                f" ('{PROG} --help')"
-            ) from None
-        raise
+    except ImportError as error:  # Qt's system libraries missing, most often
+        raise ReadingListError(
+            f"the desktop window cannot start ({error}); 'scripts/dev app' installs what"
+            " Qt needs, and the command line works without it"
+        ) from None
     library_dir = args.library or default_library_dir()
     return int(app.run(Path(library_dir)))
 

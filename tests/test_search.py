@@ -332,3 +332,9 @@ def test_posting_arrays_agree_with_whoosh(digest_library: OpenLibrary, words: tu
     assert expected, words
     assert {r.paper.id for r in results.results} == expected
     assert results.total == len(expected)
+
+
+@pytest.mark.parametrize("sort", [None, "title", "added", "status", "seen", "rating"])
+def test_an_empty_library_searches_and_sorts(opened: OpenLibrary, sort: str | None):
+    results = opened.library.search("", sort=sort)
+    assert (results.total, results.results) == (0, ())

@@ -230,6 +230,8 @@ class WhooshIndex:
         if not ranked and sort not in SORT_FIELDS:
             raise ValueError(f"unknown sort {sort!r}")
         arrays = self._arrays()
+        if arrays.size == 0:  # an empty index has no columns to sort by
+            return SearchPage((), 0)
         match = Evaluator(arrays).evaluate(parsed.root)
         total = int(np.count_nonzero(match.mask))
         order: Scores | None = None

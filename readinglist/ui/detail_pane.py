@@ -1,0 +1,200 @@
+"""The pane beside the table: one paper, its highlighted abstract and its reading state.
+
+Titles and abstracts are plain text. The rich text shown here is built piece by piece
+with :func:`html.escape` on every piece of paper text, so nothing in a digest is ever
+interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readinglist.core.links import is_openable_url
+from readinglist.core.models import Fragment, LinkKind, Paper, ReadStatus
+from readinglist.ui.paper_model import stars
+from readinglist.ui.widgets import named
+
+NOTES_SAVE_DELAY_MS = 800
+MARK_STYLE = "background-color:#ffe58a; font-weight:600;"
+
+
+def fragment_html(fragment: Fragment) -> str:
+    """Highlighted runs as rich text; every run is escaped."""
+    return "".join(
+        f'<span style="{MARK_STYLE}">{html.escape(text)}</span>' if matched else html.escape(text)
+        for text, matched in fragment
+    )
+
+
+def open_url(url: str) -> bool:
+    """Open an http(s) URL in the browser; anything else is refused."""
+    if not is_openable_url(url):
+        return False
+    return bool(QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode)))
+
+
+class DetailPane(QWidget):
+    """Shows the current paper; edits go out as signals for the window to apply."""
+
+    statusChosen = Signal(object)  # ReadStatus  # noqa: N815
+    ratingChosen = Signal(int)  # noqa: N815
+    tagAdded = Signal(str)  # noqa: N815
+    notesEdited = Signal(int, str)  # paper id, notes; after a pause in typing  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self._paper: Paper | None = None
+        self._notes_for: int | None = None
+        self._notes_dirty = False
+
+        self.title = named(QLabel(wordWrap=True), "detailTitle")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta = named(QLabel(wordWrap=True), "detailMeta")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.code_button = named(QPushButton("Open code"), "openCodeButton")
+        self.project_button = named(QPushButton("Project page"), "projectPageButton")
+        self.code_button.clicked.connect(lambda: self.open_link(LinkKind.CODE))
+        self.project_button.clicked.connect(lambda: self.open_link(LinkKind.PROJECT))
+
+        self.status_selector = named(QComboBox(), "statusSelector")
+        for number, status in enumerate(ReadStatus, start=1):
+            self.status_selector.addItem(f"{number}  {status.value}", status)
+        self.status_selector.activated.connect(
+            lambda i: self.statusChosen.emit(self.status_selector.itemData(i))
+        )
+        self.rating_selector = named(QComboBox(), "ratingSelector")
+        for rating in range(6):
+            self.rating_selector.addItem(stars(rating) or "not rated", rating)
+        self.rating_selector.activated.connect(lambda i: self.ratingChosen.emit(i))
+
+        self.tags_label = named(QLabel(wordWrap=True), "detailTags")
+        self.tags_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.tag_editor = named(QLineEdit(placeholderText="Add a tag, Enter"), "tagEditor")
+        self._tag_names = QStringListModel(self)
+        completer = QCompleter(self._tag_names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tag_editor.setCompleter(completer)
+        self.tag_editor.returnPressed.connect(self._add_tag)
+
+        self.notes_editor = named(QPlainTextEdit(), "notesEditor")
+        self.notes_editor.setPlaceholderText("Notes (Markdown), saved as you type")
+        self.notes_editor.setMaximumHeight(140)
+        self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
+        self._notes_timer.timeout.connect(self.flush_notes)
+        self.notes_editor.textChanged.connect(self._notes_changed)
+
+        self.abstract = named(QTextBrowser(), "detailAbstract")
+        self.abstract.setOpenLinks(False)
+        self.abstract.setOpenExternalLinks(False)
+
+        self._layout()
+        self.show_paper(None, None)
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.code_button)
+        buttons.addWidget(self.project_button)
+        buttons.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Status", self.status_selector)
+        form.addRow("Rating", self.rating_selector)
+        form.addRow("Tags", self.tags_label)
+        form.addRow("", self.tag_editor)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addLayout(buttons)
+        layout.addWidget(self.abstract, 1)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Notes"))
+        layout.addWidget(self.notes_editor)
+
+    @property
+    def paper(self) -> Paper | None:
+        return self._paper
+
+    def set_tag_names(self, names: list[str]) -> None:
+        self._tag_names.setStringList(names)
+
+    def show_paper(self, paper: Paper | None, fragments: tuple[Fragment, Fragment] | None) -> None:
+        """Show a paper (None: nothing selected); the highlight fragments are optional."""
+        if paper is None or self._paper is None or paper.id != self._paper.id:
+            self.flush_notes()
+        same = paper is not None and self._paper is not None and paper.id == self._paper.id
+        self._paper = paper
+        for widget in (self.status_selector, self.rating_selector, self.tag_editor):
+            widget.setEnabled(paper is not None)
+        self.notes_editor.setEnabled(paper is not None)
+        if paper is None:
+            self.title.setText("<i>No paper selected</i>")
+            self.meta.clear()
+            self.abstract.clear()
+            self.tags_label.clear()
+            self._set_notes(None, "")
+            self.code_button.setEnabled(False)
+            self.project_button.setEnabled(False)
+            return
+        title, abstract = fragments or (((paper.title, False),), ((paper.abstract, False),))
+        self.title.setText(f"<h3>{fragment_html(title)}</h3>")
+        seen = (paper.first_seen or paper.added_at).astimezone().strftime("%Y-%m-%d")
+        self.meta.setText(f"#{paper.id} · first seen {seen} · seen {paper.times_seen}×")
+        self.abstract.setHtml(
+            f'<p style="white-space:pre-wrap">{fragment_html(abstract)}</p>'
+            if paper.abstract
+            else "<p><i>No abstract</i></p>"
+        )
+        self.status_selector.setCurrentIndex(list(ReadStatus).index(paper.status))
+        self.rating_selector.setCurrentIndex(paper.rating)
+        self.tags_label.setText(", ".join(paper.tags) or "none")
+        self.code_button.setEnabled(paper.first_link(LinkKind.CODE) is not None)
+        self.project_button.setEnabled(paper.first_link(LinkKind.PROJECT) is not None)
+        if not same or not self._notes_dirty:
+            self._set_notes(paper.id, paper.notes)
+
+    def open_link(self, kind: LinkKind) -> bool:
+        link = None if self._paper is None else self._paper.first_link(kind)
+        return link is not None and open_url(link.url)
+
+    def _add_tag(self) -> None:
+        name = self.tag_editor.text().strip()
+        if name and self._paper is not None:
+            self.tagAdded.emit(name)
+            self.tag_editor.clear()
+
+    def _set_notes(self, paper_id: int | None, notes: str) -> None:
+        self._notes_for = None
+        self._notes_dirty = False
+        if self.notes_editor.toPlainText() != notes:
+            self.notes_editor.setPlainText(notes)
+        self._notes_for = paper_id
+
+    def _notes_changed(self) -> None:
+        if self._notes_for is not None:
+            self._notes_dirty = True
+            self._notes_timer.start()
+
+    def flush_notes(self) -> None:
+        """Save notes typed since the last save, now."""
+        if not self._notes_dirty or self._notes_for is None:
+            return
+        self._notes_dirty = False
+        self._notes_timer.stop()
+        self.notesEdited.emit(self._notes_for, self.notes_editor.toPlainText())

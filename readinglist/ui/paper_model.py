@@ -1,0 +1,322 @@
+"""The paper table: ids per row, a cache of loaded papers, pages loaded on demand.
+
+The model never sorts or filters by itself: a query (search text, status filter, sort)
+goes to :meth:`Library.search` on the worker, which answers with the total and one page.
+Other pages are loaded when a view asks for one of their rows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QStyle
+
+from readinglist.core.library import Library
+from readinglist.core.models import (
+    Fragment,
+    LinkKind,
+    Paper,
+    PaperQuery,
+    ReadStatus,
+    SearchResult,
+    SearchResults,
+)
+from readinglist.ui.worker import Worker
+
+PAGE_SIZE = 200
+MAX_FIRST_ROWS = 5000
+LOADING = "…"
+SORT_ROLE = Qt.ItemDataRole.UserRole
+STATUS_ORDER = {status: number for number, status in enumerate(ReadStatus)}
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    TITLE = 0
+    STATUS = 1
+    TAGS = 2
+    CODE = 3
+    RATING = 4
+    FIRST_SEEN = 5
+    TIMES_SEEN = 6
+
+
+HEADERS = ("Title", "Status", "Tags", "Code", "Rating", "First seen", "Times seen")
+# The library's sort key per column; None: the column cannot be sorted.
+SORT_KEYS: dict[Column, str | None] = {
+    Column.TITLE: "title",
+    Column.STATUS: "status",
+    Column.TAGS: None,
+    Column.CODE: None,
+    Column.RATING: "rating",
+    Column.FIRST_SEEN: "added",
+    Column.TIMES_SEEN: "seen",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TableQuery:
+    """What the table shows: search text, a status filter and the library's sort."""
+
+    text: str = ""
+    status: ReadStatus | None = None
+    sort: str | None = None  # None: by relevance, newest first without search words
+    descending: bool = False
+
+    def search_text(self) -> str:
+        text = self.text.strip()
+        if self.status is None:
+            return text
+        status = f"status:{self.status.value}"
+        return f"({text}) {status}" if text else status
+
+
+def stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating) if rating else ""
+
+
+def raw_value(paper: Paper, column: Column) -> object:
+    """The value a column sorts by (the model's SORT_ROLE)."""
+    match column:
+        case Column.TITLE:
+            return paper.title
+        case Column.STATUS:
+            return STATUS_ORDER[paper.status]
+        case Column.TAGS:
+            return ", ".join(paper.tags)
+        case Column.CODE:
+            return paper.has_code
+        case Column.RATING:
+            return paper.rating
+        case Column.FIRST_SEEN:
+            return (paper.first_seen or paper.added_at).timestamp()
+        case Column.TIMES_SEEN:
+            return paper.times_seen
+
+
+def display_text(paper: Paper, column: Column) -> str:
+    match column:
+        case Column.TITLE:
+            return paper.title
+        case Column.STATUS:
+            return paper.status.value
+        case Column.TAGS:
+            return ", ".join(paper.tags)
+        case Column.CODE:
+            return "code" if paper.has_code else ""
+        case Column.RATING:
+            return stars(paper.rating)
+        case Column.FIRST_SEEN:
+            return (paper.first_seen or paper.added_at).astimezone().strftime("%Y-%m-%d")
+        case Column.TIMES_SEEN:
+            return str(paper.times_seen)
+
+
+class PaperTableModel(QAbstractTableModel):
+    """Rows of papers for the query set with :meth:`set_query`."""
+
+    queryFinished = Signal(object)  # SearchResults of the first page  # noqa: N815
+    pageLoaded = Signal(int)  # noqa: N815
+
+    def __init__(self, worker: Worker, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self._library = library
+        self._query = TableQuery()
+        self._generation = 0
+        self._ids: list[int | None] = []
+        self._papers: dict[int, Paper] = {}
+        self._fragments: dict[int, tuple[Fragment, Fragment]] = {}
+        self._loading: set[int] = set()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # --- queries ------------------------------------------------------------------
+
+    @property
+    def query(self) -> TableQuery:
+        return self._query
+
+    def set_query(
+        self,
+        query: TableQuery,
+        on_loaded: Callable[[], None] | None = None,
+        min_rows: int = 0,
+    ) -> None:
+        """Run a query on the worker; the rows are replaced when it answers.
+
+        The first ``max(PAGE_SIZE, min_rows)`` rows come with the answer.
+        """
+        self._query = query
+        self._generation += 1
+        generation = self._generation
+        limit = max(PAGE_SIZE, min(min_rows, MAX_FIRST_ROWS))
+
+        def run() -> SearchResults:
+            return self._search(query, 0, limit)
+
+        def done(results: SearchResults) -> None:
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self._ids = [None] * results.total
+            self._papers.clear()
+            self._fragments.clear()
+            self._loading.clear()
+            self._store(results.offset, results.results)
+            self.endResetModel()
+            self.queryFinished.emit(results)
+            if on_loaded is not None:
+                on_loaded()
+
+        self._worker.submit(run, done)
+
+    def refresh(self, on_loaded: Callable[[], None] | None = None) -> None:
+        self.set_query(self._query, on_loaded)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self._query.sort, self._query.descending):
+            self.set_query(replace(self._query, sort=key, descending=descending))
+
+    # --- rows ---------------------------------------------------------------------
+
+    def paper_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def paper(self, row: int) -> Paper | None:
+        paper_id = self.paper_id(row)
+        return None if paper_id is None else self._papers.get(paper_id)
+
+    def fragments(self, paper_id: int) -> tuple[Fragment, Fragment] | None:
+        return self._fragments.get(paper_id)
+
+    def row_of(self, paper_id: int) -> int | None:
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return None
+
+    def reload_papers(self, ids: Iterable[int]) -> None:
+        """Re-read changed papers into the cache, keeping their rows where they are."""
+        wanted = tuple(i for i in ids if i in self._papers)
+        if not wanted:
+            return
+        generation = self._generation
+
+        def done(papers: list[Paper]) -> None:
+            if generation != self._generation:
+                return
+            for paper in papers:
+                self._papers[paper.id] = paper
+                row = self.row_of(paper.id)
+                if row is not None:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+        self._worker.submit(lambda: self._library.papers(PaperQuery(ids=wanted)), done)
+
+    def _search(self, query: TableQuery, offset: int, limit: int) -> SearchResults:
+        """On the worker: one page of the query, highlighted in whole."""
+        return self._library.search(
+            query.search_text(), query.sort, query.descending, offset, limit, whole_abstracts=True
+        )
+
+    def _store(self, offset: int, results: Sequence[SearchResult]) -> None:
+        for row, result in enumerate(results, start=offset):
+            if row < len(self._ids):
+                self._ids[row] = result.paper.id
+                self._papers[result.paper.id] = result.paper
+                self._fragments[result.paper.id] = (result.title, result.abstract)
+
+    def _request_page(self, page: int) -> None:
+        if page in self._loading:
+            return
+        self._loading.add(page)
+        generation = self._generation
+        query = self._query
+
+        def run() -> SearchResults:
+            return self._search(query, page * PAGE_SIZE, PAGE_SIZE)
+
+        def done(results: SearchResults) -> None:
+            if generation != self._generation:
+                return
+            self._loading.discard(page)
+            self._store(results.offset, results.results)
+            first = page * PAGE_SIZE
+            last = min(first + PAGE_SIZE, len(self._ids)) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+            self.pageLoaded.emit(page)
+
+        self._worker.submit(run, done)
+
+    # --- QAbstractTableModel ------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and SORT_KEYS[Column(section)] is None:
+                return "This column cannot be sorted"
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        column = Column(index.column())
+        paper = self.paper(index.row())
+        if paper is None:
+            self._request_page(index.row() // PAGE_SIZE)
+            if role == Qt.ItemDataRole.DisplayRole and column is Column.TITLE:
+                return LOADING
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(paper, column)
+        if role == SORT_ROLE:
+            return raw_value(paper, column)
+        if role == Qt.ItemDataRole.FontRole and column is Column.TITLE:
+            return self._bold if paper.status is ReadStatus.UNREAD else None
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.CODE and paper.has_code:
+            style = QApplication.style()
+            return style.standardIcon(QStyle.StandardPixmap.SP_FileLinkIcon)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(paper, column)
+        return None
+
+    def _tooltip(self, paper: Paper, column: Column) -> str | None:
+        # Escaped inside a tag: Qt shows tooltips that look like markup as rich text.
+        if column is Column.TITLE:
+            return f"<span>{html.escape(paper.title)}</span>"
+        code = paper.first_link(LinkKind.CODE)
+        if column is Column.CODE and code is not None:
+            return f"<span>{html.escape(code.url)}</span>"
+        return None

@@ -1,0 +1,96 @@
+"""The table view with keyboard triage: j/k move, 1-6 set a status, o/p open links."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from readinglist.core.models import LinkKind, ReadStatus
+from readinglist.ui.paper_model import Column
+
+STATUS_KEYS = {
+    Qt.Key.Key_1: ReadStatus.UNREAD,
+    Qt.Key.Key_2: ReadStatus.QUEUED,
+    Qt.Key.Key_3: ReadStatus.READING,
+    Qt.Key.Key_4: ReadStatus.READ,
+    Qt.Key.Key_5: ReadStatus.SKIMMED,
+    Qt.Key.Key_6: ReadStatus.DROPPED,
+}
+LINK_KEYS = {Qt.Key.Key_O: LinkKind.CODE, Qt.Key.Key_P: LinkKind.PROJECT}
+COLUMN_WIDTHS = {
+    Column.STATUS: 72,
+    Column.TAGS: 110,
+    Column.CODE: 62,
+    Column.RATING: 78,
+    Column.FIRST_SEEN: 88,
+    Column.TIMES_SEEN: 82,
+}
+
+
+class PaperTable(QTableView):
+    statusKey = Signal(object)  # ReadStatus for the selected papers  # noqa: N815
+    linkKey = Signal(object)  # LinkKind of the current paper  # noqa: N815
+    searchKey = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paperTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        rows = self.verticalHeader()
+        rows.hide()
+        # Fixed row heights: the view never measures 100k rows (nor loads them).
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+
+    def setup_columns(self) -> None:
+        """Widths that never need the rows' contents (called once the model is set)."""
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in COLUMN_WIDTHS.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(column, width)
+
+    def selected_rows(self) -> list[int]:
+        model = self.selectionModel()
+        if model is None:
+            return []
+        return sorted(index.row() for index in model.selectedRows())
+
+    def move_current(self, step: int) -> None:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        current = self.currentIndex().row()
+        row = 0 if current < 0 else max(0, min(model.rowCount() - 1, current + step))
+        index = model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = Qt.Key(event.key())
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == (
+            Qt.KeyboardModifier.NoModifier
+        )
+        if plain and key in (Qt.Key.Key_J, Qt.Key.Key_K):
+            self.move_current(1 if key == Qt.Key.Key_J else -1)
+        elif plain and key in STATUS_KEYS:
+            self.statusKey.emit(STATUS_KEYS[key])
+        elif plain and key in LINK_KEYS:
+            self.linkKey.emit(LINK_KEYS[key])
+        elif plain and key == Qt.Key.Key_Slash:
+            self.searchKey.emit()
+        else:
+            super().keyPressEvent(event)

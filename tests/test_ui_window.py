@@ -1,0 +1,299 @@
+"""The main window, headless: import, search, keyboard triage, settings, rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+
+from readinglist.core.models import LinkKind, ReadStatus
+from readinglist.ui import app
+from readinglist.ui.app import build_main_window
+from readinglist.ui.main_window import MainWindow
+from readinglist.ui.paper_model import SORT_ROLE, Column, PaperTableModel, TableQuery
+from readinglist.ui.worker import Worker
+from tests.helpers import SHARED_DIGEST_PAPERS
+
+WindowFactory = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "settings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_window(qtbot, library_dir: Path, settings_dir: Path) -> Iterator[WindowFactory]:
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = build_main_window(library_dir)
+        windows.append(window)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.worker.pending == 0)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        assert not window.worker.running
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    return make_window()
+
+
+@pytest.fixture
+def loaded(window: MainWindow, qtbot, shared_digest_bytes: bytes) -> MainWindow:
+    """The window with the shared digest pasted through the clipboard action."""
+    QGuiApplication.clipboard().setText(shared_digest_bytes.decode("utf-8"))
+    window.paste_action.trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=20000)
+    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=20000)
+    return window
+
+
+def idle(window: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
+
+
+def row_with(window: MainWindow, kind: LinkKind) -> int:
+    model = window.model
+    for row in range(model.rowCount()):
+        paper = model.paper(row)
+        if paper is not None and paper.first_link(kind) is not None:
+            return row
+    raise AssertionError(f"no loaded paper with a {kind} link")
+
+
+def select_row(window: MainWindow, row: int) -> None:
+    window.table.setFocus()
+    window.table.selectRow(row)
+
+
+# --- the worker -------------------------------------------------------------------
+
+
+def test_worker_runs_jobs_in_order_and_reports_errors_on_the_gui_thread(qtbot):
+    worker = Worker()
+    results: list[object] = []
+    try:
+        worker.submit(lambda: 1, results.append)
+
+        def fail() -> int:
+            raise ValueError("boom")
+
+        worker.submit(fail, results.append, lambda error: results.append(str(error)))
+        with qtbot.waitSignal(worker.idle, timeout=5000):
+            worker.submit(lambda: 3, results.append)
+        assert results == [1, "boom", 3]
+        assert worker.call(lambda: 6 * 7) == 42
+    finally:
+        worker.shutdown()
+    assert not worker.running
+
+
+# --- the model --------------------------------------------------------------------
+
+
+def test_the_paper_model_passes_the_model_tester(loaded: MainWindow, qtbot, qtmodeltester):
+    qtmodeltester.check(loaded.model)
+    idle(loaded, qtbot)
+    model = loaded.model
+    paper = model.paper(0)
+    assert paper is not None
+    assert model.data(model.index(0, Column.TITLE)) == paper.title
+    assert model.data(model.index(0, Column.TITLE), SORT_ROLE) == paper.title
+    assert model.data(model.index(0, Column.TIMES_SEEN), SORT_ROLE) == 1
+    assert model.data(model.index(0, Column.TITLE), Qt.ItemDataRole.FontRole).bold()
+
+
+def test_a_second_model_on_the_same_library_loads_pages_lazily(loaded: MainWindow, qtbot):
+    model = PaperTableModel(loaded.worker, loaded.library)
+    with qtbot.waitSignal(model.queryFinished, timeout=10000):
+        model.set_query(TableQuery(sort="title"))
+    assert model.rowCount() == SHARED_DIGEST_PAPERS
+    last = model.rowCount() - 1
+    assert model.paper(last) is None  # beyond the first page: not loaded yet
+    with qtbot.waitSignal(model.pageLoaded, timeout=10000):
+        model.data(model.index(last, Column.TITLE))
+    ids = [model.paper_id(row) for row in range(model.rowCount())]
+    assert None not in ids
+    assert len(set(ids)) == SHARED_DIGEST_PAPERS
+    assert model.paper(last) is not None
+
+
+def test_sorting_is_done_by_the_library(loaded: MainWindow, qtbot, qtmodeltester):
+    with qtbot.waitSignal(loaded.model.queryFinished, timeout=10000):
+        loaded.table.sortByColumn(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    assert loaded.model.query.sort == "title"
+    assert loaded.model.query.descending
+    qtmodeltester.check(loaded.model)
+
+
+# --- the window -------------------------------------------------------------------
+
+
+def test_an_empty_library_shows_the_welcome_view(window: MainWindow):
+    assert window.stack.currentWidget() is window.welcome
+    assert "Paste digest" in window.welcome.text()
+
+
+def test_a_pasted_digest_fills_the_table_and_selects_the_new_papers(loaded: MainWindow):
+    assert loaded.stack.currentWidget() is loaded.table
+    assert "211 new" in loaded.statusBar().currentMessage()
+    assert len(loaded.table.selected_rows()) == SHARED_DIGEST_PAPERS
+    assert loaded.sidebar.item(0).text() == f"All  ({SHARED_DIGEST_PAPERS})"
+    assert loaded.detail.paper is not None
+
+
+def test_search_as_you_type_filters_the_table(loaded: MainWindow, qtbot):
+    qtbot.keyClicks(loaded.search_box, "gaussian splatting")
+    qtbot.waitUntil(lambda: 0 < loaded.model.rowCount() < SHARED_DIGEST_PAPERS, timeout=10000)
+    count = loaded.model.rowCount()
+    assert loaded.result_count.text() == f"{count} matches"
+    paper = loaded.model.paper(0)
+    assert paper is not None
+    assert "gaussian" in f"{paper.title} {paper.abstract}".lower()
+
+
+def test_a_misspelt_search_offers_a_suggestion_that_fills_the_box(loaded: MainWindow, qtbot):
+    loaded.search_box.setText("gausian")
+    qtbot.waitUntil(lambda: not loaded.did_you_mean.isHidden(), timeout=10000)
+    loaded.did_you_mean.linkActivated.emit("#suggestion")
+    assert loaded.search_box.text() == "gaussian"
+    qtbot.waitUntil(lambda: loaded.model.rowCount() > 3, timeout=10000)
+
+
+def test_keys_1_to_6_set_the_status_in_the_library(loaded: MainWindow, qtbot):
+    select_row(loaded, 0)
+    paper_id = loaded.model.paper_id(0)
+    assert paper_id is not None
+    keys = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, Qt.Key.Key_6]
+    for key, status in zip(reversed(keys), reversed(list(ReadStatus)), strict=True):
+        qtbot.keyClick(loaded.table, key)
+        idle(loaded, qtbot)
+        stored = loaded.worker.call(lambda: loaded.library.details(paper_id).paper.status)
+        assert stored is status
+    qtbot.waitUntil(lambda: loaded.model.paper(0).status is ReadStatus.UNREAD)  # type: ignore[union-attr]
+
+
+def test_the_sidebar_filters_by_status(loaded: MainWindow, qtbot):
+    select_row(loaded, 3)
+    qtbot.keyClick(loaded.table, Qt.Key.Key_4)
+    idle(loaded, qtbot)
+    loaded.sidebar.setCurrentRow(1 + list(ReadStatus).index(ReadStatus.READ))
+    qtbot.waitUntil(lambda: loaded.model.rowCount() == 1, timeout=10000)
+    assert loaded.sidebar.currentItem().text() == "Read  (1)"
+
+
+def test_j_and_k_move_through_the_table(loaded: MainWindow, qtbot):
+    select_row(loaded, 0)
+    loaded.table.setCurrentIndex(loaded.model.index(0, 0))
+    qtbot.keyClick(loaded.table, Qt.Key.Key_J)
+    qtbot.keyClick(loaded.table, Qt.Key.Key_J)
+    qtbot.keyClick(loaded.table, Qt.Key.Key_K)
+    assert loaded.current_row() == 1
+    assert loaded.table.selected_rows() == [1]
+
+
+def test_o_opens_the_code_link_and_p_the_project_page(
+    loaded: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+):
+    opened: list[str] = []
+
+    def fake_open(url: QUrl) -> bool:
+        opened.append(url.toString())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
+    row = row_with(loaded, LinkKind.CODE)
+    select_row(loaded, row)
+    loaded.table.setCurrentIndex(loaded.model.index(row, 0))
+    qtbot.keyClick(loaded.table, Qt.Key.Key_O)
+    code = loaded.model.paper(row).first_link(LinkKind.CODE)  # type: ignore[union-attr]
+    assert code is not None
+    assert opened == [code.url]
+
+    row = row_with(loaded, LinkKind.PROJECT)
+    loaded.table.setCurrentIndex(loaded.model.index(row, 0))
+    qtbot.keyClick(loaded.table, Qt.Key.Key_P)
+    project = loaded.model.paper(row).first_link(LinkKind.PROJECT)  # type: ignore[union-attr]
+    assert project is not None
+    assert opened[-1] == project.url
+
+
+def test_notes_save_themselves_after_a_pause(loaded: MainWindow, qtbot):
+    select_row(loaded, 2)
+    loaded.table.setCurrentIndex(loaded.model.index(2, 0))
+    paper_id = loaded.model.paper_id(2)
+    assert paper_id is not None
+    qtbot.keyClicks(loaded.detail.notes_editor, "read the appendix")
+
+    def saved() -> bool:
+        notes = loaded.worker.call(lambda: loaded.library.details(paper_id).paper.notes)
+        return notes == "read the appendix"
+
+    qtbot.waitUntil(saved, timeout=10000)
+
+
+def test_the_tag_editor_adds_a_tag_on_enter(loaded: MainWindow, qtbot):
+    select_row(loaded, 0)
+    loaded.table.setCurrentIndex(loaded.model.index(0, 0))
+    paper_id = loaded.model.paper_id(0)
+    assert paper_id is not None
+    qtbot.keyClicks(loaded.detail.tag_editor, "3d/splatting")
+    qtbot.keyClick(loaded.detail.tag_editor, Qt.Key.Key_Return)
+    idle(loaded, qtbot)
+    tags = loaded.worker.call(lambda: loaded.library.details(paper_id).paper.tags)
+    assert tags == ("3d/splatting",)
+    qtbot.waitUntil(lambda: loaded.detail.tags_label.text() == "3d/splatting")
+
+
+def test_a_restart_restores_the_window_geometry(make_window: WindowFactory, qtbot):
+    first = make_window()
+    first.resize(711, 577)  # the offscreen screen is 800x800
+    first.splitter.setSizes([120, 380, 211])
+    sizes = first.splitter.sizes()
+    first.close()
+    assert not first.worker.running
+    second = make_window()
+    assert (second.width(), second.height()) == (711, 577)
+    assert second.splitter.sizes() == sizes
+
+
+def test_the_window_renders_offscreen(loaded: MainWindow, tmp_path: Path):
+    loaded.resize(1400, 900)
+    path = tmp_path / "window.png"
+    assert loaded.grab().save(str(path))
+    assert path.stat().st_size > 20_000
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_run_names_the_application_and_shows_the_window(
+    qapp, library_dir: Path, settings_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    shown: list[MainWindow] = []
+
+    def fake_exec(self: QApplication) -> int:
+        shown.extend(
+            w for w in self.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    assert app.run(library_dir) == 0
+    assert qapp.applicationName() == "readinglist"
+    assert qapp.desktopFileName() == "readinglist"
+    assert len(shown) == 1
+    assert not shown[0].worker.running
+    shown[0].deleteLater()
