@@ -1,6 +1,6 @@
 """Render the README screenshots offscreen: the window with the shared digest loaded.
 
-    .venv/bin/python scripts/screenshots.py      # writes docs/screenshots/*.png
+.venv/bin/python scripts/screenshots.py      # writes docs/screenshots/*.png
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from readinglist.app_context import open_library  # noqa: E402
-from readinglist.ui.app import build_main_window  # noqa: E402
-from readinglist.ui.main_window import MainWindow  # noqa: E402
+from readinglist.app_context import open_library
+from readinglist.ui.app import build_main_window
+from readinglist.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGEST = ROOT.parent / "shared" / "digests" / "000_2ccd13dbd19ccc3f.txt"
