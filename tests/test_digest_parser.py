@@ -472,3 +472,14 @@ def test_a_single_five_megabyte_line(line: str) -> None:
     assert len(result.warnings) == 1
     assert result.warnings[0].line == 1
     assert len(result.warnings[0].message) < 200
+
+
+def test_a_bulleted_header_line_is_still_a_header() -> None:
+    # Found by the CI hypothesis profile: a bullet before the header made it a title.
+    result = parse_digest("•\tGet trending papers in your email inbox once a day!")
+    assert result.papers == ()
+
+
+def test_subscribe_glued_to_a_header_line_is_still_a_header() -> None:
+    result = parse_digest("SubscribeGet trending papers in your email inbox once a day!")
+    assert result.papers == ()

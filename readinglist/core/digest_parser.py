@@ -62,16 +62,15 @@ def _content_lines(text: str) -> Iterable[tuple[int, str]]:
     """(line number, cleaned line) for each line that may be a title or an abstract."""
     at_header = True
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = clean_text(raw.replace("\ufeff", "").replace("\u200b", ""))
+        line = _BULLET.sub("", clean_text(raw.replace("\ufeff", "").replace("\u200b", "")))
+        if at_header:
+            line = _GLUED_SUBSCRIBE.sub("", line, count=1)
         if not line:
             continue
         if _HEADER.match(line):
             at_header = True
             continue
-        if at_header:
-            line = _GLUED_SUBSCRIBE.sub("", line, count=1)
-            at_header = False
-        line = _BULLET.sub("", line)
+        at_header = False
         if _LETTER.search(line):  # counts, dates and rules carry no paper
             yield number, line
 
