@@ -1,0 +1,1 @@
+"""Benchmarks of the search stack on synthetic libraries (see benchmarks/README.md)."""
