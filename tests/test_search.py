@@ -338,3 +338,12 @@ def test_posting_arrays_agree_with_whoosh(digest_library: OpenLibrary, words: tu
 def test_an_empty_library_searches_and_sorts(opened: OpenLibrary, sort: str | None):
     results = opened.library.search("", sort=sort)
     assert (results.total, results.results) == (0, ())
+
+
+def test_typos_in_long_words_are_found_and_corrected(digest_library: OpenLibrary):
+    """The index holds stems ("segment"); a typo keeps its ending ("segmentaton")."""
+    library = digest_library.library
+    assert library.search("segmentaton~").total == library.search("segmentation").total
+    assert library.search("quantizaton~").total > 0
+    assert library.search("quantizaton models").suggestion == "quantization models"
+    assert library.search("segmentaton").suggestion == "segmentation"

@@ -38,7 +38,7 @@ from readinglist.core.models import (
     SimilarPaper,
     TagCount,
 )
-from readinglist.core.normalize import title_key
+from readinglist.core.normalize import edit_distance, title_key
 from readinglist.core.ports import Progress, SearchIndex, Store, UnitOfWork
 from readinglist.core.query import And, Node, Or, ParsedQuery, Term, parse_query
 from readinglist.core.tags import normalize_colour, normalize_tag, tag_matches
@@ -232,11 +232,13 @@ class Library:
                     continue
                 candidates = [spellings.most_common(1)[0][0]]
             else:
-                candidates = [
+                # Every close stem's spellings; the one nearest to what was typed wins.
+                spelled = [
                     surface
                     for stem in index.corrections(word)
-                    if (surface := self._commonest_spelling(stem)) is not None
+                    if (surface := self._closest_spelling(stem, word)) is not None
                 ]
+                candidates = sorted(spelled, key=lambda surface: edit_distance(surface, word))
             replacement = next((c for c in candidates if c != word), None)
             if replacement is not None:
                 suggestion = _replace_word(suggestion, word, replacement)
@@ -245,7 +247,7 @@ class Library:
     def _spellings(self, stem: str) -> Counter[str]:
         """How often each spelling of a stem occurs in a few papers that hold it."""
         index = self._require_index()
-        ids = tuple(index.papers_with_term(stem))
+        ids = tuple(index.papers_with_term(stem, limit=20))
         with self._store.unit_of_work() as uow:
             papers = uow.papers(PaperQuery(ids=ids))
         return Counter(
@@ -255,10 +257,13 @@ class Library:
             if index.stem(word) == stem
         )
 
-    def _commonest_spelling(self, stem: str) -> str | None:
-        """The commonest word of the library whose stem is ``stem`` ("splat" -> "splatting")."""
+    def _closest_spelling(self, stem: str, typed: str) -> str | None:
+        """The library's spelling of ``stem`` closest to what was typed, then the commonest:
+        "quantizaton" -> "quantization" rather than "quantized"."""
         counts = self._spellings(stem)
-        return counts.most_common(1)[0][0] if counts else None
+        if not counts:
+            return None
+        return min(counts, key=lambda word: (edit_distance(word, typed), -counts[word]))
 
     def similar(self, paper_id: int, k: int = 10) -> list[SimilarPaper]:
         """The k papers most like this one, with the shared key terms that explain why."""

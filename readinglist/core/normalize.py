@@ -21,3 +21,16 @@ def title_key(title: str) -> str:
 def clean_text(text: str) -> str:
     """Collapse runs of whitespace and strip: what a title or abstract is stored as."""
     return " ".join(text.split())
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (short words only: suggestions are ranked with it)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]

@@ -44,6 +44,7 @@ Ids = npt.NDArray[np.int64]
 K1 = 1.2
 MAX_EXPANSIONS = 32  # prefix and fuzzy terms kept (the most frequent)
 PREFIX_SCAN = 2000
+MIN_CUT_WORD = 8  # words this long may be typos of a longer word's stem
 CACHE_POSTINGS = 30_000_000  # postings kept decoded per searcher (about 240 MB at most)
 
 
@@ -264,10 +265,25 @@ class Evaluator:
         return self._most_frequent(field, found)
 
     def _fuzzy_terms(self, field: str, term: Term) -> list[str]:
-        stems = analyze_positions(term.text)
-        word = stems[0][0] if stems else term.text.lower()
-        near = self.reader.terms_within(field, word, term.max_edits, prefix=1)
-        return self._most_frequent(field, near)
+        return self._most_frequent(field, near_terms(self.reader, field, term.text, term.max_edits))
+
+
+def near_terms(reader: Any, field: str, word: str, max_edits: int) -> set[str]:
+    """Index terms (stems) within ``max_edits`` of a possibly misspelt word.
+
+    The index holds stems, and a typo is seldom stemmed like the word it misses
+    ("segmentaton" keeps its ending, the index has "segment"): the typo's stem and its
+    first letters, cut where a stem of the right word would end, are compared too.
+    """
+    typed = word.lower()
+    stems = analyze_positions(typed)
+    probes = {typed, stems[0][0] if stems else typed}
+    if len(typed) >= MIN_CUT_WORD:
+        probes.update(typed[:cut] for cut in range(len(typed) - 4, len(typed)) if cut >= 5)
+    found: set[str] = set()
+    for probe in probes:
+        found.update(reader.terms_within(field, probe, max_edits, prefix=1))
+    return found
 
 
 def _combine(parts: list[Match | None], every: bool) -> Match | None:

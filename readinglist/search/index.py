@@ -28,9 +28,10 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
+from readinglist.core.normalize import edit_distance
 from readinglist.core.query import ParsedQuery
 from readinglist.search.analysis import analyze, stem
-from readinglist.search.engine import Evaluator, PostingArrays, Scores, top
+from readinglist.search.engine import Evaluator, PostingArrays, Scores, near_terms, top
 from readinglist.search.schema import SCHEMA_VERSION, build_schema, document
 
 log = logging.getLogger(__name__)
@@ -269,11 +270,14 @@ class WhooshIndex:
         stem = (analyze(word) or [word.lower()])[0]
         frequency: Counter[str] = Counter()
         for field in ("abstract", "title"):
-            corrector = reader.corrector(field)
-            for candidate in corrector.suggest(stem, limit=limit * 3, maxdist=2, prefix=1):
+            for candidate in near_terms(reader, field, word, 2):
                 frequency[candidate] += reader.doc_frequency(field, candidate)
+
+        def distance(term: str) -> int:
+            return min(edit_distance(stem, term), edit_distance(word.lower()[: len(term)], term))
+
         # Fewest edits first, then the commonest: "splate" -> "splat" before "state".
-        ranked = sorted(frequency, key=lambda term: (edit_distance(stem, term), -frequency[term]))
+        ranked = sorted(frequency, key=lambda term: (distance(term), -frequency[term]))
         return ranked[:limit]
 
     def papers_with_term(self, term: str, limit: int = 5) -> list[int]:
@@ -303,19 +307,6 @@ class WhooshIndex:
             match.mask[own] = False
         stored = arrays.searcher.stored_fields
         return [(int(stored(int(doc))["id"]), float(match.scores[doc])) for doc in top(match, 0, k)]
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (short words only: suggestions are ranked with it)."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        previous = current
-    return previous[-1]
 
 
 @lru_cache(maxsize=256)
