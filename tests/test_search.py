@@ -347,3 +347,22 @@ def test_typos_in_long_words_are_found_and_corrected(digest_library: OpenLibrary
     assert library.search("quantizaton~").total > 0
     assert library.search("quantizaton models").suggestion == "quantization models"
     assert library.search("segmentaton").suggestion == "segmentation"
+
+
+def test_a_write_decodes_only_the_new_segment(small: OpenLibrary, monkeypatch: pytest.MonkeyPatch):
+    from readinglist.search import engine
+
+    decoded: list[str] = []
+    real = engine._raw_postings
+
+    def counting(leaf: object, field: str, btext: bytes) -> object:
+        decoded.append(engine._segment_id(leaf))
+        return real(leaf, field, btext)
+
+    monkeypatch.setattr(engine, "_raw_postings", counting)
+    assert ids(small, "title:radiance") == [1, 4]
+    first = set(decoded)
+    decoded.clear()
+    small.library.set_notes(1, "radiance in the notes too")  # a write: a new searcher
+    assert ids(small, "title:radiance") == [1, 4]
+    assert first and not set(decoded) & first  # the old segments' postings were kept

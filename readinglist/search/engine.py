@@ -54,13 +54,65 @@ class Match:
     scores: Scores
 
 
-class PostingArrays:
-    """Decoded postings of one searcher's segments, cached by (field, term)."""
+class SegmentPostings:
+    """Decoded postings per segment, kept across searchers.
 
-    def __init__(self, searcher: Searcher) -> None:
+    A Whoosh segment never changes once written (deletions are kept beside it), so its
+    decoded postings stay valid until a merge removes the segment. After a write only
+    the new small segment is decoded: the next query does not pay for the whole library.
+    """
+
+    def __init__(self, limit: int = CACHE_POSTINGS) -> None:
+        self.limit = limit
+        self._entries: dict[tuple[str, str, bytes], tuple[Ids, Scores]] = {}
+        self._size = 0
+
+    def keep_only(self, segments: set[str]) -> None:
+        """Forget the postings of segments that no longer exist (merged away)."""
+        gone = [key for key in self._entries if key[0] not in segments]
+        for key in gone:
+            self._size -= len(self._entries.pop(key)[0])
+
+    def get(self, leaf: Any, segment: str, field: str, btext: bytes) -> tuple[Ids, Scores]:
+        key = (segment, field, btext)
+        found = self._entries.get(key)
+        if found is not None:
+            return found
+        ids: list[Ids] = []
+        freqs: list[Scores] = []
+        if (field, btext) in leaf:
+            matcher = _raw_postings(leaf, field, btext)
+            while matcher.is_active():
+                # Whole blocks at a time (whoosh3 3.54.0 internals; the version is pinned
+                # and tests/test_search.py compares these results with Whoosh's own).
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.append(np.asarray(matcher._ids, dtype=np.int64))
+                freqs.append(np.asarray(matcher._weights, dtype=np.float32))
+                matcher._next_block()
+        found = (
+            (np.concatenate(ids), np.concatenate(freqs))
+            if ids
+            else (np.empty(0, np.int64), np.empty(0, np.float32))
+        )
+        if self._size + len(found[0]) > self.limit:
+            self._entries.clear()
+            self._size = 0
+        self._entries[key] = found
+        self._size += len(found[0])
+        return found
+
+
+class PostingArrays:
+    """The postings of one searcher, as global doc numbers (segments' own kept apart)."""
+
+    def __init__(self, searcher: Searcher, segments: SegmentPostings | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
+        self.segment_ids = [_segment_id(leaf) for leaf, _ in self.leaves]
+        self.segments = segments or SegmentPostings()
+        self.segments.keep_only(set(self.segment_ids))
         self.size = self.reader.doc_count_all()
         self.live = np.ones(self.size, dtype=np.bool_)
         for leaf, offset in self.leaves:
@@ -69,40 +121,26 @@ class PostingArrays:
                 self.live[gone + offset] = False
         self.live_count = int(self.live.sum())
         self._cache: dict[tuple[str, bytes], tuple[Ids, Scores]] = {}
-        self._cached = 0
 
     def postings(self, field: str, term: str | bytes) -> tuple[Ids, Scores]:
         """Doc numbers (global) and term frequencies of a term; empty when absent."""
         btext = term.encode("utf-8") if isinstance(term, str) else term
-        key = (field, btext)
-        found = self._cache.get(key)
+        found = self._cache.get((field, btext))
         if found is not None:
             return found
-        ids: list[Ids] = []
-        freqs: list[Scores] = []
-        for leaf, offset in self.leaves:
-            if (field, btext) not in leaf:
-                continue
-            matcher = _raw_postings(leaf, field, btext)
-            while matcher.is_active():
-                # Whole blocks at a time (whoosh3 3.54.0 internals; the version is pinned
-                # and tests/test_search.py compares these results with Whoosh's own).
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                freqs.append(np.asarray(matcher._weights, dtype=np.float32))
-                matcher._next_block()
-        result = (
-            (np.concatenate(ids), np.concatenate(freqs))
-            if ids
+        parts = [
+            (ids + offset, freqs)
+            for (leaf, offset), segment in zip(self.leaves, self.segment_ids, strict=True)
+            for ids, freqs in [self.segments.get(leaf, segment, field, btext)]
+            if len(ids)
+        ]
+        found = (
+            (np.concatenate([ids for ids, _ in parts]), np.concatenate([f for _, f in parts]))
+            if parts
             else (np.empty(0, np.int64), np.empty(0, np.float32))
         )
-        if self._cached + len(result[0]) > CACHE_POSTINGS:
-            self._cache.clear()
-            self._cached = 0
-        self._cache[key] = result
-        self._cached += len(result[0])
-        return result
+        self._cache[(field, btext)] = found
+        return found
 
     def mask_of(self, field: str, terms: Iterable[str | bytes]) -> Mask:
         mask = np.zeros(self.size, dtype=np.bool_)
@@ -110,6 +148,11 @@ class PostingArrays:
             ids, _ = self.postings(field, term)
             mask[ids] = True
         return mask
+
+
+def _segment_id(leaf: Any) -> str:
+    segment = leaf.segment()
+    return "" if segment is None else str(segment.segment_id())  # "": an empty index
 
 
 def _raw_postings(leaf: Any, field: str, btext: bytes) -> Any:

@@ -31,7 +31,14 @@ from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.normalize import edit_distance
 from readinglist.core.query import ParsedQuery
 from readinglist.search.analysis import analyze, stem
-from readinglist.search.engine import Evaluator, PostingArrays, Scores, near_terms, top
+from readinglist.search.engine import (
+    Evaluator,
+    PostingArrays,
+    Scores,
+    SegmentPostings,
+    near_terms,
+    top,
+)
 from readinglist.search.schema import SCHEMA_VERSION, build_schema, document
 
 log = logging.getLogger(__name__)
@@ -58,6 +65,7 @@ class WhooshIndex:
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._posting_arrays: PostingArrays | None = None
+        self._segment_postings = SegmentPostings()
         self._orders: dict[tuple[str, bool], Scores] = {}
         self.rebuild_reason: str | None = None
         self._remove_other_versions(library_dir)
@@ -193,7 +201,7 @@ class WhooshIndex:
         with self._lock:
             searcher = self.searcher()
             if self._posting_arrays is None or self._posting_arrays.searcher is not searcher:
-                self._posting_arrays = PostingArrays(searcher)
+                self._posting_arrays = PostingArrays(searcher, self._segment_postings)
                 self._orders = {}
             return self._posting_arrays
 
