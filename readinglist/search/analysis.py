@@ -121,19 +121,12 @@ class PairAnalyzer(_Stateless):
     """Whoosh analyzer for the phrase field: one token per pair of adjacent terms."""
 
     def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
+        self, value: str, positions: bool = False, tokenize: bool = True, **kwargs: Any
     ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        start_pos = int(kwargs.pop("start_pos", 0))
+        for unused in ("keeporiginal", "start_char"):  # pairs have no original or offsets
+            kwargs.pop(unused, None)
+        token = Token(positions, **kwargs)
         pairs = word_pairs(value) if tokenize else [value]
         for pos, pair in enumerate(pairs):
             token.text = pair
