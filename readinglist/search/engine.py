@@ -121,6 +121,8 @@ class PostingArrays:
                 self.live[gone + offset] = False
         self.live_count = int(self.live.sum())
         self._cache: dict[tuple[str, bytes], tuple[Ids, Scores]] = {}
+        # Prefix and fuzzy expansions, by (kind, field, text, edits): typing repeats them.
+        self.expansions: dict[tuple[str, str, str, int], list[str]] = {}
 
     def postings(self, field: str, term: str | bytes) -> tuple[Ids, Scores]:
         """Doc numbers (global) and term frequencies of a term; empty when absent."""
@@ -234,10 +236,8 @@ class Evaluator:
 
     def _term(self, term: Term) -> Match | None:
         fields = (term.field,) if term.field else TEXT_FIELDS
-        if term.kind == "prefix":
-            return self._expanded(fields, lambda f: self._prefix_terms(f, term.text))
-        if term.kind == "fuzzy":
-            return self._expanded(fields, lambda f: self._fuzzy_terms(f, term))
+        if term.kind in ("prefix", "fuzzy"):
+            return self._expanded(fields, lambda f: self._expansion(f, term))
         tokens = analyze_positions(term.text)
         if not tokens:
             return None
@@ -293,6 +293,18 @@ class Evaluator:
             return sorted(unique)
         frequency = self.reader.doc_frequency
         return sorted(unique, key=lambda t: -frequency(field, t))[:MAX_EXPANSIONS]
+
+    def _expansion(self, field: str, term: Term) -> list[str]:
+        key = (term.kind, field, term.text, term.max_edits)
+        found = self.arrays.expansions.get(key)
+        if found is None:
+            found = (
+                self._prefix_terms(field, term.text)
+                if term.kind == "prefix"
+                else self._fuzzy_terms(field, term)
+            )
+            self.arrays.expansions[key] = found
+        return found
 
     def _prefix_terms(self, field: str, prefix: str) -> list[str]:
         starts = {prefix.lower()}
