@@ -15,19 +15,30 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QSettings,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -36,10 +47,20 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.app_context import OpenLibrary
+from readinglist.core.library import Library
 from readinglist.core.models import ImportSummary, LinkKind, ReadStatus, SearchResults
 from readinglist.ui.detail_pane import DetailPane
-from readinglist.ui.paper_model import PaperTableModel, TableQuery
+from readinglist.ui.paper_model import PaperTableModel, TableQuery, stars
 from readinglist.ui.paper_table import PaperTable
+from readinglist.ui.shortcuts_dialog import ShortcutsDialog
+from readinglist.ui.undo import (
+    Change,
+    ChangeCommand,
+    notes_change,
+    rating_change,
+    status_change,
+    tag_change,
+)
 from readinglist.ui.widgets import named
 from readinglist.ui.worker import Worker
 
@@ -57,7 +78,7 @@ WELCOME = """
 </ul>
 <p>Then triage with the keyboard: <b>j</b>/<b>k</b> move, <b>1</b>-<b>6</b> set the status
 (unread, queued, reading, read, skimmed, dropped), <b>o</b> opens the code,
-<b>p</b> the project page, <b>/</b> searches.</p>
+<b>p</b> the project page, <b>/</b> searches, <b>?</b> lists every shortcut.</p>
 """
 
 
@@ -77,6 +98,7 @@ class MainWindow(QMainWindow):
         self.library = opened.library
         self._closed = False
         self.model = PaperTableModel(worker, self.library, self)
+        self.undo_stack = named(QUndoStack(self), "undoStack")
         self._build()
         self._build_menus()
         self._connect()
@@ -161,6 +183,13 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = named(self.undo_stack.createUndoAction(self, "&Undo"), "undoAction")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = named(self.undo_stack.createRedoAction(self, "&Redo"), "redoAction")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         self.paste_action = edit_menu.addAction("&Paste digest")
         self.paste_action.setObjectName("pasteDigestAction")
         self.paste_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
@@ -171,6 +200,11 @@ class MainWindow(QMainWindow):
         self._slash = QShortcut(QKeySequence("/"), self.sidebar)
         self._slash.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._slash.activated.connect(self.focus_search)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts")
+        self.shortcuts_action.setObjectName("shortcutsAction")
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(lambda _: self._search_timer.start())
@@ -185,6 +219,11 @@ class MainWindow(QMainWindow):
         self.table.statusKey.connect(self.set_status)
         self.table.linkKey.connect(self.open_link)
         self.table.searchKey.connect(self.focus_search)
+        self.table.tagKey.connect(self.prompt_add_tag)
+        self.table.deleteKey.connect(self.confirm_delete)
+        self.table.notesKey.connect(self.focus_notes)
+        self.table.helpKey.connect(self.show_shortcuts)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.detail.statusChosen.connect(self.set_status)
         self.detail.ratingChosen.connect(self.rate)
         self.detail.tagAdded.connect(self.add_tag)
@@ -301,37 +340,142 @@ class MainWindow(QMainWindow):
 
     # --- changes ------------------------------------------------------------------
 
-    def _change(self, ids: Collection[int], fn: Callable[[], object], message: str) -> None:
-        if not ids:
+    def _apply(self, change: Change, message: str) -> None:
+        """Record the previous values and apply the change on the worker, then push it."""
+        if not change.ids:
             return
+        library = self.library
+
+        def run() -> None:
+            change.record(library)
+            change.apply(library)
 
         def done(_result: object) -> None:
-            self.model.reload_papers(ids)
-            self.refresh_counts()
+            self.undo_stack.push(ChangeCommand(change, self._run_change))
+            self._changed(change, message)
+
+        self.worker.submit(run, done, self._change_failed)
+
+    def _run_change(self, fn: Callable[[Library], None], change: Change) -> None:
+        """An undo or redo: run on the worker, then show the papers as they are now."""
+        library = self.library
+        self.worker.submit(
+            lambda: fn(library), lambda _: self._changed(change, ""), self._change_failed
+        )
+
+    def _changed(self, change: Change, message: str) -> None:
+        self.model.reload_papers(change.ids)
+        self.refresh_counts()
+        if change.tags_changed:
+            self.refresh_tag_names()
+        if message:
             self.statusBar().showMessage(message, 4000)
 
-        self.worker.submit(fn, done, lambda e: self.statusBar().showMessage(str(e), 8000))
+    def _change_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage(str(error), 8000)
 
     def set_status(self, status: ReadStatus) -> None:
         ids = self.selected_ids()
         noun = "paper" if len(ids) == 1 else "papers"
-        self._change(
-            ids,
-            lambda: self.library.set_status(ids, status),
-            f"{len(ids)} {noun} marked {status.value}",
-        )
+        self._apply(status_change(ids, status), f"{len(ids)} {noun} marked {status.value}")
 
     def rate(self, rating: int) -> None:
-        ids = self.selected_ids()
-        self._change(ids, lambda: self.library.rate(ids, rating), f"Rated {rating}")
+        self._apply(rating_change(self.selected_ids(), rating), f"Rated {rating}")
 
     def add_tag(self, name: str) -> None:
-        ids = self.selected_ids()
-        self._change(ids, lambda: self.library.tag(ids, add=[name]), f"Tagged {name}")
-        self.refresh_tag_names()
+        self._apply(tag_change(self.selected_ids(), name, add=True), f"Tagged {name}")
+
+    def remove_tag(self, name: str) -> None:
+        self._apply(tag_change(self.selected_ids(), name, add=False), f"Removed tag {name}")
 
     def save_notes(self, paper_id: int, notes: str) -> None:
-        self._change([paper_id], lambda: self.library.set_notes(paper_id, notes), "Notes saved")
+        self._apply(notes_change(paper_id, notes), "Notes saved")
+
+    def prompt_add_tag(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        noun = "paper" if len(ids) == 1 else f"{len(ids)} papers"
+        name, ok = QInputDialog.getText(self, "Add tag", f"Tag for the {noun}:")
+        if ok and name.strip():
+            self.add_tag(name.strip())
+
+    def confirm_delete(self) -> None:
+        """Ask, then delete the selected papers (this cannot be undone)."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        noun = "this paper" if len(ids) == 1 else f"these {len(ids)} papers"
+        answer = QMessageBox.question(
+            self,
+            "Delete papers",
+            f"Delete {noun} with their tags, notes and history? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        library = self.library
+
+        def done(count: int) -> None:
+            self.model.refresh()
+            self.refresh_counts()
+            self.refresh_tag_names()
+            self.statusBar().showMessage(f"Deleted {count} paper{'s' if count != 1 else ''}", 6000)
+
+        self.worker.submit(lambda: library.delete(ids), done, self._change_failed)
+
+    def focus_notes(self) -> None:
+        if self.detail.paper is None:
+            return
+        self.detail.notes_editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.detail.notes_editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # --- the context menu ---------------------------------------------------------
+
+    def selection_tags(self) -> list[str]:
+        """The tags on the selected papers loaded in the table, sorted."""
+        rows = self.table.selected_rows() or [self.current_row()]
+        papers = (self.model.paper(row) for row in rows if row >= 0)
+        return sorted({tag for paper in papers if paper is not None for tag in paper.tags})
+
+    def build_context_menu(self) -> QMenu:
+        """The bulk actions on the selection: status, rating, tags, delete."""
+        menu = named(QMenu(self), "paperContextMenu")
+        status_menu = named(menu.addMenu("&Status"), "statusMenu")
+        for number, status in enumerate(ReadStatus, start=1):
+            action = status_menu.addAction(f"&{number}  {status.value}")
+            action.triggered.connect(lambda _=False, s=status: self.set_status(s))
+        rating_menu = named(menu.addMenu("&Rating"), "ratingMenu")
+        for rating in range(6):
+            action = rating_menu.addAction(f"&{rating}  {stars(rating) or 'not rated'}")
+            action.triggered.connect(lambda _=False, r=rating: self.rate(r))
+        add_tag = menu.addAction("Add &tag…")
+        add_tag.setObjectName("addTagAction")
+        add_tag.triggered.connect(self.prompt_add_tag)
+        remove_menu = named(menu.addMenu("Remo&ve tag"), "removeTagMenu")
+        tags = self.selection_tags()
+        for name in tags:
+            action = remove_menu.addAction(name)
+            action.triggered.connect(lambda _=False, n=name: self.remove_tag(n))
+        remove_menu.setEnabled(bool(tags))
+        menu.addSeparator()
+        delete = menu.addAction("&Delete…")
+        delete.setObjectName("deleteAction")
+        delete.triggered.connect(self.confirm_delete)
+        return menu
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        if not self.selected_ids():
+            return
+        menu = self.build_context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # --- import -------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""The table view with keyboard triage: j/k move, 1-6 set a status, o/p open links."""
+"""The table view with keyboard triage.
+
+j/k move, 1-6 set a status, o/p open links, t tags, Enter goes to the notes, Delete
+deletes, ? lists the shortcuts.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +32,18 @@ COLUMN_WIDTHS = {
 }
 
 
+def shift_or_keypad() -> Qt.KeyboardModifier:
+    return Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+
+
 class PaperTable(QTableView):
     statusKey = Signal(object)  # ReadStatus for the selected papers  # noqa: N815
     linkKey = Signal(object)  # LinkKind of the current paper  # noqa: N815
     searchKey = Signal()  # noqa: N815
+    tagKey = Signal()  # noqa: N815
+    deleteKey = Signal()  # noqa: N815
+    notesKey = Signal()  # noqa: N815
+    helpKey = Signal()  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +55,7 @@ class PaperTable(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         rows = self.verticalHeader()
         rows.hide()
         # Fixed row heights: the view never measures 100k rows (nor loads them).
@@ -92,5 +105,13 @@ class PaperTable(QTableView):
             self.linkKey.emit(LINK_KEYS[key])
         elif plain and key == Qt.Key.Key_Slash:
             self.searchKey.emit()
+        elif plain and key == Qt.Key.Key_T:
+            self.tagKey.emit()
+        elif plain and key == Qt.Key.Key_Delete:
+            self.deleteKey.emit()
+        elif plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.notesKey.emit()
+        elif key == Qt.Key.Key_Question and not event.modifiers() & ~shift_or_keypad():
+            self.helpKey.emit()
         else:
             super().keyPressEvent(event)

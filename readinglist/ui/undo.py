@@ -1,0 +1,200 @@
+"""Undoable changes to papers, for the window's :class:`QUndoStack`.
+
+A :class:`Change` knows how to record the papers' previous values, apply itself and
+restore those values, all through the :class:`Library`. Every one of those steps runs on
+the worker: a :class:`ChangeCommand` only submits them, in order, so an undo queued
+behind its change always sees the change done and its previous values recorded.
+
+Deleting papers and importing digests cannot be undone: the library cannot restore them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from PySide6.QtGui import QUndoCommand
+
+from readinglist.core.library import Library
+from readinglist.core.models import Paper, PaperQuery, ReadStatus
+from readinglist.core.tags import normalize_tag
+
+V = TypeVar("V")
+NOTES_COMMAND_ID = 1
+
+
+class Change(Protocol):
+    """One change to some papers; each method runs on the worker."""
+
+    text: str
+    ids: tuple[int, ...]
+    tags_changed: bool
+
+    def record(self, library: Library) -> None:
+        """Read what the papers hold now, for :meth:`restore`."""
+
+    def apply(self, library: Library) -> None: ...
+
+    def restore(self, library: Library) -> None: ...
+
+
+def _papers(library: Library, ids: Iterable[int]) -> list[Paper]:
+    """The papers with these ids that still exist (deleted ones are skipped)."""
+    wanted = tuple(ids)
+    return library.papers(PaperQuery(ids=wanted)) if wanted else []
+
+
+def _by_value(previous: dict[int, V], alive: Collection[int]) -> dict[V, list[int]]:
+    groups: dict[V, list[int]] = defaultdict(list)
+    for paper_id, value in previous.items():
+        if paper_id in alive:
+            groups[value].append(paper_id)
+    return groups
+
+
+@dataclass
+class ValueChange(Generic[V]):
+    """Set one value (status, rating, notes) on papers; undo gives each its own back."""
+
+    text: str
+    ids: tuple[int, ...]
+    value: V
+    read: Callable[[Paper], V]
+    write: Callable[[Library, list[int], V], object]
+    previous: dict[int, V] = field(default_factory=dict)
+    tags_changed: bool = False
+
+    def record(self, library: Library) -> None:
+        self.previous = {paper.id: self.read(paper) for paper in _papers(library, self.ids)}
+
+    def apply(self, library: Library) -> None:
+        alive = [paper_id for paper_id in self.ids if paper_id in self.previous]
+        if alive:
+            self.write(library, alive, self.value)
+
+    def restore(self, library: Library) -> None:
+        alive = {paper.id for paper in _papers(library, self.previous)}
+        for value, ids in _by_value(self.previous, alive).items():
+            self.write(library, ids, value)
+
+
+def status_change(ids: Collection[int], status: ReadStatus) -> ValueChange[ReadStatus]:
+    noun = "paper" if len(ids) == 1 else "papers"
+    return ValueChange(
+        f"mark {len(ids)} {noun} {status.value}",
+        tuple(ids),
+        status,
+        lambda paper: paper.status,
+        lambda library, ids, status: library.set_status(ids, status),
+    )
+
+
+def rating_change(ids: Collection[int], rating: int) -> ValueChange[int]:
+    return ValueChange(
+        f"rate {rating}",
+        tuple(ids),
+        rating,
+        lambda paper: paper.rating,
+        lambda library, ids, rating: library.rate(ids, rating),
+    )
+
+
+def _set_notes(library: Library, ids: list[int], notes: str) -> None:
+    for paper_id in ids:
+        library.set_notes(paper_id, notes)
+
+
+def notes_change(paper_id: int, notes: str) -> ValueChange[str]:
+    return ValueChange("edit notes", (paper_id,), notes, lambda paper: paper.notes, _set_notes)
+
+
+@dataclass
+class TagChange:
+    """Add or remove one tag on papers; undo touches only the papers it changed."""
+
+    text: str
+    ids: tuple[int, ...]
+    name: str
+    add: bool
+    had: set[int] = field(default_factory=set)  # papers that held the tag before
+    present: set[int] = field(default_factory=set)  # papers that existed before
+    tags_changed: bool = True
+
+    def record(self, library: Library) -> None:
+        self.name = normalize_tag(self.name)
+        papers = _papers(library, self.ids)
+        self.present = {paper.id for paper in papers}
+        self.had = {paper.id for paper in papers if self.name in paper.tags}
+
+    def apply(self, library: Library) -> None:
+        ids = sorted(self.present)
+        if ids:
+            library.tag(ids, add=[self.name]) if self.add else library.tag(ids, remove=[self.name])
+
+    def restore(self, library: Library) -> None:
+        alive = {paper.id for paper in _papers(library, self.present)}
+        if self.add:
+            added = sorted(alive - self.had)
+            if added:
+                library.tag(added, remove=[self.name])
+        else:
+            removed = sorted(alive & self.had)
+            if removed:
+                library.tag(removed, add=[self.name])
+
+
+def tag_change(ids: Collection[int], name: str, *, add: bool) -> TagChange:
+    text = f"tag {name}" if add else f"untag {name}"
+    return TagChange(text, tuple(ids), name, add)
+
+
+def record_and_apply(change: Change) -> Callable[[Library], None]:
+    def run(library: Library) -> None:
+        change.record(library)
+        change.apply(library)
+
+    return run
+
+
+Run = Callable[[Callable[[Library], None], Change], None]
+
+
+class ChangeCommand(QUndoCommand):
+    """A change already applied when pushed: the first redo does nothing.
+
+    ``run(fn, change)`` submits ``fn(library)`` to the worker, then refreshes what
+    ``change`` touched.
+    """
+
+    def __init__(self, change: Change, run: Run) -> None:
+        super().__init__(change.text)
+        self.change = change
+        self._run = run
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._run(record_and_apply(self.change), self.change)
+
+    def undo(self) -> None:
+        self._run(self.change.restore, self.change)
+
+    def id(self) -> int:
+        is_notes = isinstance(self.change, ValueChange) and self.change.write is _set_notes
+        return NOTES_COMMAND_ID if is_notes else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        """Notes typed on one paper in several pauses undo together."""
+        if not isinstance(other, ChangeCommand) or other.id() != self.id():
+            return False
+        mine, theirs = self.change, other.change
+        if not isinstance(mine, ValueChange) or not isinstance(theirs, ValueChange):
+            return False
+        if mine.ids != theirs.ids:
+            return False
+        mine.value = theirs.value
+        return True
