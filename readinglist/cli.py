@@ -25,6 +25,7 @@ from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingLis
 from readinglist.core.library import parse_priority, parse_status
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import (
+    SEARCH_SORTS,
     SORT_KEYS,
     Fragment,
     ImportSummary,
@@ -569,7 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("query", metavar="QUERY")
     sub.add_argument("--limit", type=_limit, default=20, metavar="N")
-    sub.add_argument("--sort", choices=("relevance", *SORT_KEYS), default=None)
+    sub.add_argument("--sort", choices=SEARCH_SORTS, default=None)
     sub.add_argument("--reverse", action="store_true", help="reverse the sort order")
 
     sub = command("similar", cmd_similar, "papers like this one, and why", json_out=True)

@@ -366,3 +366,10 @@ def test_a_write_decodes_only_the_new_segment(small: OpenLibrary, monkeypatch: p
     small.library.set_notes(1, "radiance in the notes too")  # a write: a new searcher
     assert ids(small, "title:radiance") == [1, 4]
     assert first and not set(decoded) & first  # the old segments' postings were kept
+
+
+def test_an_unsupported_search_sort_is_a_clear_error(small: OpenLibrary):
+    from readinglist.core.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError, match="cannot sort a search by 'priority'"):
+        small.library.search("radiance", sort="priority")

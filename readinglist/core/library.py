@@ -22,6 +22,7 @@ from readinglist.core.links import extract_links
 from readinglist.core.models import (
     MAX_RATING,
     MIN_RATING,
+    SEARCH_SORTS,
     SORT_KEYS,
     DriftReport,
     ImportSummary,
@@ -186,8 +187,10 @@ class Library:
     ) -> SearchResults:
         """One page of papers matching a query of the query language, highlighted."""
         index = self._require_index()
-        if sort is not None and sort not in ("relevance", *SORT_KEYS):
-            raise InvalidValueError(f"unknown sort {sort!r}")
+        if sort is not None and sort not in SEARCH_SORTS:
+            raise InvalidValueError(
+                f"cannot sort a search by {sort!r}; use one of: {', '.join(SEARCH_SORTS)}"
+            )
         parsed = parse_query(text, now=self._clock())
         page = index.search(parsed, sort, descending, offset, limit)
         ids = tuple(hit.paper_id for hit in page.hits)

@@ -189,6 +189,8 @@ class PaperQuery:
 
 
 SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority")
+# Orders a search can be sorted by (the index has no priority column yet).
+SEARCH_SORTS = ("relevance", "added", "title", "status", "seen", "rating")
 
 
 def index_stamp(updated_at: datetime, times_seen: int) -> str:
