@@ -130,7 +130,7 @@ class Library:
         """Rebuild the index from the database; returns the number of papers indexed."""
         index = self._require_index()
         with self._store.unit_of_work() as uow:
-            _, upto = uow.outbox(1 << 30)
+            upto = uow.last_outbox_row()
             ids = uow.all_ids()
 
         def papers() -> Iterator[Paper]:
@@ -254,10 +254,7 @@ class Library:
         with self._store.unit_of_work() as uow:
             papers = uow.papers(PaperQuery(ids=ids))
         return Counter(
-            word
-            for paper in papers
-            for word in _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
-            if index.stem(word) == stem
+            word for paper in papers for word in _words(paper) if index.stem(word) == stem
         )
 
     def _closest_spelling(self, stem: str, typed: str) -> str | None:
@@ -283,9 +280,7 @@ class Library:
             paper = by_id.get(hit_id)
             if paper is None:
                 continue
-            theirs = {
-                index.stem(w) for w in _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
-            }
+            theirs = {index.stem(word) for word in _words(paper)}
             shared = [surface.get(term, term) for term in key if term in theirs]
             similar.append(SimilarPaper(paper, score, tuple(shared[:SIMILAR_TERMS_SHOWN])))
         return similar
@@ -443,6 +438,11 @@ class Library:
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _words(paper: Paper) -> list[str]:
+    """The lower-case words of a paper's title and abstract (for spellings and reasons)."""
+    return _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:

@@ -53,6 +53,7 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.upgrade_copy: str | None = None  # where the database was copied before an upgrade
 
     @classmethod
     def open(cls, library_dir: Path) -> SqlStore:
@@ -61,8 +62,6 @@ class SqlStore:
         store = cls(engine)
         store.upgrade_copy = migrate(engine, library_dir)
         return store
-
-    upgrade_copy: str | None = None
 
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
@@ -152,6 +151,10 @@ class SqlUnitOfWork:
         if not rows:
             return [], 0
         return sorted({paper_id for _, paper_id in rows}), rows[-1][0]
+
+    def last_outbox_row(self) -> int:
+        """The id of the newest outbox row (0: the outbox is empty)."""
+        return int(self.session.scalar(select(func.max(OutboxRow.id))) or 0)
 
     def clear_outbox(self, upto: int | None = None) -> None:
         statement = delete(OutboxRow)
