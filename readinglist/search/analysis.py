@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
-from whoosh.analysis import STOP_WORDS, Token, Tokenizer
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language
 
 WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
 _STEMMER = stemmer_for_language("english")
 _STEMS: dict[str, str] = {}
-_STOP = frozenset(STOP_WORDS)
+STOP_WORDS = frozenset(WHOOSH_STOP_WORDS)
 # A word longer than this is noise (a hash, a base64 blob): it is not indexed.
 MAX_WORD = 64
 
@@ -65,7 +66,7 @@ class EnglishAnalyzer(_Stateless):
         stems = _STEMS
         for pos, match in enumerate(WORD.finditer(value) if tokenize else ()):
             word = match.group().lower()
-            if (removestops and word in _STOP) or len(word) > MAX_WORD:
+            if (removestops and word in STOP_WORDS) or len(word) > MAX_WORD:
                 continue
             term = stems.get(word)
             if term is None:
@@ -96,7 +97,7 @@ def analyze_positions(text: str) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for pos, match in enumerate(WORD.finditer(text)):
         word = match.group().lower()
-        if word in _STOP or len(word) > MAX_WORD:
+        if word in STOP_WORDS or len(word) > MAX_WORD:
             continue
         found.append((stem(word), pos))
     return found

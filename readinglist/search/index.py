@@ -2,9 +2,9 @@
 
 Design for speed at 100k papers: titles and abstracts are not stored (the database has
 them); one searcher is kept open and refreshed only after writes; writers never build
-compound files (an open searcher maps ~29 MB instead of ~600 MB); bulk builds use two
-processes and several segments; results are paged; highlighting analyses only the
-texts of the rows shown.
+compound files (an open searcher maps ~29 MB instead of ~600 MB); a rebuild writes its
+segment with :class:`BulkWriter` (postings sorted with NumPy, not pickled through
+Whoosh's pool); results are paged; highlighting analyses only the texts of the rows shown.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.normalize import edit_distance
 from readinglist.core.query import ParsedQuery
 from readinglist.search.analysis import analyze, stem
+from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
     Evaluator,
     PostingArrays,
@@ -39,13 +40,18 @@ from readinglist.search.engine import (
     near_terms,
     top,
 )
-from readinglist.search.schema import SCHEMA_VERSION, build_schema, document
+from readinglist.search.schema import (
+    PAIR_FIELD,
+    PAIR_SOURCES,
+    SCHEMA_VERSION,
+    build_schema,
+    document,
+)
 
 log = logging.getLogger(__name__)
 
 INDEX_PREFIX = "index-v"
 WRITE_LOCK_TIMEOUT_S = 10.0
-BULK_THRESHOLD = 2000
 SORT_FIELDS = {
     "added": "added",
     "title": "title_key",
@@ -134,9 +140,7 @@ class WhooshIndex:
 
     # --- writing ------------------------------------------------------------------
 
-    def _writer(self, bulk: bool = False) -> IndexWriter:
-        if bulk:
-            return self._index.writer(procs=2, multisegment=True, limitmb=256, compound=False)
+    def _writer(self) -> IndexWriter:
         return self._index.writer(timeout=WRITE_LOCK_TIMEOUT_S, compound=False)
 
     def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None:
@@ -170,7 +174,7 @@ class WhooshIndex:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir(parents=True)
             self._index = windex.create_in(str(self.folder), build_schema())
-            writer = self._writer(bulk=total >= BULK_THRESHOLD)
+            writer = BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES)
             done = 0
             try:
                 for paper in papers:

@@ -23,6 +23,10 @@ ANALYZER: Analyzer = EnglishAnalyzer()
 # BM25F: a word in the title counts three times a word in the abstract or notes.
 FIELD_BOOSTS = {"title": 3.0, "abstract": 1.0, "notes": 1.0}
 
+# The phrase field holds the word pairs of these fields, joined by newlines.
+PAIR_FIELD = "pairs"
+PAIR_SOURCES = ("title", "abstract", "notes")
+
 STATUS_ORDER = {status.value: order for order, status in enumerate(ReadStatus)}
 
 
@@ -85,7 +89,7 @@ def document(paper: Paper) -> dict[str, object]:
         "title": paper.title,
         "abstract": paper.abstract,
         "notes": paper.notes,
-        "pairs": f"{paper.title}\n{paper.abstract}\n{paper.notes}",
+        PAIR_FIELD: "\n".join((paper.title, paper.abstract, paper.notes)),
         "tags": _tag_terms(paper.tags),
         "status": paper.status.value,
         "has": " ".join(sorted(has)),
