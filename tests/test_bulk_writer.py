@@ -139,3 +139,33 @@ def test_sort_fallback_matches_packed_sort() -> None:
     order = np.lexsort((docs, rank))
     assert packed_docs.tolist() == docs[order].tolist() == wide_docs.tolist()
     assert packed_freqs.tolist() == freqs[order].tolist() == wide_freqs.tolist()
+
+
+def _postings_by_id(folder: Path) -> dict[tuple[str, bytes], dict[str, float]]:
+    """Every field's every term -> {paper id: weight}, whatever the segments."""
+    with windex.open_dir(str(folder)).searcher() as searcher:
+        reader = searcher.reader()
+        found: dict[tuple[str, bytes], dict[str, float]] = {}
+        for field, term in reader.all_terms():
+            matcher = reader.postings(field, term)
+            weights = {}
+            while matcher.is_active():
+                weights[searcher.stored_fields(matcher.id())["id"]] = matcher.weight()
+                matcher.next()
+            found[(field, term)] = weights
+        return found
+
+
+def test_segments_every_n_papers(tmp_path: Path, papers: list[Paper]) -> None:
+    """A rebuild cut into segments indexes the same terms, papers and weights."""
+    _build(tmp_path / "one", papers, lambda index: BulkWriter(index, PAIR_FIELD, PAIR_SOURCES))
+    _build(
+        tmp_path / "many",
+        papers,
+        lambda index: BulkWriter(index, PAIR_FIELD, PAIR_SOURCES, segment_docs=50),
+    )
+    many = windex.open_dir(str(tmp_path / "many"))
+    assert len(many._segments()) == -(-len(papers) // 50)
+    assert many.doc_count() == len(papers)
+    many.close()
+    assert _postings_by_id(tmp_path / "many") == _postings_by_id(tmp_path / "one")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper, ReadStatus
-from readinglist.search import schema
+from readinglist.search import bulk_writer, schema
 from readinglist.search.index import INDEX_PREFIX, WhooshIndex
 from readinglist.storage.orm import OutboxRow
 from readinglist.storage.store import SqlUnitOfWork
@@ -293,6 +293,29 @@ def test_reindex_rebuilds_from_scratch_with_progress(digest_library: OpenLibrary
     assert count == SHARED_DIGEST_PAPERS
     assert calls[-1] == (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS)
     assert digest_library.library.check_index(repair=False).clean
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["gaussian splatting", '"point cloud"', "diffus*", "segmentaton~", "model -video", ""],
+)
+def test_a_rebuild_in_several_segments_ranks_the_same(
+    digest_library: OpenLibrary, monkeypatch: pytest.MonkeyPatch, query: str
+):
+    """Rebuilds cut the library into segments; ranking and totals do not notice."""
+    library = digest_library.library
+
+    def ranked() -> list[tuple[int, float]]:
+        found = library.search(query, limit=300)
+        return [(result.paper.id, round(result.score, 4)) for result in found.results]
+
+    library.rebuild_index()
+    one = ranked()
+    monkeypatch.setattr(bulk_writer, "SEGMENT_DOCS", 50)
+    library.rebuild_index()
+    assert len(digest_library.index.searcher().reader().leaf_readers()) == 5
+    assert ranked() == one
+    assert one or not query
 
 
 @settings(
