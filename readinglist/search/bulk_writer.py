@@ -242,7 +242,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
 
     def commit(self, **_options: Any) -> None:
         """Add the written segments and the current one to the index, merging none."""
-        self.segments = [*self.segments, *self._written]
+        self.segments: list[Any] = [*self.segments, *self._written]
         super().commit(merge=False)
 
     def _term_bytes(self, name: str, ids: Ints) -> list[bytes]:
