@@ -7,7 +7,9 @@ they always see the same folder layout and the same upgrade behaviour.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -16,6 +18,7 @@ from readinglist.core.errors import ReadingListError
 from readinglist.core.library import Library
 from readinglist.core.ports import Progress
 from readinglist.search.index import WhooshIndex
+from readinglist.storage.backups import RestoreReport, daily_backup, restore
 from readinglist.storage.store import SqlStore
 
 ENV_HOME = "READINGLIST_HOME"
@@ -70,6 +73,11 @@ def open_library(
     except BaseException:
         store.close()
         raise
+    try:
+        daily_backup(folder, datetime.now(UTC))
+    except (OSError, sqlite3.Error) as error:  # a backup must never stop the library opening
+        if on_message is not None:
+            on_message(f"today's automatic backup could not be written: {error}")
     reason = opened.index.rebuild_reason
     if reason is not None:
         count = opened.library.rebuild_index(progress)
@@ -78,3 +86,16 @@ def open_library(
     else:
         opened.library.sync_index()  # an outbox left behind by a crash
     return opened
+
+
+def restore_library(
+    library_dir: Path | None, file: Path, on_message: Callable[[str], None] | None = None
+) -> RestoreReport:
+    """Replace a library's database by a backup (the current one is copied aside first),
+    then open it once: older schemas are upgraded and the search index is rebuilt."""
+    folder = (library_dir or default_library_dir()).expanduser().resolve()
+    report = restore(folder, file.expanduser(), datetime.now(UTC))
+    WhooshIndex.discard(folder)
+    with open_library(folder, on_message=on_message):
+        pass
+    return report

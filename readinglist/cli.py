@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import shlex
 import shutil
@@ -16,12 +17,15 @@ import sys
 import tempfile
 import webbrowser
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from readinglist import __version__
+from readinglist.app_logging import configure_logging
 from readinglist.core.digest_sources import MAX_DIGEST_BYTES
 from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
+from readinglist.core.exchange import FORMATS, ExportOptions, ExportScope
 from readinglist.core.library import parse_priority, parse_status
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import (
@@ -46,6 +50,9 @@ if TYPE_CHECKING:
     from readinglist.app_context import OpenLibrary
 
 PROG = "readinglist"
+# Exit status of an unexpected error (a bug): EX_SOFTWARE from sysexits.h.
+EXIT_BUG = 70
+log = logging.getLogger(__name__)
 # The same name as readinglist.app_context.ENV_HOME. The storage layer is imported only
 # when a command opens a library, so --help, --version and usage errors answer at once.
 ENV_HOME = "READINGLIST_HOME"
@@ -415,6 +422,25 @@ def cmd_reindex(args: argparse.Namespace, opened: OpenLibrary) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    from readinglist.storage.backups import backup_to
+
+    target = backup_to(opened.library_dir, args.file, datetime.now(UTC))
+    _say(f"backed up to {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Runs without opening the library first: its database is about to be replaced."""
+    from readinglist.app_context import restore_library
+
+    report = restore_library(args.library, args.file, on_message=lambda t: _say(f"{PROG}: {t}"))
+    _say(f"restored {report.papers} papers from {report.restored_from}")
+    if report.previous_copy is not None:
+        _say(f"the library as it was is kept in {report.previous_copy}")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace, opened: OpenLibrary) -> int:
     report = opened.library.check_index(repair=not args.check)
     drift = {"missing": report.missing, "stale": report.stale, "extra": report.extra}
@@ -440,6 +466,120 @@ def cmd_delete(args: argparse.Namespace, opened: OpenLibrary) -> int:
     deleted = opened.library.delete(args.ids)
     print(f"deleted {deleted} paper{'s' if deleted != 1 else ''}")
     return 0
+
+
+def cmd_lists(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    library = opened.library
+    action = args.lists_action
+    if action == "create":
+        created = library.create_list(args.name)
+        print(f"created the list {created.name!r}")
+    elif action == "add":
+        added = library.add_to_list(args.name, args.ids)
+        print(f"{added} paper{'s' if added != 1 else ''} added to {args.name!r}")
+    elif action == "remove":
+        removed = library.remove_from_list(args.name, args.ids)
+        print(f"{removed} paper{'s' if removed != 1 else ''} removed from {args.name!r}")
+    elif action == "move":
+        library.move_in_list(args.name, args.ids, args.to - 1)
+    elif action == "rename":
+        library.rename_list(args.old, args.new)
+    elif action == "delete":
+        library.delete_list(args.name)
+    elif action == "show":
+        found = library.reading_list(args.name)
+        by_id = {p.id: p for p in library.papers(PaperQuery(ids=found.paper_ids))}
+        papers = [by_id[i] for i in found.paper_ids if i in by_id]
+        if args.json:
+            _print_json([paper_to_dict(p) for p in papers])
+        elif papers:
+            _print_papers(papers)
+        else:
+            _say(f"the list {found.name!r} is empty: add papers with '{PROG} lists add NAME ID...'")
+    elif action == "save-search":
+        saved = library.save_search(args.name, args.query, replace=args.replace)
+        count = len(library.query_ids(saved.query))
+        print(f"saved the search {saved.name!r}: {count} paper{'s' if count != 1 else ''} now")
+    elif action == "delete-search":
+        library.delete_saved_search(args.name)
+    else:
+        _print_lists(args, opened)
+    return 0
+
+
+def _print_lists(args: argparse.Namespace, opened: OpenLibrary) -> None:
+    library = opened.library
+    lists = library.lists()
+    searches = [(saved, len(library.query_ids(saved.query))) for saved in library.saved_searches()]
+    if args.json:
+        _print_json(
+            {
+                "lists": [
+                    {"name": rl.name, "count": len(rl.paper_ids), "paper_ids": list(rl.paper_ids)}
+                    for rl in lists
+                ],
+                "saved_searches": [
+                    {"name": saved.name, "query": saved.query, "count": count}
+                    for saved, count in searches
+                ],
+            }
+        )
+        return
+    if not lists and not searches:
+        _say(f"no lists yet: create one with '{PROG} lists create NAME'")
+        return
+    width = max(len(name) for name in [rl.name for rl in lists] + [s.name for s, _ in searches])
+    for rl in lists:
+        print(f"list    {rl.name:<{width}}  {len(rl.paper_ids):>5}")
+    for saved, count in searches:
+        print(f"search  {saved.name:<{width}}  {count:>5}  {saved.query}")
+
+
+def _export_scope(args: argparse.Namespace) -> ExportScope:
+    if args.list is not None:
+        return ExportScope("list", args.list)
+    if args.search is not None:
+        return ExportScope("search", args.search)
+    if args.tag is not None:
+        return ExportScope("tag", args.tag)
+    if args.status is not None:
+        return ExportScope("status", args.status)
+    return ExportScope()
+
+
+def cmd_export(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    scope = _export_scope(args)
+    target: Path | None = args.output
+    if target is not None and target.exists() and not args.force:
+        raise ReadingListError(f"{target} already exists; add --force to replace it")
+    text = opened.library.export(args.format, scope, ExportOptions(group_by=args.group_by))
+    if target is None:
+        sys.stdout.write(text)
+        return 0
+    _write_file(target, text)
+    _say(f"exported {scope.describe()} as {args.format} to {target}")
+    return 0
+
+
+def _write_file(target: Path, text: str) -> None:
+    """Write next to the target, then rename: an interrupted export leaves no half file."""
+    partial: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            delete=False,
+        ) as handle:
+            partial = Path(handle.name)
+            handle.write(text)
+        partial.replace(target)
+    except OSError as error:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise ReadingListError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -579,6 +719,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("reindex", cmd_reindex, "rebuild the search index from the library")
 
+    sub = command("backup", cmd_backup, "copy the library's database (consistent while in use)")
+    sub.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="where (default: the backups folder)"
+    )
+
+    sub = command(
+        "restore", cmd_restore, "replace the library by a backup (the current one is kept aside)"
+    )
+    sub.add_argument("file", type=Path, metavar="FILE")
+
     sub = command(
         "doctor",
         cmd_doctor,
@@ -590,6 +740,56 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("delete", cmd_delete, "delete papers (with their notes, tags and history)")
     sub.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
     sub.add_argument("--yes", action="store_true", help="confirm")
+
+    sub = command(
+        "lists", cmd_lists, "reading lists and saved searches, with counts", json_out=True
+    )
+    list_actions = sub.add_subparsers(dest="lists_action", metavar="ACTION")
+    action = list_actions.add_parser("create", parents=[common], help="create a list")
+    action.add_argument("name", metavar="NAME")
+    for name, help_text in (("add", "add papers to a list"), ("remove", "remove papers")):
+        action = list_actions.add_parser(name, parents=[common], help=help_text)
+        action.add_argument("name", metavar="NAME")
+        action.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    action = list_actions.add_parser(
+        "move", parents=[common], help="move papers of a list to a position (1 is first)"
+    )
+    action.add_argument("name", metavar="NAME")
+    action.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    action.add_argument("--to", type=_limit, required=True, metavar="POSITION")
+    action = list_actions.add_parser("show", parents=[common, json_flag], help="a list's papers")
+    action.add_argument("name", metavar="NAME")
+    action = list_actions.add_parser("rename", parents=[common], help="rename a list")
+    action.add_argument("old", metavar="OLD")
+    action.add_argument("new", metavar="NEW")
+    action = list_actions.add_parser(
+        "delete", parents=[common], help="delete a list (its papers stay)"
+    )
+    action.add_argument("name", metavar="NAME")
+    action = list_actions.add_parser(
+        "save-search", parents=[common], help="save a query as a smart list"
+    )
+    action.add_argument("name", metavar="NAME")
+    action.add_argument("query", metavar="QUERY")
+    action.add_argument("--replace", action="store_true", help="replace a saved search")
+    action = list_actions.add_parser(
+        "delete-search", parents=[common], help="delete a saved search"
+    )
+    action.add_argument("name", metavar="NAME")
+
+    sub = command("export", cmd_export, "export papers (md, csv, bibtex, ris, csljson, json, html)")
+    sub.add_argument("--format", required=True, choices=list(FORMATS), metavar="FORMAT",
+                     help=", ".join(FORMATS) + " (json is a complete backup)")  # fmt: skip
+    scope = sub.add_mutually_exclusive_group()
+    scope.add_argument("--list", metavar="L", help="the papers of a list, in its order")
+    scope.add_argument("--search", metavar="Q", help="a saved search's name, or a query")
+    scope.add_argument("--tag", metavar="T", help="a tag and its sub-tags")
+    scope.add_argument("--status", metavar="S", help="one read status")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write FILE, not stdout")
+    sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    sub.add_argument(
+        "--group-by", choices=("status", "tag"), default="status", help="Markdown sections"
+    )
 
     command("gui", cmd_gui, "open the desktop window")
     return parser
@@ -615,12 +815,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    log_file = configure_logging()
     args.library = getattr(args, "library", None)
     args.json = getattr(args, "json", False)
     try:
         _check_usage(args)
         if args.command == "gui":
             return cmd_gui(args)
+        if args.command == "restore":
+            return cmd_restore(args)
         with _open(args.library) as opened:
             if opened.upgrade_copy:
                 _say(
@@ -634,6 +837,13 @@ def _run(argv: Sequence[str] | None) -> int:
     except ReadingListError as error:
         _error(error)
         return 1
+    except BrokenPipeError:
+        raise  # output closed early (| head): main() handles it quietly
+    except Exception as error:  # a bug: the details go to the log, one line to the user
+        log.exception("unexpected error in %r", args.command)
+        where = f"; details are in {log_file}" if log_file else ""
+        _error(f"unexpected error ({type(error).__name__}: {error}){where}")
+        return EXIT_BUG
 
 
 def _check_usage(args: argparse.Namespace) -> None:

@@ -1,6 +1,9 @@
 """Render the README screenshots offscreen: the window with the shared digest loaded.
 
 .venv/bin/python scripts/screenshots.py      # writes docs/screenshots/*.png
+
+The library gets the real digest, a few tags (with colours) and statuses, so the
+sidebar's sections and the table's columns have something to show.
 """
 
 from __future__ import annotations
@@ -9,50 +12,114 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from readinglist.app_context import open_library
+from readinglist.core.library import Library
+from readinglist.core.models import ReadStatus
 from readinglist.ui.app import build_main_window
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.theme import Theme
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGEST = ROOT.parent / "shared" / "digests" / "000_2ccd13dbd19ccc3f.txt"
 OUT = ROOT / "docs" / "screenshots"
+TAGS = (  # tag, colour, a query whose papers get it
+    ("3d/gaussian-splatting", "#e67e22", "gaussian splatting"),
+    ("3d/nerf", "#8e44ad", '"radiance field"'),
+    ("llm/quantization", "#2980b9", "quantization"),
+    ("vision/segmentation", "#27ae60", "segmentation"),
+    ("reading-group", "#c0392b", "diffusion has:code"),
+)
+STATUSES = (
+    (ReadStatus.QUEUED, "has:code"),
+    (ReadStatus.READ, "gaussian"),
+    (ReadStatus.SKIMMED, "segmentation"),
+    (ReadStatus.DROPPED, "survey"),
+)
 
 
-def settle(app: QApplication, window: MainWindow, seconds: float = 10.0) -> None:
+def settle(app: QApplication, window: MainWindow, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         app.processEvents()
         if window.worker.pending == 0:
             for _ in range(20):
                 app.processEvents()
-            return
+            if window.worker.pending == 0:
+                return
         time.sleep(0.01)
     raise TimeoutError("the worker did not settle")
 
 
-def shoot(app: QApplication, library: Path, name: str, query: str, row: int) -> None:
+def annotate(library: Library) -> None:
+    """Tags, colours, statuses and ratings a reader would have given."""
+    for query, status in ((q, s) for s, q in STATUSES):
+        ids = [r.paper.id for r in library.search(query, limit=6).results]
+        if ids:
+            library.set_status(ids, status)
+    for tag, colour, query in TAGS:
+        ids = [r.paper.id for r in library.search(query, limit=8).results]
+        if ids:
+            library.tag(ids, add=[tag])
+            library.set_tag_colour(tag, colour)
+            library.rate(ids[:3], 4)
+    group = [r.paper.id for r in library.search("tag:reading-group", limit=10).results]
+    library.create_list("Reading group")
+    library.add_to_list("Reading group", group)
+    library.save_search("Splatting with code", "gaussian splatting has:code")
+    library.save_search("Unread LLM papers", "tag:llm status:unread")
+
+
+def shoot(
+    app: QApplication,
+    library: Path,
+    name: str,
+    prepare: Callable[[MainWindow], None],
+    theme: Theme = Theme.LIGHT,
+) -> None:
     window = build_main_window(library)
+    window.set_theme(theme, save=False)
     window.resize(1400, 900)
     window.show()
     settle(app, window)
-    if query:
-        window.search_box.setText(query)
-        window.search_box.returnPressed.emit()
-        settle(app, window)
-    if row >= 0:
-        window.table.selectRow(row)
+    prepare(window)
+    settle(app, window)
+    for _ in range(3):  # similar papers arrive after a short pause
+        time.sleep(0.35)
         settle(app, window)
     path = OUT / f"{name}.png"
     window.grab().save(str(path))
     print(path)
     window.close()
+
+
+def search_and_pick(query: str, row: int) -> Callable[[MainWindow], None]:
+    def prepare(window: MainWindow) -> None:
+        window.search_box.setText(query)
+        window.search_box.returnPressed.emit()
+        settle_current(window, row)
+
+    return prepare
+
+
+def settle_current(window: MainWindow, row: int) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    settle(app, window)
+    window.table.selectRow(row)
+
+
+def paste_digest(window: MainWindow) -> None:
+    QGuiApplication.clipboard().setText(DIGEST.read_text(encoding="utf-8"))
+    window.paste_action.trigger()
 
 
 def main() -> int:
@@ -62,11 +129,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
         empty = Path(folder) / "empty"
-        shoot(app, empty, "welcome", "", -1)
+        shoot(app, empty, "welcome", lambda _window: None)
+        shoot(app, empty, "import", paste_digest)
         library = Path(folder) / "library"
         with open_library(library) as opened:
             opened.library.import_bytes(DIGEST.read_bytes(), DIGEST.name)
-        shoot(app, library, "main-window", "gaussian splatting has:code", 0)
+            annotate(opened.library)
+        shoot(app, library, "main-window", search_and_pick("gaussian splatting has:code", 0))
+
+        def by_tag(window: MainWindow) -> None:
+            window.sidebar.select("tag:3d")
+            settle_current(window, 1)
+
+        shoot(app, library, "main-window-dark", by_tag, Theme.DARK)
     return 0
 
 

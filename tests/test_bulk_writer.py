@@ -18,6 +18,7 @@ from readinglist.search import bulk_writer
 from readinglist.search.bulk_writer import BulkWriter, _sort_postings
 from readinglist.search.schema import PAIR_FIELD, PAIR_SOURCES, build_schema, document
 from tests.helpers import shared_digest_path
+from tests.test_search import HF_DAILY
 
 ODD_PAPERS = [
     # Case that changes length when lowered, a word over the length limit, stop words only,
@@ -38,6 +39,7 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> list[Paper]:
         library = opened.library
         library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
         library.import_bytes(render_digest(ODD_PAPERS).encode(), "odd.txt")
+        library.import_bytes(HF_DAILY.encode(), "daily.json")  # authors and arXiv ids
         _annotate(opened)
         return library.papers()
 
@@ -89,6 +91,7 @@ def test_same_bytes_as_whoosh_on_the_digest(tmp_path: Path, papers: list[Paper])
     with windex.open_dir(str(tmp_path / "bulk")).searcher() as searcher:
         assert searcher.doc_count() == len(papers)
         reader = searcher.reader()
+        assert list(reader.lexicon("author")) and list(reader.lexicon("arxiv"))
         # The multi-block path is covered: some term has more postings than one block.
         assert max(reader.doc_frequency("pairs", t) for t in reader.lexicon("pairs")) >= 2
         assert max(reader.doc_frequency("abstract", t) for t in reader.lexicon("abstract")) > 128

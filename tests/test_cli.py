@@ -47,6 +47,9 @@ PAPER_KEYS = {
     "first_seen",
     "last_seen",
     "times_seen",
+    "authors",
+    "arxiv_id",
+    "upvotes",
 }
 DETAIL_KEYS = PAPER_KEYS | {"updated_at", "status_history", "appearances"}
 STATES = [s.value for s in ReadStatus]
@@ -815,3 +818,123 @@ def test_a_missing_index_is_rebuilt_with_a_message(lib: Cli) -> None:
     result = ok(lib("search", "transformer", "--json"))
     assert result.json()["total"] > 0
     assert "rebuilt it from the library (211 papers)" in result.err
+
+
+# --- lists, saved searches, export and backup ---------------------------------------
+
+
+def test_lists_and_saved_searches(lib: Cli) -> None:
+    empty = ok(lib("lists"))
+    assert empty.out == "" and "lists create NAME" in empty.err
+    assert ok(lib("lists", "create", "To Read")).out.strip() == "created the list 'To Read'"
+    assert ok(lib("lists", "add", "to read", "5", "3", "9")).out.strip() == (
+        "3 papers added to 'to read'"
+    )
+    assert ok(lib("lists", "remove", "To Read", "3")).out.strip() == (
+        "1 paper removed from 'To Read'"
+    )
+    ok(lib("lists", "move", "to read", "9", "--to", "1"))
+    saved = ok(lib("lists", "save-search", "Splats", "gaussian splatting has:code"))
+    assert saved.out.startswith("saved the search 'Splats': ")
+
+    as_json, text, shown, missing, duplicate, bad_query, bad_id = lib.many(
+        ("lists", "--json"),
+        ("lists",),
+        ("lists", "show", "to read", "--json"),
+        ("lists", "add", "nope", "1"),
+        ("lists", "create", "TO READ"),
+        ("lists", "save-search", "broken", "(unbalanced"),
+        ("lists", "add", "to read", "999"),
+    )
+    data = ok(as_json).json()
+    assert data["lists"] == [{"name": "To Read", "count": 2, "paper_ids": [9, 5]}]
+    [search] = data["saved_searches"]
+    assert search["name"] == "Splats" and search["query"] == "gaussian splatting has:code"
+    hits = ok(lib("search", "gaussian splatting has:code", "--json", "--limit", "100")).json()
+    assert search["count"] == hits["total"] > 0
+    lines = ok(text).out.splitlines()
+    assert lines[0].split() == ["list", "To", "Read", "2"]
+    assert lines[1].split()[:3] == ["search", "Splats", str(search["count"])]
+    assert ids(ok(shown).json()) == [9, 5]
+    user_error(missing, "no list named 'nope'")
+    user_error(duplicate, "already exists")
+    user_error(bad_query, "cannot be saved", "unbalanced parenthesis")
+    user_error(bad_id, "no paper with id 999")
+    assert ok(lib("lists", "show", "to read", "--json")).json() == shown.json()
+
+
+FORMAT_NAMES = ("md", "csv", "bibtex", "ris", "csljson", "json", "html")
+
+
+def test_export_every_format_scope_and_file(lib: Cli, tmp_path: Path, template: Template) -> None:
+    import bibtexparser
+    import rispy
+
+    ok(lib("tag", "1", "2", "--add", "3d"))
+    ok(lib("lists", "create", "L"))
+    ok(lib("lists", "add", "L", "7", "4"))
+    ok(lib("status", "4", "read"))
+    results = lib.many(
+        *[("export", "--format", name) for name in FORMAT_NAMES],
+        ("export", "--format", "json", "--list", "L"),
+        ("export", "--format", "json", "--tag", "3d"),
+        ("export", "--format", "json", "--status", "read"),
+        ("export", "--format", "json", "--search", "gaussian splatting"),
+        ("export", "--format", "docx"),
+        ("export", "--format", "csv", "--tag", "3d", "--status", "read"),
+        ("export", "--format", "csv", "--list", "nope"),
+    )
+    md, csv_text, bib, ris, csl, full, html, in_list, tagged, read, searched, fmt, two, nope = (
+        results
+    )
+    assert ok(md).out.startswith("# Reading list: the whole library")
+    assert ok(csv_text).out.count("\r\n") >= SHARED_DIGEST_PAPERS + 1
+    parsed = bibtexparser.parse_string(ok(bib).out)
+    assert len(parsed.entries) == SHARED_DIGEST_PAPERS and not parsed.failed_blocks
+    assert len(rispy.loads(ok(ris).out)) == SHARED_DIGEST_PAPERS
+    assert len(json.loads(ok(csl).out)) == SHARED_DIGEST_PAPERS
+    assert [p["title"] for p in ok(full).json()["papers"]] == [p["title"] for p in template.papers]
+    assert ok(html).out.startswith("<!DOCTYPE html>") and html.err == ""
+    assert [p["id"] for p in ok(in_list).json()["papers"]] == [7, 4]
+    assert [p["id"] for p in ok(tagged).json()["papers"]] == [1, 2]
+    assert [p["id"] for p in ok(read).json()["papers"]] == [4]
+    assert len(ok(searched).json()["papers"]) > 5
+    usage_error(fmt, "--format")
+    usage_error(two, "not allowed with argument")
+    user_error(nope, "no list named 'nope'")
+
+    target = tmp_path / "out.bib"
+    written = ok(lib("export", "--format", "bibtex", "--tag", "3d", "-o", str(target)))
+    assert written.out == "" and str(target) in written.err
+    assert target.read_text(encoding="utf-8").count("@misc{") == 2
+    refused = user_error(lib("export", "--format", "md", "-o", str(target)), "already exists")
+    assert "--force" in refused.err
+    assert target.read_text(encoding="utf-8").count("@misc{") == 2  # not overwritten
+    ok(lib("export", "--format", "md", "-o", str(target), "--force"))
+    assert target.read_text(encoding="utf-8").startswith("# Reading list")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
+
+
+def test_backup_and_restore_through_the_command_line(lib: Cli, tmp_path: Path) -> None:
+    ok(lib("status", "3", "reading"))
+    ok(lib("status", "3", "read"))
+    ok(lib("tag", "3", "--add", "keep"))
+    ok(lib("tags", "colour", "keep", "#abc"))
+    ok(lib("note", "3", "--set", "=1+1 <b>notes</b>"))
+    ok(lib("rate", "3", "5"))
+    ok(lib("lists", "create", "Week"))
+    ok(lib("lists", "add", "Week", "3", "1"))
+    ok(lib("lists", "save-search", "Mine", "tag:keep"))
+    ok(lib("export", "--format", "json", "-o", "backup.json"))
+
+    fresh = Cli(tmp_path, tmp_path / "restored")
+    restored = ok(fresh("import", "backup.json"))
+    assert restored.out.startswith(f"backup.json: {SHARED_DIGEST_PAPERS} new, 0 already")
+    assert "restored: 1 digest, 1 list, 1 saved search" in restored.out
+    for args in (("list", "--json"), ("tags", "--json"), ("lists", "--json"),
+                 ("show", "3", "--json"), ("show", "211", "--json")):  # fmt: skip
+        assert ok(fresh(*args)).json() == ok(lib(*args)).json(), args
+    again = ok(fresh("import", "backup.json"))
+    assert again.out.startswith(f"backup.json: 0 new, {SHARED_DIGEST_PAPERS} already")
+    (tmp_path / "bad.json").write_text('{"format": "readinglist-backup", "version": 1}')
+    user_error(fresh("import", "bad.json"), "bad.json: not a valid backup: papers: missing")

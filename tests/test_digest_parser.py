@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from readinglist.core.digest_parser import parse_digest, render_digest
 from readinglist.core.models import ParsedPaper, ParseResult
 from readinglist.core.normalize import title_key
-from tests.helpers import FIRST_TITLE, LAST_TITLE, SHARED_DIGEST_PAPERS
+from tests.helpers import (
+    FIRST_TITLE,
+    LAST_TITLE,
+    ROBUSTNESS_DEADLINE_MS,
+    SHARED_DIGEST_PAPERS,
+    robustness_examples,
+)
 
 HEADER = [
     "Get trending papers in your email inbox once a day!",
@@ -330,6 +336,7 @@ def scaled(fraction: float) -> int:
     return max(10, int(settings().max_examples * fraction))
 
 
+@settings(max_examples=robustness_examples(), deadline=ROBUSTNESS_DEADLINE_MS)
 @given(st.text())
 def test_parse_never_raises_on_any_text(text: str) -> None:
     assert_invariants(text, parse_digest(text))
@@ -361,6 +368,7 @@ fragment_text = st.lists(
 ).map("".join)
 
 
+@settings(max_examples=robustness_examples(), deadline=ROBUSTNESS_DEADLINE_MS)
 @given(fragment_text)
 def test_parse_never_raises_on_digest_like_text(text: str) -> None:
     assert_invariants(text, parse_digest(text))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from readinglist.core.links import classify_url, extract_links, is_openable_url
 from readinglist.core.models import Link, LinkKind
-from tests.helpers import shared_digest_path
+from tests.helpers import ROBUSTNESS_DEADLINE_MS, robustness_examples, shared_digest_path
 
 CODE = LinkKind.CODE
 PROJECT = LinkKind.PROJECT
@@ -423,11 +423,13 @@ def assert_links_well_formed(links: tuple[Link, ...]) -> None:
         assert (link.owner is not None) == (link.kind is CODE)
 
 
+@settings(max_examples=robustness_examples(), deadline=ROBUSTNESS_DEADLINE_MS)
 @given(any_text)
 def test_extract_links_never_raises_on_any_text(text: str) -> None:
     assert_links_well_formed(extract_links(text))
 
 
+@settings(max_examples=robustness_examples(), deadline=ROBUSTNESS_DEADLINE_MS)
 @given(fragment_text)
 def test_extract_links_on_url_like_fragments(text: str) -> None:
     assert_links_well_formed(extract_links(text))

@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from readinglist.app_context import open_library
 from readinglist.storage import engine as engine_module
 from readinglist.storage.orm import Base
+from tests.helpers import make_first_schema_library
 
 
 def test_migrated_schema_matches_the_models(library_dir: Path):
@@ -53,15 +54,7 @@ def test_the_recorded_head_is_alembics_head():
 
 
 def test_an_older_library_is_copied_then_upgraded_with_its_data(library_dir: Path):
-    engine = engine_module.create_library_engine(library_dir)
-    engine_module.upgrade(engine, "0001")
-    with engine.begin() as connection:
-        connection.exec_driver_sql(
-            "INSERT INTO papers (title, abstract, title_key, status, priority, rating, notes,"
-            " added_at, updated_at) VALUES ('Old Paper', 'Kept. Intact.', 'old paper', 'read',"
-            " 'high', 4, 'my notes', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-        )
-    engine.dispose()
+    make_first_schema_library(library_dir)
 
     with open_library(library_dir) as opened:
         assert opened.upgrade_copy is not None

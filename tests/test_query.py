@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from readinglist.core.errors import InvalidValueError
 from readinglist.core.models import ReadStatus
 from readinglist.core.query import (
+    AUTHOR_FIELD,
     FIELDS,
     TEXT_FIELDS,
     And,
+    ArxivFilter,
     DateFilter,
     HasFilter,
     Node,
@@ -32,6 +34,7 @@ from readinglist.core.query import (
     parse_query,
 )
 from readinglist.core.tags import normalize_tag
+from tests.helpers import ROBUSTNESS_DEADLINE_MS, robustness_examples
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 ELSEWHEN = datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
@@ -271,12 +274,23 @@ def test_describe_round_trips_the_table(_text: str, expected: Node) -> None:
 
 def test_only_the_documented_fields_exist() -> None:
     assert TEXT_FIELDS == ("title", "abstract", "notes")
-    assert set(FIELDS) == {*TEXT_FIELDS, "tag", "status", "has", "rating", "seen", "added"}
+    assert AUTHOR_FIELD == "author"
+    assert set(FIELDS) == {
+        *TEXT_FIELDS,
+        AUTHOR_FIELD,
+        "arxiv",
+        "tag",
+        "status",
+        "has",
+        "rating",
+        "seen",
+        "added",
+    }
 
 
 @pytest.mark.parametrize(
     "value", ["title:x", "abstract:x", "notes:x", "tag:x", "status:read", "has:code",
-              "rating:1", "seen:1", "added:2026"]
+              "rating:1", "seen:1", "added:2026", "author:x", "arxiv:2401.01234"]
 )  # fmt: skip
 def test_every_field_is_understood_as_a_field(value: str) -> None:
     root = parse(value).root
@@ -394,7 +408,7 @@ def test_a_fallback_message_is_exactly_one_short_line() -> None:
     ],
 )
 def test_a_fallback_without_words_matches_everything(text: str, reason: str) -> None:
-    assert parse(text) == ParsedQuery(None, f"{reason}: nothing to search for", ())
+    assert parse(text) == ParsedQuery(None, f"{reason}: nothing to search for", (), fallback=True)
 
 
 def test_too_long_tags_are_refused() -> None:
@@ -538,7 +552,8 @@ def test_hostile_input_is_fast(text: str) -> None:
 # ------------------------------------------------------------------ property tests
 
 FRAGMENTS = ["title:", "tag:", "(", ")", '"', "OR", "AND", "NOT", "-", "*", "~",
-             "rating:>=", "added:>", "7d", "2026-11", "word", " ", ":", "..", "\\"]  # fmt: skip
+             "rating:>=", "added:>", "7d", "2026-11", "word", " ", ":", "..", "\\",
+             "author:", "arxiv:", "2401.01234v2"]  # fmt: skip
 
 
 def _check_invariants(text: str, parsed: ParsedQuery) -> None:
@@ -552,13 +567,13 @@ def _check_invariants(text: str, parsed: ParsedQuery) -> None:
         assert parse(describe(parsed.root)).root == parsed.root
 
 
-@settings(deadline=None)
+@settings(max_examples=robustness_examples(), deadline=ROBUSTNESS_DEADLINE_MS)
 @given(st.text())
 def test_any_text_parses_without_raising(text: str) -> None:
     _check_invariants(text, parse(text))
 
 
-@settings(deadline=None)
+@settings(max_examples=robustness_examples(), deadline=ROBUSTNESS_DEADLINE_MS)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=80).map("".join))
 def test_language_fragments_parse_without_raising(text: str) -> None:
     _check_invariants(text, parse(text))
@@ -640,7 +655,7 @@ _words = st.one_of(
     st.from_regex(r"[a-z0-9_]{1,8}(\.[a-z0-9]{1,4})?", fullmatch=True),
     st.text(st.characters(categories=("Ll", "Lo", "Nd")), min_size=1, max_size=6),
 ).filter(_is_index_word)
-_fields = st.sampled_from((None, *TEXT_FIELDS))
+_fields = st.sampled_from((None, *TEXT_FIELDS, AUTHOR_FIELD))
 _terms = st.one_of(
     st.builds(lambda f, t: Term(f, t, "word"), _fields, _words),
     st.builds(
@@ -672,9 +687,14 @@ _dates = (
     .filter(lambda pair: pair != (None, None))
     .map(lambda pair: DateFilter("added", *_ordered_dates(pair)))
 )
+_arxiv_ids = st.one_of(
+    st.from_regex(r"[0-9]{4}\.[0-9]{4,5}", fullmatch=True),
+    st.from_regex(r"(hep-th|math\.gt|cs|astro-ph)/[0-9]{7}", fullmatch=True),
+).map(ArxivFilter)
 _leaves = st.one_of(
     _terms,
     _tags,
+    _arxiv_ids,
     st.sampled_from(ReadStatus).map(StatusFilter),
     st.sampled_from(HAS_WHAT).map(HasFilter),
     _numbers,
@@ -699,3 +719,41 @@ def test_describe_round_trips_normalized_trees(node: Node) -> None:
     assert parsed.root == node
     assert parsed.message is None
     assert describe(parsed.root) == text
+
+
+# --- authors and arXiv ids -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("author:hinton", Term("author", "hinton", "word")),
+        ('author:"Geoffrey Hinton"', Term("author", "geoffrey hinton", "phrase")),
+        ("AUTHOR:hint*", Term("author", "hint", "prefix")),
+        ("author:hintn~", Term("author", "hintn", "fuzzy")),
+        ("author:(lecun OR bengio)", or_(w("lecun", "author"), w("bengio", "author"))),
+        ("-author:smith", Not(w("smith", "author"))),
+        ("arxiv:2401.01234", ArxivFilter("2401.01234")),
+        ("arxiv:2401.01234v3", ArxivFilter("2401.01234")),
+        ("arxiv:arXiv:1706.03762", ArxivFilter("1706.03762")),
+        ("arxiv:https://arxiv.org/abs/1706.03762v7", ArxivFilter("1706.03762")),
+        ("arxiv:https://arxiv.org/pdf/1706.03762v7.pdf", ArxivFilter("1706.03762")),
+        ("arxiv:Hep-TH/9901001v2", ArxivFilter("hep-th/9901001")),
+        ("arxiv:0704.0001 nerf", and_(ArxivFilter("0704.0001"), w("nerf"))),
+    ],
+)
+def test_author_and_arxiv_fields(text: str, expected: Node) -> None:
+    parsed = parse(text)
+    assert parsed.root == expected
+    assert parsed.message is None
+    assert parse(describe(expected)).root == expected
+
+
+def test_plain_words_do_not_search_authors_and_bad_ids_fall_back() -> None:
+    assert parse("hinton").root == w("hinton")  # field None: title, abstract, notes
+    assert AUTHOR_FIELD not in TEXT_FIELDS
+    bad = parse("arxiv:banana nerf")
+    assert bad.root == and_(w("banana"), w("nerf"))
+    assert bad.message is not None and "arXiv id" in bad.message
+    assert parse("author:").root is None
+    assert "author: needs a value" in (parse("author:").message or "")

@@ -17,7 +17,8 @@ from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper, ReadStatus
 from readinglist.search import bulk_writer, schema
-from readinglist.search.index import INDEX_PREFIX, WhooshIndex
+from readinglist.search.index import WhooshIndex
+from readinglist.search.index_folders import INDEX_PREFIX
 from readinglist.storage.orm import OutboxRow
 from readinglist.storage.store import SqlUnitOfWork
 from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
@@ -396,3 +397,40 @@ def test_an_unsupported_search_sort_is_a_clear_error(small: OpenLibrary):
 
     with pytest.raises(InvalidValueError, match="cannot sort a search by 'priority'"):
         small.library.search("radiance", sort="priority")
+
+
+HF_DAILY = """[
+ {"paper": {"id": "2401.01234", "title": "Alpha Nets: Learning Everything at Once",
+   "summary": "We study alpha nets. They learn everything at once.",
+   "authors": [{"name": "Geoffrey Hinton"}, {"name": "Yann LeCun"}], "upvotes": 12},
+  "publishedAt": "2024-01-02T00:00:00.000Z"},
+ {"paper": {"id": "2312.00042", "title": "Beta Transformers for Tiny Data",
+   "summary": "Beta transformers fit tiny data sets; Hinton's nets did not.",
+   "authors": [{"name": "Ada Lovelace"}, {"name": "Geoffrey Everest"}], "upvotes": 3},
+  "publishedAt": "2023-12-01T00:00:00.000Z"}
+]"""
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("author:hinton", [1]),
+        ('author:"geoffrey hinton"', [1]),
+        ('author:"hinton geoffrey"', []),
+        ("author:geoffrey", [1, 2]),
+        ("author:lovel*", [2]),
+        ("author:lovelac~", [2]),
+        ("author:hinton OR author:lovelace", [1, 2]),
+        ("hinton", [2]),  # plain words search titles, abstracts and notes, not authors
+        ("arxiv:2401.01234", [1]),
+        ("arxiv:arXiv:2312.00042v3", [2]),
+        ("arxiv:2401.09999", []),
+        ("-arxiv:2401.01234", [2]),
+    ],
+)
+def test_author_and_arxiv_fields(library_dir: Path, query: str, expected: list[int]):
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(HF_DAILY.encode(), "daily.json")
+        assert ids(opened, query) == expected
+        opened.library.rebuild_index()  # the bulk writer indexes them the same way
+        assert ids(opened, query) == expected

@@ -9,12 +9,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QWidget
 
-from readinglist.core.models import Paper, PaperQuery, ReadStatus
+from readinglist.core.models import Paper, PaperDetails, PaperQuery, ReadStatus
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from tests import test_ui_window
 from tests.helpers import SHARED_DIGEST_PAPERS
-from tests.test_ui_window import idle
+from tests.test_ui_window import idle, sidebar_text
 
 # The window fixtures, shared with the window's own tests.
 settings_dir = test_ui_window.settings_dir
@@ -26,6 +26,10 @@ loaded = test_ui_window.loaded
 def papers(main: MainWindow, ids: Sequence[int]) -> dict[int, Paper]:
     found = main.worker.call(lambda: main.library.papers(PaperQuery(ids=tuple(ids))))
     return {paper.id: paper for paper in found}
+
+
+def details(main: MainWindow, ids: Sequence[int]) -> list[PaperDetails]:
+    return main.worker.call(lambda: [main.library.details(i) for i in ids])
 
 
 def select(main: MainWindow, rows: Sequence[int]) -> list[int]:
@@ -111,7 +115,7 @@ def test_status_and_rating_from_the_menu_apply_to_every_selected_paper(loaded: M
     assert {p.status for p in stored.values()} == {ReadStatus.READ}
     assert {p.rating for p in stored.values()} == {4}
     qtbot.waitUntil(lambda: loaded.model.paper(2).rating == 4)  # type: ignore[union-attr]
-    assert loaded.sidebar.item(1 + list(ReadStatus).index(ReadStatus.READ)).text() == "Read  (3)"
+    qtbot.waitUntil(lambda: sidebar_text(loaded, "status:read") == "Read  (3)")
 
 
 def test_t_asks_for_a_tag_and_the_menu_removes_it(
@@ -139,7 +143,7 @@ def test_a_cancelled_tag_prompt_changes_nothing(
     action(loaded.build_context_menu(), "Add tag…").trigger()
     idle(loaded, qtbot)
     assert {p.tags for p in papers(loaded, ids).values()} == {()}
-    assert loaded.undo_stack.count() == 0
+    assert loaded.undo_stack.count() == 1  # the import only
 
 
 def test_delete_asks_first_then_deletes_the_selection(
@@ -157,7 +161,7 @@ def test_delete_asks_first_then_deletes_the_selection(
     qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS - 2, timeout=10000)
     idle(loaded, qtbot)
     assert papers(loaded, ids) == {}
-    assert loaded.sidebar.item(0).text() == f"All  ({SHARED_DIGEST_PAPERS - 2})"
+    qtbot.waitUntil(lambda: sidebar_text(loaded, "all") == f"All  ({SHARED_DIGEST_PAPERS - 2})")
 
 
 def test_enter_goes_to_the_notes_of_the_current_paper(loaded: MainWindow, qtbot):
@@ -250,7 +254,7 @@ def test_undo_restores_notes_typed_in_several_pauses_at_once(loaded: MainWindow,
     idle(loaded, qtbot)
     loaded.save_notes(paper_id, "first, second, third")
     idle(loaded, qtbot)
-    assert loaded.undo_stack.count() == 1  # merged
+    assert loaded.undo_stack.count() == 2  # the import, then the notes merged
     loaded.undo_stack.undo()
     idle(loaded, qtbot)
     assert papers(loaded, [paper_id])[paper_id].notes == "first"
@@ -286,3 +290,54 @@ def test_question_mark_lists_the_keyboard_shortcuts(loaded: MainWindow, qtbot):
     assert "1-6" in dialog.key_names()
     assert {"t", "Delete", "Enter", "Ctrl+Z"} <= set(dialog.key_names())
     dialog.close()
+
+
+# --- undo of deletes --------------------------------------------------------------
+
+
+def test_undo_of_a_bulk_delete_brings_the_papers_back_with_everything(
+    loaded: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+):
+    ids = select(loaded, [0, 1, 2])
+    loaded.set_status(ReadStatus.READING)
+    loaded.add_tag("3d/nerf")
+    loaded.rate(3)
+    idle(loaded, qtbot)
+    loaded.worker.call(lambda: loaded.library.set_notes(ids[0], "keep *this*"))
+    before = details(loaded, ids)
+
+    answer_question(monkeypatch, yes=True)
+    qtbot.keyClick(loaded.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS - 3, timeout=10000)
+    idle(loaded, qtbot)
+    assert papers(loaded, ids) == {}
+
+    loaded.undo_action.trigger()
+    qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=10000)
+    idle(loaded, qtbot)
+    after = details(loaded, ids)
+    assert after == before
+    assert sorted(loaded.selected_ids()) == sorted(ids)
+    qtbot.waitUntil(lambda: sidebar_text(loaded, "tag:3d") == "3d  (3)")
+
+    loaded.redo_action.trigger()
+    qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS - 3, timeout=10000)
+    idle(loaded, qtbot)
+    assert papers(loaded, ids) == {}
+    loaded.undo_stack.undo()
+    qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=10000)
+    idle(loaded, qtbot)
+    assert len(papers(loaded, ids)) == 3
+
+
+def test_undo_of_status_after_a_delete_and_its_undo_reaches_the_papers(loaded: MainWindow, qtbot):
+    ids = select(loaded, [5, 6])
+    loaded.set_status(ReadStatus.DROPPED)
+    idle(loaded, qtbot)
+    loaded.delete(ids)
+    idle(loaded, qtbot)
+    loaded.undo_stack.undo()  # the delete
+    idle(loaded, qtbot)
+    loaded.undo_stack.undo()  # the status
+    idle(loaded, qtbot)
+    assert {p.status for p in papers(loaded, ids).values()} == {ReadStatus.UNREAD}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from readinglist.core.models import LinkKind, ReadStatus
@@ -15,6 +15,8 @@ from readinglist.ui import app
 from readinglist.ui.app import build_main_window
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column, PaperTableModel, TableQuery
+from readinglist.ui.sidebar import ENTRY_ROLE
+from readinglist.ui.theme import Theme, is_dark
 from readinglist.ui.worker import Worker
 from tests.helpers import SHARED_DIGEST_PAPERS
 
@@ -63,6 +65,12 @@ def loaded(window: MainWindow, qtbot, shared_digest_bytes: bytes) -> MainWindow:
 
 def idle(window: MainWindow, qtbot) -> None:
     qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
+
+
+def sidebar_text(window: MainWindow, key: str) -> str:
+    item = window.sidebar.item(key)
+    assert item is not None, key
+    return item.text(0)
 
 
 def row_with(window: MainWindow, kind: LinkKind) -> int:
@@ -151,7 +159,7 @@ def test_a_pasted_digest_fills_the_table_and_selects_the_new_papers(loaded: Main
     assert loaded.stack.currentWidget() is loaded.table
     assert "211 new" in loaded.statusBar().currentMessage()
     assert len(loaded.table.selected_rows()) == SHARED_DIGEST_PAPERS
-    assert loaded.sidebar.item(0).text() == f"All  ({SHARED_DIGEST_PAPERS})"
+    assert sidebar_text(loaded, "all") == f"All  ({SHARED_DIGEST_PAPERS})"
     assert loaded.detail.paper is not None
 
 
@@ -190,9 +198,10 @@ def test_the_sidebar_filters_by_status(loaded: MainWindow, qtbot):
     select_row(loaded, 3)
     qtbot.keyClick(loaded.table, Qt.Key.Key_4)
     idle(loaded, qtbot)
-    loaded.sidebar.setCurrentRow(1 + list(ReadStatus).index(ReadStatus.READ))
+    assert loaded.sidebar.select("status:read")
     qtbot.waitUntil(lambda: loaded.model.rowCount() == 1, timeout=10000)
-    assert loaded.sidebar.currentItem().text() == "Read  (1)"
+    assert sidebar_text(loaded, "status:read") == "Read  (1)"
+    assert loaded.sidebar.current_entry() == loaded.sidebar.item("status:read").data(0, ENTRY_ROLE)  # type: ignore[union-attr]
 
 
 def test_j_and_k_move_through_the_table(loaded: MainWindow, qtbot):
@@ -291,9 +300,120 @@ def test_run_names_the_application_and_shows_the_window(
         return 0
 
     monkeypatch.setattr(QApplication, "exec", fake_exec)
+    frozen: list[bool] = []  # not in the test process: it would keep every test's garbage
+    monkeypatch.setattr(app, "freeze_startup_objects", lambda: frozen.append(True))
     assert app.run(library_dir) == 0
+    assert frozen == [True]
     assert qapp.applicationName() == "readinglist"
     assert qapp.desktopFileName() == "readinglist"
     assert len(shown) == 1
     assert not shown[0].worker.running
     shown[0].deleteLater()
+
+
+# --- view settings, the code column, similar papers, the status bar ---------------
+
+
+def test_the_theme_override_is_applied_and_kept_for_the_next_start(
+    make_window: WindowFactory, qtbot
+):
+    first = make_window()
+    assert first.theme_actions[Theme.SYSTEM].isChecked()
+    light = QApplication.palette().color(QPalette.ColorRole.Window).lightness()
+    first.theme_actions[Theme.DARK].trigger()
+    assert is_dark()
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < light
+    first.close()
+    second = make_window()
+    assert second.theme is Theme.DARK
+    assert second.theme_actions[Theme.DARK].isChecked()
+    second.theme_actions[Theme.LIGHT].trigger()
+    assert not is_dark()
+    second.theme_actions[Theme.SYSTEM].trigger()
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() == light
+
+
+def test_a_restart_restores_the_column_widths(make_window: WindowFactory):
+    first = make_window()
+    first.table.setColumnWidth(Column.TAGS, 231)
+    first.table.setColumnWidth(Column.RATING, 97)
+    first.close()
+    second = make_window()
+    assert second.table.columnWidth(Column.TAGS) == 231
+    assert second.table.columnWidth(Column.RATING) == 97
+
+
+def test_the_code_column_shows_an_icon_only_when_there_is_code(loaded: MainWindow):
+    model = loaded.model
+    with_code = row_with(loaded, LinkKind.CODE)
+    without = next(
+        row
+        for row in range(model.rowCount())
+        if (paper := model.paper(row)) is not None and not paper.has_code
+    )
+    icon = model.data(model.index(with_code, Column.CODE), Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon)
+    assert not icon.pixmap(16, 16).toImage().isNull()
+    assert model.data(model.index(without, Column.CODE), Qt.ItemDataRole.DecorationRole) is None
+    assert model.data(model.index(with_code, Column.CODE), SORT_ROLE) is True
+
+
+def test_similar_papers_are_listed_and_open_on_a_click(loaded: MainWindow, qtbot):
+    select_row(loaded, 0)
+    loaded.table.setCurrentIndex(loaded.model.index(0, 0))
+    similar = loaded.detail.similar_list
+    qtbot.waitUntil(lambda: similar.count() > 0, timeout=10000)
+    idle(loaded, qtbot)
+    source = loaded.detail.paper
+    assert source is not None
+    ids = loaded.detail.similar_ids()
+    assert ids and source.id not in ids
+    item = similar.item(0)
+    assert item is not None
+    qtbot.mouseClick(
+        similar.viewport(), Qt.MouseButton.LeftButton, pos=similar.visualItemRect(item).center()
+    )
+    qtbot.waitUntil(lambda: loaded.detail.paper is not None and loaded.detail.paper.id == ids[0])
+    assert loaded.model.row_of(ids[0]) == loaded.current_row()
+
+
+def test_a_similar_paper_outside_the_table_is_shown_with_its_neighbours(loaded: MainWindow, qtbot):
+    source = loaded.model.paper(0)
+    assert source is not None
+    loaded.search_box.setText(f'title:"{source.title}"')
+    qtbot.waitUntil(lambda: loaded.model.rowCount() == 1, timeout=10000)
+    select_row(loaded, 0)
+    loaded.table.setCurrentIndex(loaded.model.index(0, 0))
+    qtbot.waitUntil(lambda: loaded.detail.similar_list.count() > 0, timeout=10000)
+    ids = loaded.detail.similar_ids()
+    assert loaded.model.row_of(ids[1]) is None
+    item = loaded.detail.similar_list.item(1)
+    assert item is not None
+    loaded.detail.similar_list.itemActivated.emit(item)
+    qtbot.waitUntil(lambda: loaded.model.query.scope is not None, timeout=10000)
+    idle(loaded, qtbot)
+    assert loaded.model.rowCount() == len(ids) + 1
+    assert loaded.search_box.text() == ""
+    assert loaded.sidebar.current_entry() is None
+    assert loaded.detail.paper is not None
+    assert loaded.detail.paper.id == ids[1]
+    assert loaded.result_count.text().endswith(f"similar to #{source.id}")
+
+
+def test_the_status_bar_counts_papers_unread_shown_and_selected(loaded: MainWindow, qtbot):
+    counts = loaded.counts_label.text()
+    assert counts == f"211 papers · 211 unread · 211 shown · {SHARED_DIGEST_PAPERS} selected"
+    select_row(loaded, 1)
+    qtbot.keyClick(loaded.table, Qt.Key.Key_4)
+    idle(loaded, qtbot)
+    assert loaded.counts_label.text() == "211 papers · 210 unread · 211 shown · 1 selected"
+
+
+def test_markup_in_a_digest_is_shown_as_text(window: MainWindow, qtbot):
+    title = "<b>Bold</b> &amp; <img src=x> Claims: A Study of Markup"
+    abstract = "We <i>never</i> render <script>alert(1)</script> tags."
+    window.import_text(f"{title}\n\n{abstract}\n", "clipboard")
+    qtbot.waitUntil(lambda: window.detail.paper is not None, timeout=10000)
+    assert window.model.data(window.model.index(0, Column.TITLE)) == title
+    assert window.detail.title.text().count("&lt;b&gt;") == 1
+    assert "<script>" in window.detail.abstract.toPlainText()

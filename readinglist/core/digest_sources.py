@@ -288,7 +288,9 @@ def parse_source(text: str, source_name: str) -> ParseResult:
         result = parse_digest(html_to_text(text))
     else:
         result = parse_digest(text)
-    if not result.papers:
+    # Title lines without a single abstract are not a digest (a garbled e-mail part, a
+    # page with one heading): importing them would fill the library with noise.
+    if not any(paper.abstract for paper in result.papers):
         what = {"email": "e-mail", "html": "web page", "text": "text"}[fmt]
         raise DigestError(
             f"{source_name}: no papers found in this {what} (a digest is a title line"
@@ -297,15 +299,20 @@ def parse_source(text: str, source_name: str) -> ParseResult:
     return result
 
 
-def read_digest(data: bytes, source_name: str) -> ParseResult:
-    """Papers from the bytes of a file or a paste, with decoding warnings first."""
+def check_size(data: bytes, source_name: str, what: str) -> None:
+    """Refuse what is empty or over the limit before anything is decoded."""
     if len(data) > MAX_DIGEST_BYTES:
         raise DigestError(
-            f"{source_name} is {len(data) // (1024 * 1024)} MB; a digest is at most"
+            f"{source_name} is {len(data) // (1024 * 1024)} MB; {what} is at most"
             f" {MAX_DIGEST_BYTES // (1024 * 1024)} MB"
         )
     if not data.strip():
         raise DigestError(f"{source_name} is empty")
+
+
+def read_digest(data: bytes, source_name: str) -> ParseResult:
+    """Papers from the bytes of a file or a paste, with decoding warnings first."""
+    check_size(data, source_name, "a digest")
     text, warnings = decode_bytes(data, source_name)
     result = parse_source(text, source_name)
     return ParseResult(result.papers, tuple(warnings) + result.warnings)

@@ -15,3 +15,11 @@ class NotFoundError(ReadingListError):
 
 class InvalidValueError(ReadingListError):
     """A value given by the user is outside what the model accepts."""
+
+
+class ImportCancelledError(ReadingListError):
+    """The user stopped an import; its transaction was rolled back."""
+
+
+class LibraryBusyError(ReadingListError):
+    """Another process held the library's write lock for longer than the busy timeout."""

@@ -16,9 +16,18 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from readinglist.core.digest_sources import read_digest
-from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
-from readinglist.core.links import extract_links
+from readinglist.core.digests import DigestInfo
+from readinglist.core.errors import (
+    ImportCancelledError,
+    InvalidValueError,
+    NotFoundError,
+    ReadingListError,
+)
+from readinglist.core.exchange.bundle import LibraryExport
+from readinglist.core.exchange.cases import ExchangeCases, enrich, match_by_arxiv, source_links
+from readinglist.core.exchange.importers import read_import
+from readinglist.core.guards import require_papers
+from readinglist.core.list_cases import ListCases
 from readinglist.core.models import (
     MAX_RATING,
     MIN_RATING,
@@ -34,6 +43,7 @@ from readinglist.core.models import (
     ParseResult,
     Priority,
     ReadStatus,
+    SearchPage,
     SearchResult,
     SearchResults,
     SimilarPaper,
@@ -42,6 +52,7 @@ from readinglist.core.models import (
 from readinglist.core.normalize import edit_distance, title_key
 from readinglist.core.ports import Progress, SearchIndex, Store, UnitOfWork
 from readinglist.core.query import And, Node, Or, ParsedQuery, Term, parse_query
+from readinglist.core.snapshots import ImportRecord, PaperSnapshot, RestoreReport
 from readinglist.core.tags import normalize_colour, normalize_tag, tag_matches
 
 log = logging.getLogger(__name__)
@@ -68,6 +79,8 @@ def parse_priority(value: str) -> Priority:
 
 
 INDEX_BATCH = 500
+ALL_HITS = 2**62  # a page size that holds every hit
+PROGRESS_EVERY = 25  # papers between two progress reports (and cancel checks) of an import
 SIMILAR_TERMS_SHOWN = 5
 
 
@@ -75,7 +88,7 @@ class SearchUnavailableError(ReadingListError):
     """The library was opened without a search index."""
 
 
-class Library:
+class Library(ListCases, ExchangeCases):
     """A reader's library of papers.
 
     Writes go through :meth:`_write`: one transaction whose changed papers are queued in
@@ -94,7 +107,7 @@ class Library:
 
     @contextmanager
     def _write(self) -> Iterator[UnitOfWork]:
-        with self._store.unit_of_work() as uow:
+        with self._store.unit_of_work(write=True) as uow:
             yield uow
         self.sync_index()
 
@@ -112,19 +125,34 @@ class Library:
         done = 0
         while True:
             with self._store.unit_of_work() as uow:
-                ids, upto = uow.outbox(INDEX_BATCH)
-                papers = uow.papers(PaperQuery(ids=tuple(ids))) if ids else []
+                if not uow.outbox(1)[0]:
+                    return done  # the common case: nothing waits, no index lock taken
+            try:
+                ids, upto = self._drain_batch(index)
+            except Exception as error:
+                log.warning("search index not updated now (%s); the outbox keeps it", error)
+                return done
             if not ids:
                 return done
-            present = {paper.id for paper in papers}
-            try:
-                index.apply(papers, [i for i in ids if i not in present])
-            except Exception:
-                log.exception("search index update failed; it is retried on the next change")
-                return done
-            with self._store.unit_of_work() as uow:
+            with self._store.unit_of_work(write=True) as uow:
                 uow.clear_outbox(upto)
             done += len(ids)
+
+    def _drain_batch(self, index: SearchIndex) -> tuple[list[int], int]:
+        """One outbox batch into the index: (paper ids, last outbox row). The papers are
+        read under the index's write lock (see SearchIndex.apply_loaded)."""
+        read: list[tuple[list[int], int]] = []
+
+        def load() -> tuple[list[Paper], list[int]]:
+            with self._store.unit_of_work() as uow:
+                ids, upto = uow.outbox(INDEX_BATCH)
+                papers = uow.papers(PaperQuery(ids=tuple(ids))) if ids else []
+            read.append((ids, upto))
+            present = {paper.id for paper in papers}
+            return papers, [i for i in ids if i not in present]
+
+        index.apply_loaded(load)
+        return read[0]
 
     def rebuild_index(self, progress: Progress | None = None) -> int:
         """Rebuild the index from the database; returns the number of papers indexed."""
@@ -141,7 +169,7 @@ class Library:
 
         index.rebuild(papers(), len(ids), progress)
         if upto:
-            with self._store.unit_of_work() as uow:
+            with self._store.unit_of_work(write=True) as uow:
                 uow.clear_outbox(upto)
         self.sync_index()  # changes made while rebuilding
         return len(ids)
@@ -184,15 +212,24 @@ class Library:
         offset: int = 0,
         limit: int = 50,
         whole_abstracts: bool = False,
+        within: Collection[int] | None = None,
     ) -> SearchResults:
-        """One page of papers matching a query of the query language, highlighted."""
+        """One page of papers matching a query of the query language, highlighted.
+
+        ``within``: only these papers (a digest, a list); the whole ranking is filtered.
+        """
         index = self._require_index()
         if sort is not None and sort not in SEARCH_SORTS:
             raise InvalidValueError(
                 f"cannot sort a search by {sort!r}; use one of: {', '.join(SEARCH_SORTS)}"
             )
         parsed = parse_query(text, now=self._clock())
-        page = index.search(parsed, sort, descending, offset, limit)
+        if within is None:
+            page = index.search(parsed, sort, descending, offset, limit)
+        else:
+            page = _page_within(
+                index.search(parsed, sort, descending, 0, ALL_HITS), within, offset, limit
+            )
         ids = tuple(hit.paper_id for hit in page.hits)
         with self._store.unit_of_work() as uow:
             by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=ids))}
@@ -287,25 +324,52 @@ class Library:
 
     # --- import -----------------------------------------------------------------
 
-    def import_bytes(self, data: bytes, source_name: str) -> ImportSummary:
-        """Import a digest file or paste of any supported format (all or nothing)."""
-        return self.import_parsed(read_digest(data, source_name), source_name, data)
+    def import_bytes(
+        self,
+        data: bytes,
+        source_name: str,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportSummary:
+        """Import a digest file or paste of any supported format (all or nothing).
 
-    def import_parsed(self, parsed: ParseResult, source_name: str, content: bytes) -> ImportSummary:
+        The format is picked from the content: a digest (text, e-mail, web page),
+        Hugging Face daily-papers JSON, BibTeX, or a JSON backup (restored, see
+        :meth:`restore_backup`).
+
+        ``progress(done, total)`` is called as papers are stored; when ``cancelled()``
+        turns true the import stops with :class:`ImportCancelledError`, all rolled back.
+        """
+        source = read_import(data, source_name)
+        if isinstance(source, LibraryExport):
+            return self.restore_backup(source, source_name)
+        return self.import_parsed(source, source_name, data, progress, cancelled)
+
+    def import_parsed(
+        self,
+        parsed: ParseResult,
+        source_name: str,
+        content: bytes,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportSummary:
         now = self._clock()
-        links_by_index = [extract_links(paper.abstract) for paper in parsed.papers]
+        links_by_index = [source_links(paper) for paper in parsed.papers]
         keys = [title_key(paper.title) for paper in parsed.papers]
         new_ids: list[int] = []
         existing_ids: list[int] = []
         abstracts_added: list[int] = []
         abstracts_changed: list[int] = []
         links_added = 0
+        enriched: list[int] = []
         with self._write() as uow:
             known = uow.papers_by_key(keys)
+            known.update(match_by_arxiv(uow, parsed.papers, keys, known))
             positions: list[tuple[int, int]] = []
             for position, (paper, key, links) in enumerate(
                 zip(parsed.papers, keys, links_by_index, strict=True), start=1
             ):
+                _tick(progress, cancelled, position - 1, len(parsed.papers))
                 old = known.get(key)
                 if old is None:
                     paper_id = uow.add_paper(paper.title, paper.abstract, key, links, now)
@@ -317,7 +381,10 @@ class Library:
                         uow.set_abstract(paper_id, paper.abstract, now)
                         (abstracts_changed if old.abstract else abstracts_added).append(paper_id)
                     links_added += uow.add_links(paper_id, links, now)
+                if enrich(uow, paper_id, paper, old, now):
+                    enriched.append(paper_id)
                 positions.append((paper_id, position))
+            _tick(progress, cancelled, len(parsed.papers), len(parsed.papers), every=1)
             digest_id = uow.add_digest(
                 source_name,
                 hashlib.sha256(content).hexdigest(),
@@ -337,6 +404,7 @@ class Library:
             abstracts_added=tuple(abstracts_added),
             abstracts_changed=tuple(abstracts_changed),
             links_added=links_added,
+            enriched=tuple(enriched),
         )
 
     # --- reading ----------------------------------------------------------------
@@ -368,12 +436,12 @@ class Library:
     def set_status(self, ids: Collection[int], status: ReadStatus) -> int:
         """Returns how many papers changed; each change is kept in the status history."""
         with self._write() as uow:
-            _require(uow, ids)
+            require_papers(uow, ids)
             return uow.set_status(ids, status, self._clock())
 
     def set_priority(self, ids: Collection[int], priority: Priority) -> int:
         with self._write() as uow:
-            _require(uow, ids)
+            require_papers(uow, ids)
             return uow.set_priority(ids, priority, self._clock())
 
     def rate(self, ids: Collection[int], rating: int) -> int:
@@ -382,18 +450,18 @@ class Library:
                 f"a rating is a whole number from {MIN_RATING} to {MAX_RATING}, not {rating}"
             )
         with self._write() as uow:
-            _require(uow, ids)
+            require_papers(uow, ids)
             return uow.set_rating(ids, rating, self._clock())
 
     def set_notes(self, paper_id: int, notes: str) -> None:
         with self._write() as uow:
-            _require(uow, [paper_id])
+            require_papers(uow, [paper_id])
             uow.set_notes(paper_id, notes, self._clock())
 
     def delete(self, ids: Collection[int]) -> int:
         """Deletes papers with their tags, links, notes, history and appearances."""
         with self._write() as uow:
-            _require(uow, ids)
+            require_papers(uow, ids)
             return uow.delete_papers(ids)
 
     def tag(self, ids: Collection[int], add: Iterable[str] = (), remove: Iterable[str] = ()) -> int:
@@ -405,7 +473,7 @@ class Library:
         if both := to_add & to_remove:
             raise InvalidValueError(f"cannot add and remove the same tag: {', '.join(both)}")
         with self._write() as uow:
-            _require(uow, ids)
+            require_papers(uow, ids)
             return uow.change_tags(ids, to_add, to_remove, self._clock())
 
     def rename_tag(self, old: str, new: str) -> list[tuple[str, str]]:
@@ -435,6 +503,70 @@ class Library:
             if tag not in uow.tag_names():
                 raise NotFoundError(f"no tag named {tag!r}")
             uow.set_tag_colour(tag, value)
+
+    # --- digests, and taking deletes and imports back (the window's undo) ----------
+
+    def digests(self) -> list[DigestInfo]:
+        """Every imported digest, oldest first."""
+        with self._store.unit_of_work() as uow:
+            return uow.digests()
+
+    def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool = False) -> list[int]:
+        """The papers in these digests; ``new_only``: only those they brought in."""
+        with self._store.unit_of_work() as uow:
+            return uow.digest_paper_ids(digest_ids, new_only)
+
+    def snapshot(self, ids: Collection[int]) -> list[PaperSnapshot]:
+        """What :meth:`restore` needs to bring these papers back after a delete."""
+        with self._store.unit_of_work() as uow:
+            return uow.snapshots(ids)
+
+    def restore(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport:
+        """Bring deleted papers back with everything they had (one transaction)."""
+        if not snapshots:
+            return RestoreReport({})
+        with self._write() as uow:
+            return uow.restore_papers(snapshots)
+
+    def import_undoable(
+        self,
+        data: bytes,
+        source_name: str,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportRecord:
+        """:meth:`import_bytes`, keeping the papers it meets as they were, for
+        :meth:`undo_import`."""
+        source = read_import(data, source_name)
+        if isinstance(source, LibraryExport):  # a backup: undo takes its new papers back
+            return ImportRecord(self.restore_backup(source, source_name), ())
+        parsed = source
+        keys = [title_key(paper.title) for paper in parsed.papers]
+        with self._store.unit_of_work() as uow:
+            before = uow.papers_by_key(keys)
+        summary = self.import_parsed(parsed, source_name, data, progress, cancelled)
+        return ImportRecord(summary, tuple(before.values()))
+
+    def undo_import(self, record: ImportRecord) -> None:
+        """Take an import back: its new papers go, the papers it met get their abstract
+        and links back, and the digest is forgotten (one transaction)."""
+        summary = record.summary
+        with self._write() as uow:
+            new = uow.existing_ids(summary.new_ids)
+            if new:
+                uow.delete_papers(new)
+            changed = set(summary.abstracts_added) | set(summary.abstracts_changed)
+            before = {paper.id: paper for paper in record.before}
+            current = uow.papers(PaperQuery(ids=tuple(before))) if before else []
+            for paper in current:
+                old = before[paper.id]
+                # Stamped with the old time: the paper is as it was before the import.
+                if paper.id in changed and paper.abstract != old.abstract:
+                    uow.set_abstract(paper.id, old.abstract, old.updated_at)
+                had = {link.url for link in old.links}
+                added = [link.url for link in paper.links if link.url not in had]
+                uow.remove_links(paper.id, added, old.updated_at)
+            uow.delete_digest(summary.digest_id)
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -478,10 +610,23 @@ def _count(links: Sequence[Link], kind: LinkKind) -> int:
     return sum(1 for link in links if link.kind is kind)
 
 
-def _require(uow: UnitOfWork, ids: Collection[int]) -> None:
-    if not ids:
-        raise InvalidValueError("name at least one paper id")
-    missing = set(ids) - uow.existing_ids(ids)
-    if missing:
-        listed = ", ".join(str(i) for i in sorted(missing))
-        raise NotFoundError(f"no paper with id {listed}")
+def _page_within(page: SearchPage, within: Collection[int], offset: int, limit: int) -> SearchPage:
+    wanted = set(within)
+    hits = [hit for hit in page.hits if hit.paper_id in wanted]
+    return SearchPage(tuple(hits[offset : offset + max(limit, 0)]), len(hits))
+
+
+def _tick(
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    done: int,
+    total: int,
+    every: int = PROGRESS_EVERY,
+) -> None:
+    """Report an import's progress now and then; stop it (rolled back) when cancelled."""
+    if done % every:
+        return
+    if cancelled is not None and cancelled():
+        raise ImportCancelledError("the import was cancelled; the library is unchanged")
+    if progress is not None:
+        progress(done, total)

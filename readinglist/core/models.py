@@ -87,6 +87,10 @@ class Paper:
     first_seen: datetime | None
     last_seen: datetime | None
     times_seen: int
+    # From richer sources (Hugging Face daily papers, BibTeX); digests carry none.
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    upvotes: int | None = None
 
     def first_link(self, kind: LinkKind) -> Link | None:
         return next((link for link in self.links if link.kind is kind), None)
@@ -125,9 +129,20 @@ class ParseWarning:
 
 @dataclass(frozen=True, slots=True)
 class ParsedPaper:
+    """A paper read from a source; the fields after ``line`` come from richer sources.
+
+    ``urls`` are links the source names outside the abstract (a repository, a project
+    page); ``project_urls`` are declared project pages whatever their host.
+    """
+
     title: str
     abstract: str
     line: int
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    upvotes: int | None = None
+    urls: tuple[str, ...] = ()
+    project_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +165,8 @@ class ImportSummary:
     abstracts_added: tuple[int, ...] = ()
     abstracts_changed: tuple[int, ...] = ()
     links_added: int = 0
+    enriched: tuple[int, ...] = ()  # papers that gained authors, an arXiv id or upvotes
+    extra: tuple[str, ...] = ()  # more to report, e.g. "2 lists restored" from a backup
 
     @property
     def new(self) -> int:
@@ -172,6 +189,9 @@ class ImportSummary:
             parts.append(f"{len(self.abstracts_added)} abstracts filled in")
         if self.abstracts_changed:
             parts.append(f"{len(self.abstracts_changed)} abstracts updated")
+        if self.enriched:
+            parts.append(f"{len(self.enriched)} enriched with authors, arXiv ids or upvotes")
+        parts.extend(self.extra)
         return ", ".join(parts)
 
 
@@ -186,6 +206,40 @@ class PaperQuery:
     descending: bool = False
     limit: int | None = None
     ids: tuple[int, ...] | None = field(default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingList:
+    """A named, ordered collection of papers; a paper can be in several."""
+
+    id: int
+    name: str
+    created_at: datetime
+    paper_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A smart list: a query kept as the user typed it, evaluated when shown."""
+
+    id: int
+    name: str
+    query: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    """One import as the library keeps it, with (paper id, position) per appearance."""
+
+    id: int
+    source_name: str
+    imported_at: datetime
+    sha256: str
+    paper_count: int
+    new_count: int
+    warning_count: int
+    positions: tuple[tuple[int, int], ...]
 
 
 SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority")

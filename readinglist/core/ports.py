@@ -11,18 +11,24 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from readinglist.core.digests import DigestInfo
 from readinglist.core.models import (
+    DigestRecord,
     Fragment,
     Link,
     Paper,
     PaperDetails,
     PaperQuery,
     Priority,
+    ReadingList,
     ReadStatus,
+    SavedSearch,
     SearchPage,
+    StatusChange,
     TagCount,
 )
 from readinglist.core.query import ParsedQuery
+from readinglist.core.snapshots import PaperSnapshot, RestoreReport
 
 Progress = Callable[[int, int], None]
 
@@ -96,9 +102,99 @@ class UnitOfWork(Protocol):
 
     def set_tag_colour(self, name: str, colour: str | None) -> None: ...
 
+    # --- digests and undo (the window's sidebar, undo of deletes and imports) ------
+
+    def digests(self) -> list[DigestInfo]: ...
+
+    def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool) -> list[int]: ...
+
+    def delete_digest(self, digest_id: int) -> None: ...
+
+    def remove_links(self, paper_id: int, urls: Sequence[str], now: datetime) -> int: ...
+
+    def snapshots(self, ids: Collection[int]) -> list[PaperSnapshot]: ...
+
+    def restore_papers(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport: ...
+
+    # --- metadata, lists, saved searches, export and restore (storage/exchange.py) ----
+
+    def papers_by_arxiv(self, arxiv_ids: Collection[str]) -> dict[str, int]: ...
+
+    def set_metadata(
+        self,
+        paper_id: int,
+        authors: Sequence[str] | None,
+        arxiv_id: str | None,
+        upvotes: int | None,
+        now: datetime,
+    ) -> None: ...
+
+    def reading_lists(self) -> list[ReadingList]: ...
+
+    def reading_list(self, name_key: str) -> ReadingList | None: ...
+
+    def create_list(self, name: str, name_key: str, now: datetime) -> int: ...
+
+    def rename_list(self, list_id: int, name: str, name_key: str) -> None: ...
+
+    def delete_list(self, list_id: int) -> None: ...
+
+    def set_list_items(self, list_id: int, paper_ids: Sequence[int], now: datetime) -> None:
+        """The list's papers, in order; papers already in it keep their added time."""
+        ...
+
+    def list_item_times(self, list_id: int) -> dict[int, datetime]: ...
+
+    def saved_searches(self) -> list[SavedSearch]: ...
+
+    def saved_search(self, name_key: str) -> SavedSearch | None: ...
+
+    def save_search(self, name: str, name_key: str, query: str, now: datetime) -> int: ...
+
+    def update_saved_search(self, search_id: int, name: str, name_key: str, query: str) -> None: ...
+
+    def delete_saved_search(self, search_id: int) -> None: ...
+
+    def status_histories(self, ids: Collection[int]) -> dict[int, tuple[StatusChange, ...]]: ...
+
+    def digest_records(self, ids: Collection[int] | None) -> list[DigestRecord]: ...
+
+    def is_empty(self) -> bool: ...
+
+    def insert_paper_record(
+        self, paper: Paper, history: Sequence[StatusChange], keep_id: bool
+    ) -> int: ...
+
+    def ensure_tags(self, names: Collection[str]) -> None: ...
+
+    def find_digest(self, source_name: str, sha256: str, imported_at: datetime) -> int | None: ...
+
+    def restore_digest(self, digest: DigestRecord, keep_id: bool) -> int: ...
+
+    def restore_list(
+        self,
+        name: str,
+        name_key: str,
+        created_at: datetime,
+        items: Sequence[tuple[int, datetime]],
+        list_id: int | None = None,
+    ) -> int: ...
+
+    def restore_saved_search(
+        self,
+        name: str,
+        name_key: str,
+        query: str,
+        created_at: datetime,
+        search_id: int | None = None,
+    ) -> int: ...
+
 
 class Store(Protocol):
-    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]: ...
+    def unit_of_work(self, write: bool = False) -> AbstractContextManager[UnitOfWork]:
+        """One transaction; ``write`` takes the write lock first (waits, then
+        LibraryBusyError)."""
+        ...
 
 
 class SearchIndex(Protocol):
@@ -110,6 +206,10 @@ class SearchIndex(Protocol):
     def needs_rebuild(self) -> bool: ...
 
     def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None: ...
+
+    def apply_loaded(self, load: Callable[[], tuple[Sequence[Paper], Collection[int]]]) -> None:
+        """apply() of what ``load`` reads while the index's write lock is held."""
+        ...
 
     def rebuild(
         self, papers: Iterable[Paper], total: int, progress: Progress | None = None

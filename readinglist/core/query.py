@@ -16,6 +16,8 @@ Language (operators are upper case; ``or``/``and``/``not`` are ordinary words)::
     diffus*                       prefix (at least 2 letters before the star)
     difusion~   difusion~2        fuzzy: 1 edit, or 2 (the most allowed)
     title:nerf   abstract:"point cloud"   notes:todo*   title:(nerf OR 3dgs)
+    author:hinton   author:"geoffrey hinton"   author:hint*   (an author's name)
+    arxiv:2401.01234   arxiv:arXiv:2401.01234v2   arxiv:hep-th/9901001   (one arXiv id)
     tag:3d   tag:"two words"      the tag and its sub-tags (3d/...)
     status:read                   unread, queued, reading, read, skimmed, dropped
     has:code   has:project   has:notes
@@ -25,6 +27,9 @@ Language (operators are upper case; ``or``/``and``/``not`` are ordinary words)::
     added:2026   added:2026-11   added:2026-11-20   added:today   added:yesterday
     added:>=2026-11-01   added:<2026-11-01   added:2026-11-01..2026-11-15 (inclusive)
     added:>=2026-11-01T12:00:00Z  an exact instant (what ``describe`` writes for times)
+
+``author:`` is a text field searched only when named (plain words do not search authors).
+An ``arxiv:`` value is read by :func:`readinglist.core.arxiv.normalize_arxiv_id`.
 
 Field names are case-insensitive. An unknown field (``foo:bar``) or a URL is searched
 as its words. Words are what the index tokenizes (letters, digits, ``_``, with inner
@@ -45,16 +50,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Final, Literal, TypeAlias, assert_never
 
+from readinglist.core.arxiv import normalize_arxiv_id
 from readinglist.core.errors import InvalidValueError
 from readinglist.core.models import ReadStatus
 from readinglist.core.tags import MAX_TAG_CHARS, normalize_tag
 
 __all__ = [
+    "AUTHOR_FIELD",
     "FIELDS",
     "MAX_DEPTH",
     "MAX_TERMS",
     "TEXT_FIELDS",
     "And",
+    "ArxivFilter",
     "DateFilter",
     "HasFilter",
     "Node",
@@ -75,7 +83,19 @@ HasWhat: TypeAlias = Literal["code", "project", "notes"]
 NumberField: TypeAlias = Literal["rating", "seen"]
 
 TEXT_FIELDS: Final = ("title", "abstract", "notes")
-FIELDS: Final = (*TEXT_FIELDS, "tag", "status", "has", "rating", "seen", "added")
+# A text field like the others, but searched only when named: "author:hinton".
+AUTHOR_FIELD: Final = "author"
+FIELDS: Final = (
+    *TEXT_FIELDS,
+    AUTHOR_FIELD,
+    "arxiv",
+    "tag",
+    "status",
+    "has",
+    "rating",
+    "seen",
+    "added",
+)
 MAX_TERMS: Final = 64
 MAX_DEPTH: Final = 32
 MAX_FUZZY_EDITS: Final = 2
@@ -101,6 +121,13 @@ class TagFilter:
     """A normalized tag name; the backend also matches its sub-tags."""
 
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivFilter:
+    """The paper with this arXiv id (normalized: no version, no prefix)."""
+
+    arxiv_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +184,16 @@ class Not:
 
 
 Node: TypeAlias = (
-    Term | TagFilter | StatusFilter | HasFilter | NumberFilter | DateFilter | And | Or | Not
+    Term
+    | TagFilter
+    | ArxivFilter
+    | StatusFilter
+    | HasFilter
+    | NumberFilter
+    | DateFilter
+    | And
+    | Or
+    | Not
 )
 
 
@@ -166,12 +202,15 @@ class ParsedQuery:
     """The AST (None: match everything), a one-line note for the user, and the words.
 
     ``terms`` are the positive words, phrase words and prefix stems, for highlighting
-    and "did you mean"; negated and fuzzy terms are left out.
+    and "did you mean"; negated and fuzzy terms are left out. ``fallback`` is true when
+    the query did not parse and its plain words are searched instead (a saved search
+    refuses such a query).
     """
 
     root: Node | None
     message: str | None
     terms: tuple[str, ...]
+    fallback: bool = False
 
 
 # --------------------------------------------------------------------------- scanning
@@ -422,7 +461,7 @@ class _Parser:
 
     def value(self, field: str | None, value: str, *, quoted: bool, explicit: bool) -> Node | None:
         """One value for ``field`` (None: all text); None when it holds no words."""
-        if field is None or field in TEXT_FIELDS:
+        if field is None or field in TEXT_FIELDS or field == AUTHOR_FIELD:
             nodes = self.text(field, value, quoted=quoted)
             if nodes:
                 return _and(nodes)
@@ -431,6 +470,14 @@ class _Parser:
             return None
         if field == "tag":
             return self.leaf(TagFilter(self.tag(value)))
+        if field == "arxiv":
+            arxiv_id = normalize_arxiv_id(value)
+            if arxiv_id is None:
+                raise _Fallback(
+                    f"arxiv: expects an arXiv id like 2401.01234 or hep-th/9901001,"
+                    f" not {_show(value)}"
+                )
+            return self.leaf(ArxivFilter(arxiv_id))
         if field == "status":
             try:
                 return self.leaf(StatusFilter(ReadStatus(value.strip().lower())))
@@ -606,14 +653,14 @@ def _fallback(text: str, reason: str) -> ParsedQuery:
             words.update(dict.fromkeys(_WORD_RE.findall(match.group().lower())))
     found = list(words)
     if not found:
-        return ParsedQuery(None, f"{reason}: nothing to search for", ())
+        return ParsedQuery(None, f"{reason}: nothing to search for", (), fallback=True)
     kept = found[:MAX_TERMS]
     if len(found) > MAX_TERMS:
         message = f"{reason}: searched for the first {MAX_TERMS} words instead"
     else:
         message = f"{reason}: {_INSTEAD}"
     root = _and(Term(None, word, "word") for word in kept)
-    return ParsedQuery(root, message, tuple(kept))
+    return ParsedQuery(root, message, tuple(kept), fallback=True)
 
 
 def _parse(text: str, now: datetime) -> ParsedQuery:
@@ -709,6 +756,8 @@ def describe(node: Node | None) -> str:
         return f"{prefix}{node.text}"
     if isinstance(node, TagFilter):
         return f"tag:{_quote(node.name)}"
+    if isinstance(node, ArxivFilter):
+        return f"arxiv:{node.arxiv_id}"
     if isinstance(node, StatusFilter):
         return f"status:{node.status.value}"
     if isinstance(node, HasFilter):

@@ -27,6 +27,9 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
         "first_seen": _time(paper.first_seen),
         "last_seen": _time(paper.last_seen),
         "times_seen": paper.times_seen,
+        "authors": list(paper.authors),
+        "arxiv_id": paper.arxiv_id,
+        "upvotes": paper.upvotes,
     }
 
 

@@ -18,7 +18,8 @@ from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language
 
-WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
+# Words, and dotted words kept whole ("v1.5", "e.g"). (Same matches as \w+(?:\.?\w+)*, faster.)
+WORD = re.compile(r"\w+(?:\.\w+)*", re.UNICODE)
 _STEMMER = stemmer_for_language("english")
 _STEMS: dict[str, str] = {}
 STOP_WORDS = frozenset(WHOOSH_STOP_WORDS)

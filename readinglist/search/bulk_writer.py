@@ -21,7 +21,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise, repeat
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -88,19 +88,38 @@ class _TermIds(dict[str, int]):
 
 
 class _Postings:
-    """One field's postings as three flat arrays, in document order."""
+    """One field's postings in flat arrays, in document order: each posting's term key
+    and frequency (none kept when every frequency is 1), and per document that has
+    postings its number and how many (expanded to one number per posting at commit)."""
 
-    def __init__(self) -> None:
+    def __init__(self, with_freqs: bool) -> None:
+        self.with_freqs = with_freqs
         self.keys = array("I")
-        self.docs = array("I")
         self.freqs = array("I")
+        self.doc_numbers = array("I")
+        self.doc_counts = array("I")
 
-    def add(self, docnum: int, keys: Iterable[int], freqs: Iterable[int] | None = None) -> None:
+    def add(self, docnum: int, keys: Iterable[int], freqs: Iterable[int] = ()) -> None:
         before = len(self.keys)
         self.keys.extend(keys)
         added = len(self.keys) - before
-        self.docs.extend(repeat(docnum, added))
-        self.freqs.extend(repeat(1, added) if freqs is None else freqs)
+        if not added:
+            return
+        self.doc_numbers.append(docnum)
+        self.doc_counts.append(added)
+        if self.with_freqs:
+            self.freqs.extend(freqs)
+            if len(self.freqs) != len(self.keys):
+                raise ValueError("a frequency is needed for every posting")
+
+    def docs(self) -> npt.NDArray[np.uint32]:
+        numbers = np.frombuffer(self.doc_numbers, dtype=np.uint32)
+        return np.repeat(numbers, np.frombuffer(self.doc_counts, dtype=np.uint32))
+
+    def frequencies(self) -> npt.NDArray[np.uint32]:
+        if not self.with_freqs:
+            return np.ones(len(self.keys), dtype=np.uint32)
+        return np.frombuffer(self.freqs, dtype=np.uint32)
 
 
 class BulkWriter(SegmentWriter):  # type: ignore[misc]
@@ -150,7 +169,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
     def _field_postings(self, name: str) -> _Postings:
         found = self._postings.get(name)
         if found is None:
-            found = self._postings[name] = _Postings()
+            found = self._postings[name] = _Postings(with_freqs=name != self._pair_field)
         return found
 
     def add_document(self, **fields: Any) -> None:
@@ -278,8 +297,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         rank[present[by_text]] = np.arange(len(present))
         docs, freqs = _sort_postings(
             rank[keys],
-            np.frombuffer(postings.docs, dtype=np.uint32),
-            np.frombuffer(postings.freqs, dtype=np.uint32),
+            postings.docs(),
+            postings.frequencies(),
         )
         del keys, postings
         ends = np.cumsum(by_id[present[by_text]])

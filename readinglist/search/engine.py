@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 from readinglist.core.query import (
     TEXT_FIELDS,
     And,
+    ArxivFilter,
     DateFilter,
     HasFilter,
     Node,
@@ -35,7 +36,7 @@ from readinglist.core.query import (
     Term,
 )
 from readinglist.search.analysis import analyze_positions
-from readinglist.search.schema import FIELD_BOOSTS, epoch_minutes
+from readinglist.search.schema import FIELD_BOOSTS, PAIR_FIELD, epoch_minutes
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float32]
@@ -186,6 +187,7 @@ class Evaluator:
         handlers: dict[type, Callable[[Any], Match | None]] = {
             Term: self._term,
             TagFilter: lambda n: self._filter("tags", [n.name]),
+            ArxivFilter: lambda n: self._filter("arxiv", [n.arxiv_id]),
             StatusFilter: lambda n: self._filter("status", [n.status.value]),
             HasFilter: lambda n: self._filter("has", [n.what]),
             NumberFilter: lambda n: self._numbers(n.field, n.low, n.high),
@@ -247,7 +249,7 @@ class Evaluator:
         mask, scores = combined.mask, combined.scores
         if term.kind == "phrase" and len(words) > 1:
             for pair in pairwise(words):
-                ids, _ = self.arrays.postings("pairs", " ".join(pair))
+                ids, _ = self.arrays.postings(PAIR_FIELD, " ".join(pair))
                 has_pair = np.zeros(self.size, np.bool_)
                 has_pair[ids] = True
                 mask &= has_pair

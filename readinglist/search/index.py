@@ -30,6 +30,7 @@ from whoosh.writing import IndexWriter
 from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.normalize import edit_distance
 from readinglist.core.query import ParsedQuery
+from readinglist.core.timeouts import busy_timeout_ms
 from readinglist.search.analysis import analyze, stem
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
@@ -39,6 +40,14 @@ from readinglist.search.engine import (
     SegmentPostings,
     near_terms,
     top,
+)
+from readinglist.search.index_folders import (
+    INDEX_PREFIX,
+    building_folder,
+    discard,
+    remove_other_versions,
+    swap_in,
+    write_locked,
 )
 from readinglist.search.schema import (
     PAIR_FIELD,
@@ -50,8 +59,6 @@ from readinglist.search.schema import (
 
 log = logging.getLogger(__name__)
 
-INDEX_PREFIX = "index-v"
-WRITE_LOCK_TIMEOUT_S = 10.0
 SORT_FIELDS = {
     "added": "added",
     "title": "title_key",
@@ -79,11 +86,14 @@ class WhooshIndex:
 
     # --- opening ------------------------------------------------------------------
 
+    @staticmethod
+    def discard(library_dir: Path) -> None:
+        """Remove a library's index (every version): the next open rebuilds it."""
+        discard(library_dir)
+
     def _remove_other_versions(self, library_dir: Path) -> None:
-        for old in library_dir.glob(f"{INDEX_PREFIX}*"):
-            if old != self.folder and old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-                self.rebuild_reason = f"the search index format changed (now {SCHEMA_VERSION})"
+        if remove_other_versions(library_dir, self.folder):
+            self.rebuild_reason = f"the search index format changed (now {SCHEMA_VERSION})"
 
     def _open_or_create(self) -> Index:
         # Whoosh leaves a damaged index's files open when reading them fails; they are
@@ -141,15 +151,21 @@ class WhooshIndex:
     # --- writing ------------------------------------------------------------------
 
     def _writer(self) -> IndexWriter:
-        return self._index.writer(timeout=WRITE_LOCK_TIMEOUT_S, compound=False)
+        return self._index.writer(timeout=busy_timeout_ms() / 1000, compound=False)
 
     def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None:
         """Rewrite the documents of changed papers and drop deleted ones (one commit)."""
-        if not upserts and not deletes:
-            return
+        if upserts or deletes:
+            self.apply_loaded(lambda: (upserts, deletes))
+
+    def apply_loaded(self, load: Callable[[], tuple[Sequence[Paper], Collection[int]]]) -> None:
+        """Like :meth:`apply`, with the papers read by ``load`` while the index's write
+        lock is held: two processes draining at once then write their snapshots in the
+        order they read them, so an older snapshot never overwrites a newer one."""
         with self._lock:
             writer = self._writer()
             try:
+                upserts, deletes = load()
                 for paper_id in deletes:
                     writer.delete_by_term("id", str(paper_id))
                 for paper in upserts:
@@ -157,7 +173,10 @@ class WhooshIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            if upserts or deletes:
+                writer.commit()
+            else:
+                writer.cancel()
 
     def rebuild(
         self,
@@ -165,30 +184,61 @@ class WhooshIndex:
         total: int,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        """Build a new index from scratch, then swap it in."""
+        """Build a new index beside the live one, then swap it in (see index_folders)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-            self._index.close()
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder.mkdir(parents=True)
-            self._index = windex.create_in(str(self.folder), build_schema())
-            writer = BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES)
-            done = 0
-            try:
-                for paper in papers:
-                    writer.add_document(**document(paper))
-                    done += 1
-                    if progress is not None and (done % 500 == 0 or done == total):
-                        progress(done, total)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            if progress is not None and done != total:
-                progress(done, done)
+            self._close_searcher()
+            live = None if self.needs_rebuild else self._index
+            with write_locked(live):
+                building = building_folder(self.folder)
+                shutil.rmtree(building, ignore_errors=True)
+                building.mkdir(parents=True)
+                try:
+                    self._build(building, papers, total, progress)
+                    self._index.close()
+                    swap_in(building, self.folder)
+                except BaseException:
+                    shutil.rmtree(building, ignore_errors=True)
+                    raise
+            self._index = windex.open_dir(str(self.folder))
             self.rebuild_reason = None
+
+    def _build(
+        self,
+        folder: Path,
+        papers: Iterable[Paper],
+        total: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        fresh = windex.create_in(str(folder), build_schema())
+        writer = BulkWriter(fresh, PAIR_FIELD, PAIR_SOURCES)
+        # A newer generation than the live index's, so other processes' searchers see
+        # that the index changed under them.
+        writer.generation = max(writer.generation, self._generation() + 1)
+        done = 0
+        try:
+            for paper in papers:
+                writer.add_document(**document(paper))
+                done += 1
+                if progress is not None and (done % 500 == 0 or done == total):
+                    progress(done, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        fresh.close()
+        if progress is not None and done != total:
+            progress(done, done)
+
+    def _generation(self) -> int:
+        try:
+            return int(self._index.latest_generation())
+        except Exception:  # a damaged index: any generation will do
+            return 0
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     # --- reading ------------------------------------------------------------------
 

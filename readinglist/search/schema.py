@@ -15,7 +15,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from readinglist.core.models import LinkKind, Paper, ReadStatus, index_stamp
 from readinglist.search.analysis import EnglishAnalyzer, PairAnalyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # English words, stop words dropped, Porter2 stems (see readinglist.search.analysis).
 ANALYZER: Analyzer = EnglishAnalyzer()
@@ -23,9 +23,10 @@ ANALYZER: Analyzer = EnglishAnalyzer()
 # BM25F: a word in the title counts three times a word in the abstract or notes.
 FIELD_BOOSTS = {"title": 3.0, "abstract": 1.0, "notes": 1.0}
 
-# The phrase field holds the word pairs of these fields, joined by newlines.
+# The phrase field holds the word pairs of these fields, joined by newlines (a newline
+# never joins two words, so no pair spans two fields).
 PAIR_FIELD = "pairs"
-PAIR_SOURCES = ("title", "abstract", "notes")
+PAIR_SOURCES = ("title", "abstract", "notes", "author")
 
 STATUS_ORDER = {status.value: order for order, status in enumerate(ReadStatus)}
 
@@ -47,6 +48,9 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["title"], phrase=False),
         abstract=TEXT(analyzer=ANALYZER, phrase=False),
         notes=TEXT(analyzer=ANALYZER, phrase=False),
+        # Authors' names, one per line; searched only when named ("author:hinton").
+        author=TEXT(analyzer=ANALYZER, phrase=False),
+        arxiv=ID(),
         pairs=_pairs_field(),
         tags=KEYWORD(commas=True, lowercase=False, scorable=False),
         status=ID(),
@@ -83,13 +87,16 @@ def document(paper: Paper) -> dict[str, object]:
     if paper.notes.strip():
         has.add("notes")
     code = [link for link in paper.links if link.kind is LinkKind.CODE]
+    authors = "\n".join(paper.authors)
     return {
         "id": str(paper.id),
         "stamp": index_stamp(paper.updated_at, paper.times_seen),
         "title": paper.title,
         "abstract": paper.abstract,
         "notes": paper.notes,
-        PAIR_FIELD: "\n".join((paper.title, paper.abstract, paper.notes)),
+        "author": authors,
+        "arxiv": paper.arxiv_id,
+        PAIR_FIELD: "\n".join((paper.title, paper.abstract, paper.notes, authors)),
         "tags": _tag_terms(paper.tags),
         "status": paper.status.value,
         "has": " ".join(sorted(has)),

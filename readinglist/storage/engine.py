@@ -15,27 +15,37 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from readinglist.core.timeouts import busy_timeout_ms
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 DATABASE_FILE = "library.sqlite3"
 BACKUP_FOLDER = "backups"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_MESSAGE = (
+    "library is busy: another readinglist is writing to it; nothing was changed, try again"
+)
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Kept here so that opening an up-to-date library does not import
 # Alembic (a third of a second on every command); a test checks it against Alembic.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def database_path(library_dir: Path) -> Path:
     return library_dir / DATABASE_FILE
 
 
+def is_busy_error(error: BaseException) -> bool:
+    """SQLite's "database is locked" / "busy": another connection holds the write lock."""
+    message = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -44,6 +44,8 @@ class PaperRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    arxiv_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    upvotes: Mapped[int | None]
 
     links: Mapped[list[LinkRow]] = relationship(
         back_populates="paper", cascade="all, delete-orphan", order_by="LinkRow.id"
@@ -52,6 +54,21 @@ class PaperRow(Base):
     history: Mapped[list[StatusChangeRow]] = relationship(
         cascade="all, delete-orphan", order_by="StatusChangeRow.id"
     )
+    authors: Mapped[list[AuthorRow]] = relationship(
+        cascade="all, delete-orphan", order_by="AuthorRow.position"
+    )
+
+
+class AuthorRow(Base):
+    """One author of a paper, in the order the source lists them."""
+
+    __tablename__ = "paper_authors"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
 
 
 class StatusChangeRow(Base):
@@ -136,3 +153,41 @@ class OutboxRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(index=True)
+
+
+class ReadingListRow(Base):
+    """A named, ordered collection; ``name_key`` (casefolded) keeps names unique."""
+
+    __tablename__ = "reading_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ListItemRow(Base):
+    """A paper in a list at a position (0-based, dense: reordering rewrites them)."""
+
+    __tablename__ = "list_items"
+
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("reading_lists.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int]
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SavedSearchRow(Base):
+    """A query as the user typed it (parsed again whenever it is shown)."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

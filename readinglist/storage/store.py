@@ -6,11 +6,13 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, case, delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from readinglist.core.errors import LibraryBusyError
 from readinglist.core.models import (
     Appearance,
     Link,
@@ -24,7 +26,15 @@ from readinglist.core.models import (
     TagCount,
     index_stamp,
 )
-from readinglist.storage.engine import create_library_engine, migrate
+from readinglist.storage.batching import chunks, link_row
+from readinglist.storage.digest_queries import DigestQueries
+from readinglist.storage.engine import (
+    BUSY_MESSAGE,
+    create_library_engine,
+    is_busy_error,
+    migrate,
+)
+from readinglist.storage.exchange import ExchangeWork
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
@@ -35,16 +45,7 @@ from readinglist.storage.orm import (
     StatusChangeRow,
     TagRow,
 )
-
-_T = TypeVar("_T")
-
-# SQLite allows 32766 bound parameters; stay far below for every dialect.
-_CHUNK = 500
-
-
-def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+from readinglist.storage.restore import RestoreWork
 
 
 class SqlStore:
@@ -64,12 +65,24 @@ class SqlStore:
         return store
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
-        """One transaction; the papers it changed go to the search outbox in it too."""
-        with self._sessions() as session, session.begin():
-            uow = SqlUnitOfWork(session)
-            yield uow
-            uow.write_outbox()
+    def unit_of_work(self, write: bool = False) -> Iterator[SqlUnitOfWork]:
+        """One transaction; the papers it changed go to the search outbox in it too.
+
+        A writing unit takes the database's write lock first (BEGIN IMMEDIATE), so two
+        processes' read-modify-write units are serialised instead of one failing half
+        way; waiting longer than the busy timeout raises LibraryBusyError.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                if write:
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                uow = SqlUnitOfWork(session)
+                yield uow
+                uow.write_outbox()
+        except OperationalError as error:
+            if is_busy_error(error):
+                raise LibraryBusyError(BUSY_MESSAGE) from error
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -118,6 +131,9 @@ def _to_paper(
         first_seen=_aware(first),
         last_seen=_aware(last),
         times_seen=times or 0,
+        authors=tuple(author.name for author in row.authors),
+        arxiv_id=row.arxiv_id,
+        upvotes=row.upvotes,
     )
 
 
@@ -128,7 +144,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork):
     """One transaction on the library."""
 
     def __init__(self, session: Session) -> None:
@@ -173,12 +189,14 @@ class SqlUnitOfWork:
         self,
     ) -> Select[PaperRow, datetime | None, datetime | None, int | None]:
         return select(PaperRow, _FIRST_SEEN, _LAST_SEEN, _TIMES_SEEN).options(
-            selectinload(PaperRow.tags), selectinload(PaperRow.links)
+            selectinload(PaperRow.tags),
+            selectinload(PaperRow.links),
+            selectinload(PaperRow.authors),
         )
 
     def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]:
         found: dict[str, Paper] = {}
-        for chunk in _chunks(sorted(set(keys))):
+        for chunk in chunks(sorted(set(keys))):
             statement = self._paper_select().where(PaperRow.title_key.in_(chunk))
             for row, first, last, times in self.session.execute(statement):
                 found[row.title_key] = _to_paper(row, first, last, times)
@@ -198,7 +216,7 @@ class SqlUnitOfWork:
             added_at=now,
             updated_at=now,
         )
-        row.links = [_link_row(link) for link in links]
+        row.links = [link_row(link) for link in links]
         row.history = [StatusChangeRow(status=ReadStatus.UNREAD.value, changed_at=now)]
         self.session.add(row)
         self.session.flush()
@@ -217,7 +235,7 @@ class SqlUnitOfWork:
         have = set(self.session.scalars(select(LinkRow.url).where(LinkRow.paper_id == paper_id)))
         fresh = [link for link in links if link.url not in have]
         for link in fresh:
-            row = _link_row(link)
+            row = link_row(link)
             row.paper_id = paper_id
             self.session.add(row)
         if fresh:
@@ -226,7 +244,7 @@ class SqlUnitOfWork:
 
     def _bump(self, ids: Collection[int], now: datetime) -> None:
         """Mark papers changed: a new ``updated_at`` and a row in the search outbox."""
-        for chunk in _chunks(sorted(set(ids))):
+        for chunk in chunks(sorted(set(ids))):
             self.session.execute(
                 update(PaperRow).where(PaperRow.id.in_(chunk)).values(updated_at=now)
             )
@@ -258,7 +276,7 @@ class SqlUnitOfWork:
 
     def existing_ids(self, ids: Collection[int]) -> set[int]:
         found: set[int] = set()
-        for chunk in _chunks(sorted(set(ids))):
+        for chunk in chunks(sorted(set(ids))):
             found.update(self.session.scalars(select(PaperRow.id).where(PaperRow.id.in_(chunk))))
         return found
 
@@ -465,9 +483,3 @@ class SqlUnitOfWork:
 
     def set_tag_colour(self, name: str, colour: str | None) -> None:
         self.session.execute(update(TagRow).where(TagRow.name == name).values(colour=colour))
-
-
-def _link_row(link: Link) -> LinkRow:
-    return LinkRow(
-        url=link.url, kind=link.kind.value, host=link.host, owner=link.owner, repo=link.repo
-    )

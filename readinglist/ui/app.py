@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -30,6 +31,18 @@ def build_main_window(library_dir: Path) -> MainWindow:
     return window
 
 
+def freeze_startup_objects() -> None:
+    """Move everything alive after start-up (modules, Qt bindings, the index) out of the
+    garbage collector's sight.
+
+    Python's full collections stop every thread; with start-up's objects in them they
+    took 80-110 ms, a visible freeze while scrolling a 10k library. Frozen objects are
+    still freed by reference counting; only cycles among them would stay.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def run(library_dir: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -37,6 +50,7 @@ def run(library_dir: Path) -> int:
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_NAME)
     window = build_main_window(library_dir)
+    freeze_startup_objects()
     window.show()
     try:
         return int(app.exec())

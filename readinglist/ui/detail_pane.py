@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
@@ -26,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.core.links import is_openable_url
-from readinglist.core.models import Fragment, LinkKind, Paper, ReadStatus
+from readinglist.core.models import Fragment, LinkKind, Paper, ReadStatus, SimilarPaper
 from readinglist.ui.paper_model import stars
 from readinglist.ui.widgets import named
 
 NOTES_SAVE_DELAY_MS = 800
-MARK_STYLE = "background-color:#ffe58a; font-weight:600;"
+MARK_STYLE = "background-color:#ffe58a; color:#000000; font-weight:600;"
+SIMILAR_ROLE = Qt.ItemDataRole.UserRole
 
 
 def fragment_html(fragment: Fragment) -> str:
@@ -56,6 +59,7 @@ class DetailPane(QWidget):
     ratingChosen = Signal(int)  # noqa: N815
     tagAdded = Signal(str)  # noqa: N815
     notesEdited = Signal(int, str)  # paper id, notes; after a pause in typing  # noqa: N815
+    similarChosen = Signal(int, object)  # paper id chosen, all the similar ids  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +105,15 @@ class DetailPane(QWidget):
         self._notes_timer.timeout.connect(self.flush_notes)
         self.notes_editor.textChanged.connect(self._notes_changed)
 
+        self.similar_list = named(QListWidget(), "similarPapers")
+        self.similar_list.setMaximumHeight(130)
+        self.similar_list.setWordWrap(False)
+        self.similar_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.similar_list.setUniformItemSizes(True)
+        self.similar_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.similar_list.itemActivated.connect(self._similar_activated)
+        self.similar_list.itemClicked.connect(self._similar_activated)
+
         self.abstract = named(QTextBrowser(), "detailAbstract")
         self.abstract.setOpenLinks(False)
         self.abstract.setOpenExternalLinks(False)
@@ -126,6 +139,8 @@ class DetailPane(QWidget):
         layout.addLayout(form)
         layout.addWidget(QLabel("Notes"))
         layout.addWidget(self.notes_editor)
+        layout.addWidget(QLabel("Similar papers"))
+        layout.addWidget(self.similar_list)
 
     @property
     def paper(self) -> Paper | None:
@@ -140,6 +155,8 @@ class DetailPane(QWidget):
             self.flush_notes()
         same = paper is not None and self._paper is not None and paper.id == self._paper.id
         self._paper = paper
+        if not same:
+            self.similar_list.clear()
         for widget in (self.status_selector, self.rating_selector, self.tag_editor):
             widget.setEnabled(paper is not None)
         self.notes_editor.setEnabled(paper is not None)
@@ -168,6 +185,33 @@ class DetailPane(QWidget):
         self.project_button.setEnabled(paper.first_link(LinkKind.PROJECT) is not None)
         if not same or not self._notes_dirty:
             self._set_notes(paper.id, paper.notes)
+
+    def set_similar(self, paper_id: int, similar: list[SimilarPaper]) -> None:
+        """The papers like ``paper_id`` (ignored when another paper is shown by now)."""
+        if self._paper is None or self._paper.id != paper_id:
+            return
+        self.similar_list.clear()
+        for found in similar:
+            item = QListWidgetItem(found.paper.title)  # list items are plain text
+            item.setData(SIMILAR_ROLE, found.paper.id)
+            shared = ", ".join(found.terms)
+            item.setToolTip(
+                f"<span>{html.escape(found.paper.title)}<br>shares: {html.escape(shared)}</span>"
+            )
+            self.similar_list.addItem(item)
+        if not similar:
+            note = QListWidgetItem("No similar papers")
+            note.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.similar_list.addItem(note)
+
+    def similar_ids(self) -> list[int]:
+        items = (self.similar_list.item(row) for row in range(self.similar_list.count()))
+        return [i.data(SIMILAR_ROLE) for i in items if i is not None and i.data(SIMILAR_ROLE)]
+
+    def _similar_activated(self, item: QListWidgetItem) -> None:
+        paper_id = item.data(SIMILAR_ROLE)
+        if isinstance(paper_id, int):
+            self.similarChosen.emit(paper_id, self.similar_ids())
 
     def open_link(self, kind: LinkKind) -> bool:
         link = None if self._paper is None else self._paper.first_link(kind)

@@ -1,4 +1,4 @@
-"""The main window: status sidebar, search box, paper table and detail pane.
+"""The main window: sidebar, search box, paper table and detail pane.
 
 Every library call runs on the :class:`Worker`; the window only reacts to answers.
 """
@@ -21,7 +21,10 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import (
+    QActionGroup,
     QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
     QGuiApplication,
     QKeySequence,
     QShortcut,
@@ -34,12 +37,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -48,14 +50,28 @@ from PySide6.QtWidgets import (
 
 from readinglist.app_context import OpenLibrary
 from readinglist.core.library import Library
-from readinglist.core.models import ImportSummary, LinkKind, ReadStatus, SearchResults
+from readinglist.core.models import LinkKind, ReadStatus, SearchResults, SimilarPaper
 from readinglist.ui.detail_pane import DetailPane
-from readinglist.ui.paper_model import PaperTableModel, TableQuery, stars
+from readinglist.ui.import_banner import ImportBanner
+from readinglist.ui.import_job import ImportJob, ImportOutcome, Reader
+from readinglist.ui.paper_model import Column, PaperTableModel, Scope, TableQuery, stars
 from readinglist.ui.paper_table import PaperTable
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
+from readinglist.ui.sidebar import (
+    ALL,
+    ALL_KEY,
+    Entry,
+    Sidebar,
+    SidebarData,
+    load_sidebar,
+    new_entry,
+)
+from readinglist.ui.theme import Theme, apply_theme, parse_theme
 from readinglist.ui.undo import (
     Change,
     ChangeCommand,
+    delete_change,
+    import_change,
     notes_change,
     rating_change,
     status_change,
@@ -65,6 +81,8 @@ from readinglist.ui.widgets import named
 from readinglist.ui.worker import Worker
 
 SEARCH_DELAY_MS = 200
+SIMILAR_DELAY_MS = 250
+SIMILAR_COUNT = 8
 ORGANIZATION = "readinglist"
 DIGEST_FILTER = "Digests (*.txt *.eml *.html *.htm);;All files (*)"
 WELCOME = """
@@ -75,6 +93,7 @@ WELCOME = """
 <b>Edit &gt; Paste digest</b> (Ctrl+Shift+V).</li>
 <li><b>Import a file:</b> <b>File &gt; Import digest…</b> takes a saved
 <code>.txt</code>, <code>.eml</code> or <code>.html</code> file.</li>
+<li><b>Drop it:</b> drag digest files, or the digest's text, onto this window.</li>
 </ul>
 <p>Then triage with the keyboard: <b>j</b>/<b>k</b> move, <b>1</b>-<b>6</b> set the status
 (unread, queued, reading, read, skimmed, dropped), <b>o</b> opens the code,
@@ -88,15 +107,24 @@ def settings() -> QSettings:
     )
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, worker: Worker, opened: OpenLibrary) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"readinglist — {opened.library_dir}")
+        self.setAcceptDrops(True)
         self.worker = worker
         self.opened = opened
         self.library = opened.library
         self._closed = False
+        self._entry: Entry = ALL
+        self._import_job: ImportJob | None = None
+        self._sidebar_data: SidebarData | None = None
+        self.theme = Theme.SYSTEM
         self.model = PaperTableModel(worker, self.library, self)
         self.undo_stack = named(QUndoStack(self), "undoStack")
         self._build()
@@ -110,11 +138,7 @@ class MainWindow(QMainWindow):
     # --- building -----------------------------------------------------------------
 
     def _build(self) -> None:
-        self.sidebar = named(QListWidget(), "sidebar")
-        self.sidebar.addItem(self._sidebar_item("All", None))
-        for status in ReadStatus:
-            self.sidebar.addItem(self._sidebar_item(status.value.capitalize(), status))
-        self.sidebar.setCurrentRow(0)
+        self.sidebar = Sidebar()
 
         self.search_box = named(QLineEdit(clearButtonEnabled=True), "searchBox")
         self.search_box.setPlaceholderText("Search  (Ctrl+F or /)   e.g. gaussian has:code")
@@ -124,6 +148,7 @@ class MainWindow(QMainWindow):
         self.did_you_mean.hide()
         self._suggestion: str | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
 
         self.table = PaperTable()
         self.table.setModel(self.model)
@@ -138,6 +163,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.welcome)
+        self.import_banner = ImportBanner()
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search_box, 1)
@@ -147,6 +173,7 @@ class MainWindow(QMainWindow):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addLayout(search_row)
+        centre_layout.addWidget(self.import_banner)
         centre_layout.addWidget(self.stack, 1)
 
         self.detail = DetailPane()
@@ -155,22 +182,20 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([150, 880, 370])
+        self.splitter.setSizes([230, 800, 370])
         self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
 
+        self.counts_label = named(QLabel(), "statusCounts")
+        self.statusBar().addPermanentWidget(self.counts_label)
         self.progress = named(QProgressBar(), "importProgress")
-        self.progress.setMaximumWidth(160)
-        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(200)
+        self.progress.setFormat("%v / %m")
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
-
-    @staticmethod
-    def _sidebar_item(label: str, status: ReadStatus | None) -> QListWidgetItem:
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, None if status is None else status.value)
-        item.setData(Qt.ItemDataRole.UserRole + 1, label)
-        return item
+        self.cancel_button = named(QPushButton("Cancel"), "cancelImportButton")
+        self.cancel_button.hide()
+        self.statusBar().addPermanentWidget(self.cancel_button)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -200,6 +225,22 @@ class MainWindow(QMainWindow):
         self._slash = QShortcut(QKeySequence("/"), self.sidebar)
         self._slash.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._slash.activated.connect(self.focus_search)
+        view_menu = self.menuBar().addMenu("&View")
+        theme_menu = named(view_menu.addMenu("&Appearance"), "themeMenu")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions = {}
+        for theme, label in (
+            (Theme.SYSTEM, "Follow the &system"),
+            (Theme.LIGHT, "&Light"),
+            (Theme.DARK, "&Dark"),
+        ):
+            action = theme_menu.addAction(label)
+            action.setObjectName(f"theme{theme.value.capitalize()}Action")
+            action.setCheckable(True)
+            action.setActionGroup(self.theme_group)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            self.theme_actions[theme] = action
+        self.theme_actions[Theme.SYSTEM].setChecked(True)
         help_menu = self.menuBar().addMenu("&Help")
         self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts")
         self.shortcuts_action.setObjectName("shortcutsAction")
@@ -210,12 +251,15 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(lambda _: self._search_timer.start())
         self.search_box.returnPressed.connect(self._search_now)
         self._search_timer.timeout.connect(self._apply_search)
+        self._similar_timer.timeout.connect(self._load_similar)
         self.did_you_mean.linkActivated.connect(self._accept_suggestion)
-        self.sidebar.currentRowChanged.connect(self._apply_search)
+        self.sidebar.entryChosen.connect(self._entry_chosen)
         self.model.queryFinished.connect(self._query_finished)
         self.model.dataChanged.connect(self._rows_changed)
         self.model.modelReset.connect(self._show_current)
+        self.model.modelReset.connect(self._show_counts_line)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        self.table.selectionModel().selectionChanged.connect(self._show_counts_line)
         self.table.statusKey.connect(self.set_status)
         self.table.linkKey.connect(self.open_link)
         self.table.searchKey.connect(self.focus_search)
@@ -228,6 +272,9 @@ class MainWindow(QMainWindow):
         self.detail.ratingChosen.connect(self.rate)
         self.detail.tagAdded.connect(self.add_tag)
         self.detail.notesEdited.connect(self.save_notes)
+        self.detail.similarChosen.connect(self.show_similar_paper)
+        self.import_banner.undoRequested.connect(self._undo_import)
+        self.cancel_button.clicked.connect(self.cancel_import)
         self.worker.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     # --- settings -----------------------------------------------------------------
@@ -242,14 +289,33 @@ class MainWindow(QMainWindow):
         state = stored.value("window/splitter")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.splitter.restoreState(state)
+        widths = stored.value("table/columnWidths")
+        if isinstance(widths, list) and len(widths) == len(Column):
+            for column, width in zip(Column, widths, strict=True):
+                if column is not Column.TITLE and str(width).isdigit() and int(width) > 0:
+                    self.table.setColumnWidth(column, int(width))
+        self.set_theme(parse_theme(stored.value("view/theme", Theme.SYSTEM.value)), save=False)
 
     def save_settings(self) -> None:
         stored = settings()
         stored.setValue("window/geometry", self.saveGeometry())
         stored.setValue("window/splitter", self.splitter.saveState())
+        widths = [str(self.table.columnWidth(column)) for column in Column]
+        stored.setValue("table/columnWidths", widths)
+        stored.setValue("view/theme", self.theme.value)
         stored.sync()
 
-    # --- search -------------------------------------------------------------------
+    def set_theme(self, theme: Theme, save: bool = True) -> None:
+        """Light, dark, or the system's; remembered for the next start."""
+        self.theme = theme
+        self.theme_actions[theme].setChecked(True)
+        apply_theme(theme)
+        if save:
+            stored = settings()
+            stored.setValue("view/theme", theme.value)
+            stored.sync()
+
+    # --- search and the sidebar ---------------------------------------------------
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -259,12 +325,24 @@ class MainWindow(QMainWindow):
         self._apply_search()
         self.table.setFocus()
 
+    def _entry_chosen(self, entry: Entry) -> None:
+        if entry.search is not None:  # a saved search fills the box, over the library
+            self._entry = ALL
+            self.search_box.setText(entry.search)
+        else:
+            self._entry = entry
+        self._apply_search()
+
     def _apply_search(self) -> None:
         self._search_timer.stop()
-        item = self.sidebar.currentItem()
-        value = None if item is None else item.data(Qt.ItemDataRole.UserRole)
-        status = ReadStatus(value) if value else None
-        query = replace(self.model.query, text=self.search_box.text(), status=status)
+        entry = self._entry
+        query = replace(
+            self.model.query,
+            text=self.search_box.text(),
+            status=entry.status,
+            tag=entry.tag,
+            scope=entry.scope,
+        )
         if query != self.model.query:
             self.model.set_query(query)
 
@@ -273,12 +351,15 @@ class MainWindow(QMainWindow):
         noun = "match" if query.text.strip() else "paper"
         plural = "es" if noun == "match" else "s"
         text = f"{results.total} {noun}{plural if results.total != 1 else ''}"
+        if query.scope is not None and query.scope.label and self.sidebar.current_entry() is None:
+            text += f" · {query.scope.label}"
         self.result_count.setText(text)
         self.result_count.setToolTip(results.message or "")
         if results.message:
             self.statusBar().showMessage(results.message, 8000)
         suggestion = results.suggestion
-        suffix = f" status:{query.status.value}" if query.status else ""
+        filters = query.filter_text()
+        suffix = f" {filters}" if filters else ""
         if suggestion and suffix and suggestion.endswith(suffix):
             suggestion = suggestion.removesuffix(suffix).removeprefix("(").removesuffix(")")
         self._suggestion = suggestion if suggestion and suggestion != query.text else None
@@ -294,20 +375,39 @@ class MainWindow(QMainWindow):
             self._apply_search()
 
     def refresh_counts(self) -> None:
+        """Recount the sidebar (statuses, digests, tags) on the worker."""
         library = self.library
+        self.worker.submit(lambda: load_sidebar(library), self._show_counts)
 
-        def count() -> list[int]:
-            queries = ["", *(f"status:{s.value}" for s in ReadStatus)]
-            return [library.search(q, limit=0).total for q in queries]
+    def _show_counts(self, data: SidebarData) -> None:
+        self._sidebar_data = data
+        self.sidebar.populate(data)
+        entry, current = self._entry, self.sidebar.current_entry()
+        if current is None and self.sidebar.item(entry.key) is not None:
+            self.sidebar.select_quietly(entry.key)  # an entry that was not there before
+            current = self.sidebar.current_entry()
+        if current is not None and current.key == entry.key and current != entry:
+            self._entry = current  # "New in the last digest" after another import or an undo
+            self._apply_search()
+        elif current is None and entry.scope is not None and entry.scope.kind != "ids":
+            known = {digest for day in data.days for digest in day.digest_ids}
+            if not set(entry.scope.digest_ids) <= known:  # the digests were taken back
+                self.sidebar.select(ALL_KEY)
+        self.stack.setCurrentWidget(self.welcome if data.total == 0 else self.table)
+        self._show_counts_line()
 
-        self.worker.submit(count, self._show_counts)
-
-    def _show_counts(self, counts: list[int]) -> None:
-        for row, number in enumerate(counts):
-            item = self.sidebar.item(row)
-            item.setText(f"{item.data(Qt.ItemDataRole.UserRole + 1)}  ({number})")
-        empty = counts[0] == 0
-        self.stack.setCurrentWidget(self.welcome if empty else self.table)
+    def _show_counts_line(self, *_args: object) -> None:
+        """The status bar's counts: the library, unread, shown, selected."""
+        data = self._sidebar_data
+        parts = []
+        if data is not None:
+            unread = data.statuses[list(ReadStatus).index(ReadStatus.UNREAD)]
+            parts += [_plural(data.total, "paper"), f"{unread} unread"]
+        parts.append(f"{self.model.rowCount()} shown")
+        selected = self.table.selected_count()
+        if selected:
+            parts.append(f"{selected} selected")
+        self.counts_label.setText(" · ".join(parts))
 
     def refresh_tag_names(self) -> None:
         self.worker.submit(
@@ -326,8 +426,39 @@ class MainWindow(QMainWindow):
 
     def _show_current(self, *_args: object) -> None:
         paper = self.model.paper(self.current_row())
+        shown = self.detail.paper
         fragments = None if paper is None else self.model.fragments(paper.id)
         self.detail.show_paper(paper, fragments)
+        if paper is not None and (shown is None or shown.id != paper.id):
+            self._similar_timer.start()
+
+    def _load_similar(self) -> None:
+        paper = self.detail.paper
+        if paper is None:
+            return
+        library, paper_id = self.library, paper.id
+
+        def done(similar: list[SimilarPaper]) -> None:
+            self.detail.set_similar(paper_id, similar)
+
+        self.worker.submit(lambda: library.similar(paper_id, SIMILAR_COUNT), done, lambda _: None)
+
+    def show_similar_paper(self, paper_id: int, similar_ids: list[int]) -> None:
+        """Go to a similar paper: in the table if shown, else the table shows the
+        paper with its neighbours."""
+        if self.model.row_of(paper_id) is not None:
+            self.select_ids([paper_id])
+            return
+        source = self.detail.paper
+        ids = tuple(dict.fromkeys([*([source.id] if source else []), *similar_ids]))
+        label = f"similar to #{source.id}" if source else "similar papers"
+        self._entry = Entry("similar", scope=Scope("ids", ids=ids, label=label))
+        self.sidebar.select_quietly(None)
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        query = replace(TableQuery(), scope=self._entry.scope)
+        self.model.set_query(query, on_loaded=lambda: self.select_ids([paper_id]))
 
     def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_roles: object) -> None:
         if top.row() <= self.current_row() <= bottom.row():
@@ -364,7 +495,11 @@ class MainWindow(QMainWindow):
         )
 
     def _changed(self, change: Change, message: str) -> None:
-        self.model.reload_papers(change.ids)
+        if change.rows_changed:
+            ids = change.ids
+            self.model.refresh(on_loaded=lambda: self.select_ids(ids, focus=False))
+        else:
+            self.model.reload_papers(change.ids)
         self.refresh_counts()
         if change.tags_changed:
             self.refresh_tag_names()
@@ -401,7 +536,7 @@ class MainWindow(QMainWindow):
             self.add_tag(name.strip())
 
     def confirm_delete(self) -> None:
-        """Ask, then delete the selected papers (this cannot be undone)."""
+        """Ask, then delete the selected papers (Ctrl+Z brings them back)."""
         ids = self.selected_ids()
         if not ids:
             return
@@ -409,21 +544,16 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Delete papers",
-            f"Delete {noun} with their tags, notes and history? This cannot be undone.",
+            f"Delete {noun} with their tags, notes and history? Undo (Ctrl+Z) brings them back.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        library = self.library
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete(ids)
 
-        def done(count: int) -> None:
-            self.model.refresh()
-            self.refresh_counts()
-            self.refresh_tag_names()
-            self.statusBar().showMessage(f"Deleted {count} paper{'s' if count != 1 else ''}", 6000)
-
-        self.worker.submit(lambda: library.delete(ids), done, self._change_failed)
+    def delete(self, ids: Collection[int]) -> None:
+        """Delete papers, undoably."""
+        self._apply(delete_change(ids), f"Deleted {_plural(len(ids), 'paper')}")
 
     def focus_notes(self) -> None:
         if self.detail.paper is None:
@@ -480,55 +610,134 @@ class MainWindow(QMainWindow):
     # --- import -------------------------------------------------------------------
 
     def paste_digest(self) -> None:
-        text = QGuiApplication.clipboard().text()
+        self.import_text(QGuiApplication.clipboard().text(), "clipboard")
+
+    def import_text(self, text: str, name: str) -> None:
         if not text.strip():
-            self.statusBar().showMessage("The clipboard holds no text to import", 6000)
+            self.statusBar().showMessage(f"The {name} holds no text to import", 6000)
             return
         data = text.encode("utf-8")
-        self._import([("clipboard", lambda: data)])
+        self._import([(name, lambda: data)])
 
     def import_files_dialog(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Import digest", "", DIGEST_FILTER)
         self.import_files([Path(name) for name in names])
 
     def import_files(self, paths: list[Path]) -> None:
+        """Import digest files; they are read on the worker."""
         self._import([(path.name, path.read_bytes) for path in paths])
 
-    def _import(self, sources: list[tuple[str, Callable[[], bytes]]]) -> None:
-        if not sources:
+    @property
+    def importing(self) -> bool:
+        return self._import_job is not None
+
+    def _import(self, readers: list[Reader]) -> None:
+        if not readers:
             return
+        if self._import_job is not None:
+            self.statusBar().showMessage("An import is running; wait for it or cancel it", 6000)
+            return
+        job = ImportJob(readers, self)
+        job.progressed.connect(self._import_progressed)  # before the job can report
+        self._import_job = job
         library = self.library
-
-        def run() -> list[ImportSummary]:
-            return [library.import_bytes(read(), name) for name, read in sources]
-
+        for action in (self.import_action, self.paste_action):
+            action.setEnabled(False)
+        self.progress.setRange(0, 0)
         self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.import_banner.hide()
         self.statusBar().showMessage("Importing…")
-        self.worker.submit(run, self._imported, self._import_failed)
+        self.worker.submit(lambda: job.run(library), self._imported, self._import_failed)
+
+    def cancel_import(self) -> None:
+        """Stop the running import: its transaction is rolled back."""
+        if self._import_job is not None:
+            self._import_job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.statusBar().showMessage("Cancelling the import…")
+
+    def _import_progressed(self, name: str, done: int, total: int) -> None:
+        if self._import_job is None:
+            return
+        if done >= total:  # stored: the commit and the search index follow
+            self.progress.setRange(0, 0)
+            self.cancel_button.setEnabled(False)
+            self.statusBar().showMessage(f"Indexing {name}…")
+            return
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        if not self._import_job.cancel_requested:
+            self.statusBar().showMessage(f"Importing {name}: {done} of {total} papers")
+
+    def _import_finished(self) -> None:
+        if self._import_job is not None:
+            self._import_job.deleteLater()
+        self._import_job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        for action in (self.import_action, self.paste_action):
+            action.setEnabled(True)
 
     def _import_failed(self, error: Exception) -> None:
-        self.progress.hide()
+        self._import_finished()
         self.statusBar().showMessage(f"Import failed: {error}", 10000)
 
-    def _imported(self, summaries: list[ImportSummary]) -> None:
-        self.progress.hide()
-        self.statusBar().showMessage(
-            "; ".join(f"{s.source_name}: {s.describe()}" for s in summaries), 15000
+    def _imported(self, outcome: ImportOutcome) -> None:
+        self._import_finished()
+        if outcome.cancelled:
+            self.statusBar().showMessage("Import cancelled: the library is unchanged", 10000)
+            return
+        lines = [f"{r.summary.source_name}: {r.summary.describe()}" for r in outcome.records]
+        self.statusBar().showMessage("; ".join(lines + outcome.failures), 15000)
+        self.import_banner.show_outcome(outcome)
+        if not outcome.records:
+            return
+        self.undo_stack.push(
+            ChangeCommand(import_change(outcome.sources, outcome.records), self._run_change)
         )
-        new_ids = {i for s in summaries for i in s.new_ids}
+        new_ids = outcome.new_ids
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
-        self.sidebar.blockSignals(True)
-        self.sidebar.setCurrentRow(0)
-        self.sidebar.blockSignals(False)
+        # The table shows what the import brought ("New in the last digest"), all selected.
+        digests = tuple(record.summary.digest_id for record in outcome.records)
+        if not new_ids:
+            self._entry = ALL
+        elif len(digests) == 1:
+            self._entry = new_entry(digests[0])
+        else:
+            label = f"new in this import of {len(digests)} digests"
+            self._entry = Entry("import", scope=Scope("new", digest_ids=digests, label=label))
+        self.sidebar.select_quietly(self._entry.key)
         self.refresh_counts()
         self.refresh_tag_names()
         self.model.set_query(
-            TableQuery(), on_loaded=lambda: self.select_ids(new_ids), min_rows=len(new_ids)
+            replace(TableQuery(), scope=self._entry.scope),
+            on_loaded=self._select_all if new_ids else None,
         )
 
-    def select_ids(self, ids: Collection[int]) -> None:
+    def _select_all(self) -> None:
+        """Select every row (rows not loaded yet too), the first one current."""
+        if self.model.rowCount() == 0:
+            return
+        first = self.model.index(0, 0)
+        self.table.selectionModel().setCurrentIndex(
+            first, QItemSelectionModel.SelectionFlag.NoUpdate
+        )
+        self.table.selectAll()
+        self.table.scrollTo(first)
+        self.table.setFocus()
+
+    def _undo_import(self) -> None:
+        """The banner's Undo: the import is on top of the stack right after it ran."""
+        self.import_banner.hide()
+        command = self.undo_stack.command(self.undo_stack.index() - 1)
+        if isinstance(command, ChangeCommand) and command.text().startswith("import "):
+            self.undo_stack.undo()
+
+    def select_ids(self, ids: Collection[int], focus: bool = True) -> None:
         """Select the loaded rows holding these papers; the first becomes current."""
         wanted = set(ids)
         rows = [r for r in range(self.model.rowCount()) if self.model.paper_id(r) in wanted]
@@ -548,7 +757,33 @@ class MainWindow(QMainWindow):
         )
         selections.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.table.scrollTo(self.model.index(rows[0], 0))
-        self.table.setFocus()
+        if focus:
+            self.table.setFocus()
+
+    # --- drag and drop ------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        mime = event.mimeData()
+        # Links (a web page's URL) are not digests: only local files, or plain text.
+        files = [url for url in mime.urls() if url.isLocalFile()]
+        wanted = bool(files) if mime.hasUrls() else mime.hasText()
+        if wanted and not self.importing:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Dropped files are imported as digests; dropped text as a pasted digest."""
+        mime = event.mimeData()
+        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        if files:
+            self.import_files([path for path in files if path.is_file()])
+        elif mime.hasText() and not mime.hasUrls():
+            self.import_text(mime.text(), "dropped text")
+        else:
+            event.ignore()
+            return
+        event.acceptProposedAction()
 
     # --- closing ------------------------------------------------------------------
 
@@ -563,6 +798,9 @@ class MainWindow(QMainWindow):
         self.detail.flush_notes()
         self._closed = True
         self._search_timer.stop()
+        self._similar_timer.stop()
+        if self._import_job is not None:
+            self._import_job.cancel()  # closing mid-import: nothing half done is kept
         self.save_settings()
         self.worker.submit(self.opened.close)
         self.worker.shutdown()

@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QStyle
 
 from readinglist.core.library import Library
 from readinglist.core.models import (
@@ -34,6 +33,7 @@ from readinglist.core.models import (
     SearchResult,
     SearchResults,
 )
+from readinglist.ui.icons import code_icon
 from readinglist.ui.worker import Worker
 
 PAGE_SIZE = 200
@@ -68,21 +68,54 @@ SORT_KEYS: dict[Column, str | None] = {
 }
 
 
+def tag_term(name: str) -> str:
+    """``tag:"name"`` in the query language, whatever the name holds."""
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'tag:"{quoted}"'
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Papers the table is limited to, looked up on the worker each time a query runs.
+
+    ``digests``: the papers of these digests; ``new``: the papers these digests brought
+    in; ``ids``: these papers (a reading list, similar papers).
+    """
+
+    kind: Literal["digests", "new", "ids"]
+    digest_ids: tuple[int, ...] = ()
+    ids: tuple[int, ...] = ()
+    label: str = ""
+
+    def paper_ids(self, library: Library) -> list[int]:
+        if self.kind == "ids":
+            return list(self.ids)
+        return library.digest_paper_ids(self.digest_ids, new_only=self.kind == "new")
+
+
 @dataclass(frozen=True, slots=True)
 class TableQuery:
-    """What the table shows: search text, a status filter and the library's sort."""
+    """What the table shows: search text, sidebar filters and the library's sort."""
 
     text: str = ""
     status: ReadStatus | None = None
+    tag: str | None = None
+    scope: Scope | None = None
     sort: str | None = None  # None: by relevance, newest first without search words
     descending: bool = False
 
+    def filter_text(self) -> str:
+        """The sidebar's filters in the query language ("" without any)."""
+        terms = [] if self.status is None else [f"status:{self.status.value}"]
+        if self.tag is not None:
+            terms.append(tag_term(self.tag))
+        return " ".join(terms)
+
     def search_text(self) -> str:
-        text = self.text.strip()
-        if self.status is None:
+        text, filters = self.text.strip(), self.filter_text()
+        if not filters:
             return text
-        status = f"status:{self.status.value}"
-        return f"({text}) {status}" if text else status
+        return f"({text}) {filters}" if text else filters
 
 
 def stars(rating: int) -> str:
@@ -117,7 +150,7 @@ def display_text(paper: Paper, column: Column) -> str:
         case Column.TAGS:
             return ", ".join(paper.tags)
         case Column.CODE:
-            return "code" if paper.has_code else ""
+            return ""  # an icon (DecorationRole)
         case Column.RATING:
             return stars(paper.rating)
         case Column.FIRST_SEEN:
@@ -234,8 +267,15 @@ class PaperTableModel(QAbstractTableModel):
 
     def _search(self, query: TableQuery, offset: int, limit: int) -> SearchResults:
         """On the worker: one page of the query, highlighted in whole."""
+        within = None if query.scope is None else query.scope.paper_ids(self._library)
         return self._library.search(
-            query.search_text(), query.sort, query.descending, offset, limit, whole_abstracts=True
+            query.search_text(),
+            query.sort,
+            query.descending,
+            offset,
+            limit,
+            whole_abstracts=True,
+            within=within,
         )
 
     def _store(self, offset: int, results: Sequence[SearchResult]) -> None:
@@ -306,8 +346,7 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and column is Column.TITLE:
             return self._bold if paper.status is ReadStatus.UNREAD else None
         if role == Qt.ItemDataRole.DecorationRole and column is Column.CODE and paper.has_code:
-            style = QApplication.style()
-            return style.standardIcon(QStyle.StandardPixmap.SP_FileLinkIcon)
+            return code_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(paper, column)
         return None

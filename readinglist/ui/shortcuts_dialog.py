@@ -25,7 +25,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Enter", "Edit the notes of the current paper"),
     ("Delete", "Delete the selected papers (asks first)"),
     ("/  or  Ctrl+F", "Search"),
-    ("Ctrl+Z", "Undo a status, rating, tag or notes change"),
+    ("Ctrl+Z", "Undo a status, rating, tag, notes change, a delete or an import"),
     ("Ctrl+Shift+Z", "Redo"),
     ("Ctrl+Shift+V", "Paste a digest from the clipboard"),
     ("Ctrl+O", "Import a digest file"),

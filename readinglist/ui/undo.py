@@ -5,7 +5,8 @@ restore those values, all through the :class:`Library`. Every one of those steps
 the worker: a :class:`ChangeCommand` only submits them, in order, so an undo queued
 behind its change always sees the change done and its previous values recorded.
 
-Deleting papers and importing digests cannot be undone: the library cannot restore them.
+Deletes keep a snapshot of the papers (history, tags, notes, appearances) and restore
+it; an import keeps what it met and takes itself back; redo imports the same bytes again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtGui import QUndoCommand
 
 from readinglist.core.library import Library
 from readinglist.core.models import Paper, PaperQuery, ReadStatus
+from readinglist.core.snapshots import ImportRecord, PaperSnapshot
 from readinglist.core.tags import normalize_tag
 
 V = TypeVar("V")
@@ -29,8 +31,12 @@ class Change(Protocol):
     """One change to some papers; each method runs on the worker."""
 
     text: str
-    ids: tuple[int, ...]
     tags_changed: bool
+    rows_changed: bool  # papers come or go: the table is queried again
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        """The papers touched (after an undo of a delete: their ids now)."""
 
     def record(self, library: Library) -> None:
         """Read what the papers hold now, for :meth:`restore`."""
@@ -65,6 +71,7 @@ class ValueChange(Generic[V]):
     write: Callable[[Library, list[int], V], object]
     previous: dict[int, V] = field(default_factory=dict)
     tags_changed: bool = False
+    rows_changed: bool = False
 
     def record(self, library: Library) -> None:
         self.previous = {paper.id: self.read(paper) for paper in _papers(library, self.ids)}
@@ -121,6 +128,7 @@ class TagChange:
     had: set[int] = field(default_factory=set)  # papers that held the tag before
     present: set[int] = field(default_factory=set)  # papers that existed before
     tags_changed: bool = True
+    rows_changed: bool = False
 
     def record(self, library: Library) -> None:
         self.name = normalize_tag(self.name)
@@ -148,6 +156,71 @@ class TagChange:
 def tag_change(ids: Collection[int], name: str, *, add: bool) -> TagChange:
     text = f"tag {name}" if add else f"untag {name}"
     return TagChange(text, tuple(ids), name, add)
+
+
+@dataclass
+class DeleteChange:
+    """Delete papers; undo brings them back from a snapshot, with everything they had."""
+
+    text: str
+    ids: tuple[int, ...]
+    snapshots: list[PaperSnapshot] = field(default_factory=list)
+    skipped: tuple[int, ...] = ()  # not restored: a paper of that title came back since
+    tags_changed: bool = True
+    rows_changed: bool = True
+
+    def record(self, library: Library) -> None:
+        self.snapshots = library.snapshot(self.ids)
+
+    def apply(self, library: Library) -> None:
+        alive = [snapshot.paper.id for snapshot in self.snapshots]
+        if alive:
+            library.delete(alive)
+
+    def restore(self, library: Library) -> None:
+        report = library.restore(self.snapshots)
+        self.ids = tuple(report.ids.get(paper_id, paper_id) for paper_id in self.ids)
+        self.skipped = report.skipped
+
+
+def delete_change(ids: Collection[int]) -> DeleteChange:
+    noun = "paper" if len(ids) == 1 else "papers"
+    return DeleteChange(f"delete {len(ids)} {noun}", tuple(ids))
+
+
+Source = tuple[str, bytes]  # (name shown in messages, the digest's bytes)
+
+
+@dataclass
+class ImportChange:
+    """Digests imported (already, when it is pushed); undo takes every one back, newest
+    first; redo imports the same bytes again."""
+
+    text: str
+    sources: list[Source]
+    records: list[ImportRecord]
+    tags_changed: bool = False
+    rows_changed: bool = True
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(i for record in self.records for i in record.summary.new_ids)
+
+    def record(self, library: Library) -> None:
+        """Nothing to read: each import keeps its own record."""
+
+    def apply(self, library: Library) -> None:
+        self.records = [library.import_undoable(data, name) for name, data in self.sources]
+
+    def restore(self, library: Library) -> None:
+        for record in reversed(self.records):
+            library.undo_import(record)
+
+
+def import_change(sources: list[Source], records: list[ImportRecord]) -> ImportChange:
+    new = sum(record.summary.new for record in records)
+    names = ", ".join(name for name, _ in sources)
+    return ImportChange(f"import {names} ({new} new)", sources, records)
 
 
 def record_and_apply(change: Change) -> Callable[[Library], None]:

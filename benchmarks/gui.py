@@ -1,0 +1,255 @@
+"""Window responsiveness: the longest event-loop stall while importing and searching.
+
+    python -m benchmarks.gui [--size 10000] [--json] [--seed 7] [--queries 12]
+
+A 5 ms ``QTimer`` on the GUI thread is the probe: each gap between two of its ticks
+beyond the 5 ms asked for is time the event loop could not run (the window was frozen).
+The window comes from ``build_main_window`` (offscreen) on an empty temporary library;
+then, with the probe running:
+
+1. a synthetic digest of N papers is put on the clipboard and pasted (Edit > Paste
+   digest), until the import is done and the new papers are shown and selected;
+2. the table is scrolled to the bottom and back a page at a time (pages load lazily);
+3. queries are typed into the search box a character every 80 ms (search as you type,
+   debounced), each until its results are shown (``search_result_*_ms``: from the last
+   key, so the 200 ms debounce is included).
+
+Prints one JSON object (``--json``) or a short table; ``max_stall_ms`` is the largest
+stall of all phases (target: <= 100 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from readinglist.ui.main_window import MainWindow
+
+PROBE_MS = 5
+KEY_MS = 80
+QUERIES = (
+    "gaussian splatting",
+    "diffusion has:code",
+    "title:transformer",
+    "segment*",
+    "difusion~",
+    '"large language models"',
+    "quantization OR pruning",
+    "gausian splating",
+    "video generation -survey",
+    "status:unread rating:0",
+    "attention",
+    "3d reconstruction",
+)
+
+
+@dataclass
+class Probe:
+    """Records the gaps between ticks of a fast timer on the GUI thread."""
+
+    stalls: dict[str, list[float]] = field(default_factory=dict)
+    phase: str = "idle"
+    _last: float = 0.0
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        if self._last:
+            stall = (now - self._last) * 1000 - PROBE_MS
+            self.stalls.setdefault(self.phase, []).append(max(stall, 0.0))
+        self._last = now
+
+    def start_phase(self, name: str) -> None:
+        self.phase = name
+        self._last = time.perf_counter()
+
+    def worst(self, phase: str) -> float:
+        return round(max(self.stalls.get(phase, [0.0])), 1)
+
+    def percentile(self, share: float) -> float:
+        values = sorted(v for phase, vs in self.stalls.items() if phase != "idle" for v in vs)
+        if not values:
+            return 0.0
+        return round(values[min(len(values) - 1, int(share * len(values)))], 1)
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float) -> None:
+    """Run the event loop until ``condition()`` holds (checked every 10 ms)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+    poll = QTimer(interval=10)
+
+    def check() -> None:
+        if condition() or time.monotonic() > deadline:
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    check()
+    if not condition():
+        loop.exec()
+    poll.stop()
+    if not condition():
+        raise TimeoutError(f"gave up after {timeout_s:.0f} s")
+
+
+def shown(window: MainWindow, query: str) -> bool:
+    """The window shows the results of ``query`` (and has nothing else to do)."""
+    return window.model.query.text == query and window.worker.pending == 0
+
+
+def pause(ms: float) -> None:
+    """Run the event loop for ``ms`` milliseconds."""
+    deadline = time.perf_counter() + ms / 1000
+    wait_until(lambda: time.perf_counter() >= deadline, 5 + ms / 1000)
+
+
+def digest_text(size: int, seed: int) -> str:
+    from benchmarks.synthetic import synthetic_papers
+    from readinglist.core.digest_parser import render_digest
+
+    return render_digest(synthetic_papers(size, seed))
+
+
+def run_benchmark(
+    size: int, seed: int, queries: Sequence[str], progress: Callable[[str], None]
+) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from readinglist.ui.app import build_main_window, freeze_startup_objects
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    progress(f"generating a digest of {size} papers")
+    text = digest_text(size, seed)
+    probe = Probe()
+    timer = QTimer(interval=PROBE_MS)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(probe.tick)
+    result: dict[str, Any] = {"size": size, "seed": seed}
+    with tempfile.TemporaryDirectory(prefix="readinglist-gui-bench-") as scratch:
+        folder = Path(scratch)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+        window = build_main_window(folder / "library")
+        freeze_startup_objects()  # as readinglist.ui.app.run does
+        try:
+            window.resize(1400, 900)
+            window.show()
+            wait_until(lambda: window.worker.pending == 0, 60)
+            timer.start()
+
+            progress("importing through Edit > Paste digest")
+            probe.start_phase("import")
+            started = time.perf_counter()
+            QGuiApplication.clipboard().setText(text)
+            window.paste_action.trigger()
+            wait_until(
+                lambda: (
+                    not window.importing
+                    and window.worker.pending == 0
+                    and len(window.table.selected_rows()) == size
+                ),
+                3600,
+            )
+            result["import_s"] = round(time.perf_counter() - started, 2)
+            result["import_max_stall_ms"] = probe.worst("import")
+
+            progress("scrolling the table")
+            probe.start_phase("scroll")
+            bar = window.table.verticalScrollBar()
+            for value in (bar.maximum(), *range(bar.maximum(), -1, -max(1, bar.pageStep() * 5))):
+                bar.setValue(value)
+                pause(30)  # paints, and asks for the pages it shows
+                wait_until(lambda: window.worker.pending == 0, 60)
+            result["scroll_max_stall_ms"] = probe.worst("scroll")
+
+            progress(f"typing {len(queries)} queries")
+            probe.start_phase("search")
+            latencies: list[float] = []
+            for query in queries:
+                window.search_box.clear()
+                wait_until(lambda: window.worker.pending == 0, 60)
+                typed = time.perf_counter()
+                for end in range(1, len(query) + 1):
+                    typed = time.perf_counter()
+                    window.search_box.setText(query[:end])
+                    if end < len(query):
+                        pause(KEY_MS)
+                wait_until(partial(shown, window, query), 60)
+                latencies.append((time.perf_counter() - typed) * 1000)
+            result["search_max_stall_ms"] = probe.worst("search")
+            latencies.sort()
+            result["search_result_p50_ms"] = round(latencies[len(latencies) // 2], 1)
+            result["search_result_max_ms"] = round(latencies[-1], 1)
+        finally:
+            timer.stop()
+            window.close()
+    result["max_stall_ms"] = max(
+        result["import_max_stall_ms"], result["scroll_max_stall_ms"], result["search_max_stall_ms"]
+    )
+    result["stall_p99_ms"] = probe.percentile(0.99)
+    result["probe_interval_ms"] = PROBE_MS
+    result["target_max_stall_ms"] = 100
+    result["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    result["cpus"] = os.cpu_count()
+    result["python"] = platform.python_version()
+    result["pyside6"] = pyside_version
+    result["qpa"] = QGuiApplication.platformName()
+    del app
+    return result
+
+
+def render_table(result: dict[str, Any]) -> str:
+    keys = (
+        "size",
+        "max_stall_ms",
+        "import_max_stall_ms",
+        "scroll_max_stall_ms",
+        "search_max_stall_ms",
+        "stall_p99_ms",
+        "import_s",
+        "search_result_p50_ms",
+        "search_result_max_ms",
+    )
+    return "\n".join(f"{key:<24}{result[key]}" for key in keys)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.gui", description=(__doc__ or "").split("\n\n")[0]
+    )
+    parser.add_argument("--size", type=int, default=10000, help="papers in the digest")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=len(QUERIES), help="queries typed")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    if args.size < 1 or not 1 <= args.queries <= len(QUERIES):
+        parser.error(f"--size must be positive and --queries from 1 to {len(QUERIES)}")
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"[benchmark] {message}", file=sys.stderr, flush=True)
+
+    result = run_benchmark(args.size, args.seed, QUERIES[: args.queries], progress)
+    print(json.dumps(result) if args.json else render_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""What an export holds and which papers it covers: plain values every format reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, TypeAlias
+
+from readinglist.core.models import (
+    DigestRecord,
+    Paper,
+    ReadingList,
+    SavedSearch,
+    StatusChange,
+    TagCount,
+)
+
+ScopeKind: TypeAlias = Literal["all", "list", "search", "tag", "status", "query", "ids"]
+GroupBy: TypeAlias = Literal["status", "tag"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    """Which papers: the library, a list, a saved search, a tag, a status, a query, or ids.
+
+    ``value`` names the list, saved search, tag or status, or holds the query text;
+    ``ids`` is the window's selection (in its order) for ``kind == "ids"``.
+    """
+
+    kind: ScopeKind = "all"
+    value: str = ""
+    ids: tuple[int, ...] = ()
+
+    def describe(self) -> str:
+        if self.kind == "all":
+            return "the whole library"
+        if self.kind == "ids":
+            return f"{len(self.ids)} selected papers"
+        names = {"list": "list", "search": "saved search", "tag": "tag", "status": "status"}
+        return f"{names.get(self.kind, 'query')} {self.value!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    group_by: GroupBy = "status"  # Markdown sections
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryExport:
+    """Papers in export order with everything that hangs on them.
+
+    For the whole library it is a complete backup; for a scope, the tags, digests and
+    lists are cut down to the papers it holds (and holds no saved searches).
+    """
+
+    papers: tuple[Paper, ...]
+    exported_at: datetime
+    scope: str = "the whole library"
+    status_history: dict[int, tuple[StatusChange, ...]] = field(default_factory=dict)
+    tags: tuple[TagCount, ...] = ()
+    digests: tuple[DigestRecord, ...] = ()
+    lists: tuple[ReadingList, ...] = ()
+    list_item_times: dict[str, dict[int, datetime]] = field(default_factory=dict)
+    saved_searches: tuple[SavedSearch, ...] = ()

@@ -1,0 +1,73 @@
+"""CSV: one row per paper, every cell safe to open in a spreadsheet.
+
+A cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be
+run as a formula by Excel, LibreOffice or Google Sheets; it gets a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
+from readinglist.core.exchange.text import urls_of
+from readinglist.core.models import LinkKind, Paper
+
+COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "arxiv_id",
+    "status",
+    "priority",
+    "rating",
+    "tags",
+    "code_url",
+    "project_url",
+    "links",
+    "upvotes",
+    "times_seen",
+    "added_at",
+    "first_seen",
+    "last_seen",
+    "notes",
+    "abstract",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _row(paper: Paper) -> list[str]:
+    first = {kind: (urls_of(paper, kind) or [""])[0] for kind in (LinkKind.CODE, LinkKind.PROJECT)}
+    values = [
+        str(paper.id),
+        paper.title,
+        "; ".join(paper.authors),
+        paper.arxiv_id or "",
+        paper.status.value,
+        paper.priority.value,
+        str(paper.rating),
+        "; ".join(paper.tags),
+        first[LinkKind.CODE],
+        first[LinkKind.PROJECT],
+        " ".join(link.url for link in paper.links),
+        "" if paper.upvotes is None else str(paper.upvotes),
+        str(paper.times_seen),
+        paper.added_at.isoformat(),
+        paper.first_seen.isoformat() if paper.first_seen else "",
+        paper.last_seen.isoformat() if paper.last_seen else "",
+        paper.notes,
+        paper.abstract,
+    ]
+    return [neutralise(value) for value in values]
+
+
+def render(data: LibraryExport, options: ExportOptions) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(_row(paper) for paper in data.papers)
+    return out.getvalue()

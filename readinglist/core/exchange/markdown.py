@@ -1,0 +1,59 @@
+"""Markdown: a checklist (read papers ticked) grouped by status or tag, with links."""
+
+from __future__ import annotations
+
+import re
+
+from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
+from readinglist.core.exchange.text import one_line, urls_of
+from readinglist.core.links import is_openable_url
+from readinglist.core.models import LinkKind, Paper, ReadStatus
+
+DONE = frozenset({ReadStatus.READ, ReadStatus.SKIMMED})
+# Everything that can start or end Markdown or HTML syntax inside a line.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:$=\"'])")
+
+
+def escape(text: str) -> str:
+    """Text that renders as itself: every punctuation mark with meaning is escaped."""
+    return _SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _url(url: str) -> str:
+    """A link destination: what would end it or break it is percent-encoded."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def _item(paper: Paper) -> str:
+    tick = "x" if paper.status in DONE else " "
+    parts = [f"- [{tick}] **{escape(paper.title)}**"]
+    links = [("code", url) for url in urls_of(paper, LinkKind.CODE)[:1]]
+    links += [("project", url) for url in urls_of(paper, LinkKind.PROJECT)[:1]]
+    shown = [f"[{name}](<{_url(url)}>)" for name, url in links if is_openable_url(url)]
+    if shown:
+        parts.append(" · ".join(shown))
+    if paper.authors:
+        parts.append(escape(", ".join(paper.authors)))
+    return " — ".join(parts)
+
+
+def render(data: LibraryExport, options: ExportOptions) -> str:
+    lines = [f"# Reading list: {escape(data.scope)}", ""]
+    lines.append(f"{len(data.papers)} papers, exported {data.exported_at:%Y-%m-%d %H:%M} UTC.")
+    sections: list[tuple[str, list[Paper]]] = []
+    if options.group_by == "tag":
+        names = sorted({tag for paper in data.papers for tag in paper.tags})
+        for name in names:
+            sections.append((name, [p for p in data.papers if name in p.tags]))
+        untagged = [p for p in data.papers if not p.tags]
+        if untagged:
+            sections.append(("untagged", untagged))
+    else:
+        for status in ReadStatus:
+            members = [p for p in data.papers if p.status is status]
+            if members:
+                sections.append((status.value, members))
+    for heading, members in sections:
+        lines += ["", f"## {escape(heading)} ({len(members)})", ""]
+        lines += [_item(paper) for paper in members]
+    return "\n".join(lines) + "\n"

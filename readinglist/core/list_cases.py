@@ -1,0 +1,188 @@
+"""Use cases for reading lists and saved searches, mixed into :class:`Library`.
+
+A list is named and ordered; a paper can be in several. A saved search keeps the
+query text the user typed, checked by the one query parser, and is evaluated on the
+search index whenever it is shown, so it is always current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from readinglist.core.errors import InvalidValueError, NotFoundError
+from readinglist.core.guards import require_papers
+from readinglist.core.models import ReadingList, SavedSearch
+from readinglist.core.ports import SearchIndex, Store, UnitOfWork
+from readinglist.core.query import parse_query
+
+MAX_NAME_CHARS = 200
+EVERY_HIT = 2**62  # a page size that holds every hit
+
+
+def normalize_name(name: str, what: str = "list") -> tuple[str, str]:
+    """(name as shown, key compared): spacing collapsed; the key is casefolded."""
+    shown = " ".join(name.split())
+    if not shown:
+        raise InvalidValueError(f"a {what} needs a name")
+    if len(shown) > MAX_NAME_CHARS:
+        raise InvalidValueError(f"a {what} name is at most {MAX_NAME_CHARS} characters")
+    return shown, shown.casefold()
+
+
+class ListCases:
+    """Needs what :class:`Library` has: a store, a clock, an index and ``_write``."""
+
+    _store: Store
+    _clock: Callable[[], datetime]
+    _index: SearchIndex | None
+
+    if TYPE_CHECKING:
+
+        def _write(self) -> AbstractContextManager[UnitOfWork]: ...
+
+        def _require_index(self) -> SearchIndex: ...
+
+    # --- reading lists ----------------------------------------------------------------
+
+    def lists(self) -> list[ReadingList]:
+        """Every list with its papers in order, by name."""
+        with self._store.unit_of_work() as uow:
+            return uow.reading_lists()
+
+    def reading_list(self, name: str) -> ReadingList:
+        with self._store.unit_of_work() as uow:
+            return get_list(uow, name)
+
+    def create_list(self, name: str) -> ReadingList:
+        shown, key = normalize_name(name)
+        now = self._clock()
+        with self._write() as uow:
+            if uow.reading_list(key) is not None:
+                raise InvalidValueError(f"a list named {shown!r} already exists")
+            list_id = uow.create_list(shown, key, now)
+        return ReadingList(list_id, shown, now, ())
+
+    def rename_list(self, old: str, new: str) -> None:
+        shown, key = normalize_name(new)
+        with self._write() as uow:
+            current = get_list(uow, old)
+            other = uow.reading_list(key)
+            if other is not None and other.id != current.id:
+                raise InvalidValueError(f"a list named {shown!r} already exists")
+            uow.rename_list(current.id, shown, key)
+
+    def delete_list(self, name: str) -> None:
+        """Deletes the list, never its papers."""
+        with self._write() as uow:
+            uow.delete_list(get_list(uow, name).id)
+
+    def add_to_list(self, name: str, ids: Sequence[int]) -> int:
+        """Appends the papers not yet in the list (in the order given); returns how many."""
+        with self._write() as uow:
+            current = get_list(uow, name)
+            require_papers(uow, ids)
+            have = set(current.paper_ids)
+            fresh = [i for i in dict.fromkeys(ids) if i not in have]
+            if fresh:
+                uow.set_list_items(current.id, [*current.paper_ids, *fresh], self._clock())
+            return len(fresh)
+
+    def remove_from_list(self, name: str, ids: Collection[int]) -> int:
+        """Removes papers from the list (not from the library); returns how many."""
+        if not ids:
+            raise InvalidValueError("name at least one paper id")
+        with self._write() as uow:
+            current = get_list(uow, name)
+            gone = set(ids)
+            kept = [i for i in current.paper_ids if i not in gone]
+            if len(kept) != len(current.paper_ids):
+                uow.set_list_items(current.id, kept, self._clock())
+            return len(current.paper_ids) - len(kept)
+
+    def move_in_list(self, name: str, ids: Sequence[int], position: int) -> ReadingList:
+        """Moves papers of the list (kept in the order given) to ``position`` (drag and drop).
+
+        ``position`` counts among the papers that are not moved: 0 puts them first, the
+        number of the others (or more) puts them last.
+        """
+        with self._write() as uow:
+            current = get_list(uow, name)
+            moving = list(dict.fromkeys(ids))
+            missing = set(moving) - set(current.paper_ids)
+            if missing:
+                listed = ", ".join(str(i) for i in sorted(missing))
+                raise NotFoundError(f"not in the list {current.name!r}: {listed}")
+            rest = [i for i in current.paper_ids if i not in set(moving)]
+            at = min(max(position, 0), len(rest))
+            order = [*rest[:at], *moving, *rest[at:]]
+            uow.set_list_items(current.id, order, self._clock())
+        return ReadingList(current.id, current.name, current.created_at, tuple(order))
+
+    # --- saved searches ---------------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        with self._store.unit_of_work() as uow:
+            return uow.saved_searches()
+
+    def saved_search(self, name: str) -> SavedSearch:
+        with self._store.unit_of_work() as uow:
+            return _get_saved(uow, name)
+
+    def save_search(self, name: str, query: str, replace: bool = False) -> SavedSearch:
+        """Keeps ``query`` as typed; refuses one the query language cannot read."""
+        shown, key = normalize_name(name, "saved search")
+        check_query(query)
+        now = self._clock()
+        with self._write() as uow:
+            existing = uow.saved_search(key)
+            if existing is not None and not replace:
+                raise InvalidValueError(
+                    f"a saved search named {shown!r} already exists (replace it to change it)"
+                )
+            if existing is not None:
+                uow.update_saved_search(existing.id, shown, key, query)
+                return SavedSearch(existing.id, shown, query, existing.created_at)
+            search_id = uow.save_search(shown, key, query, now)
+        return SavedSearch(search_id, shown, query, now)
+
+    def delete_saved_search(self, name: str) -> None:
+        with self._write() as uow:
+            uow.delete_saved_search(_get_saved(uow, name).id)
+
+    def query_ids(self, query: str) -> list[int]:
+        """Every paper matching a query, by id (for exports and counts)."""
+        index = self._require_index()
+        parsed = parse_query(query, now=self._clock())
+        page = index.search(parsed, None, False, 0, EVERY_HIT)
+        return sorted(hit.paper_id for hit in page.hits)
+
+    def saved_search_ids(self, name: str) -> list[int]:
+        return self.query_ids(self.saved_search(name).query)
+
+
+def check_query(query: str) -> None:
+    """A query worth saving: not empty, and read by the parser without falling back."""
+    parsed = parse_query(query)
+    if not query.strip():
+        raise InvalidValueError("a saved search needs a query")
+    if parsed.fallback:
+        raise InvalidValueError(f"the query cannot be saved: {parsed.message}")
+
+
+def get_list(uow: UnitOfWork, name: str) -> ReadingList:
+    shown, key = normalize_name(name)
+    found = uow.reading_list(key)
+    if found is None:
+        raise NotFoundError(f"no list named {shown!r}")
+    return found
+
+
+def _get_saved(uow: UnitOfWork, name: str) -> SavedSearch:
+    shown, key = normalize_name(name, "saved search")
+    found = uow.saved_search(key)
+    if found is None:
+        raise NotFoundError(f"no saved search named {shown!r}")
+    return found

@@ -1,0 +1,40 @@
+"""Everything needed to bring deleted papers back, and to take an import back.
+
+Undo in the window is built on these: a delete keeps :class:`PaperSnapshot` values of
+the papers it removed, an import keeps an :class:`ImportRecord`. They are plain
+values, so the GUI thread may hold them between the worker's jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from readinglist.core.models import ImportSummary, Paper, StatusChange
+
+
+@dataclass(frozen=True, slots=True)
+class PaperSnapshot:
+    """A paper with all that hangs on it: history, tag colours, digest appearances."""
+
+    paper: Paper
+    title_key: str
+    status_history: tuple[StatusChange, ...]
+    appearances: tuple[tuple[int, int], ...]  # (digest id, position in the digest)
+    tag_colours: tuple[tuple[str, str | None], ...]  # each tag of the paper, its colour
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    """What a restore did: the papers' ids now (``old id -> id``) and those skipped,
+    because a paper with the same title came into the library since."""
+
+    ids: dict[int, int]
+    skipped: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """An import and the papers it met as they were before it (to take it back)."""
+
+    summary: ImportSummary
+    before: tuple[Paper, ...]

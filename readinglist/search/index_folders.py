@@ -1,0 +1,104 @@
+"""The index's folders in a library, and how a rebuilt index replaces the live one.
+
+Several processes may have one library open (the window and the command line). A
+rebuild therefore never deletes the folder others read: it builds beside it
+(``index-v5.building-PID``), holding the live index's write lock so that no other
+process writes to the index it is about to replace, then swaps the folders with two
+renames. Readers keep their open files; their next write or refresh finds the new
+index under the old name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh.index import Index
+
+from readinglist.core.errors import LibraryBusyError
+from readinglist.core.timeouts import busy_timeout_ms
+
+INDEX_PREFIX = "index-v"
+_WORK = re.compile(rf"^{re.escape(INDEX_PREFIX)}\d+\.(?:building|old)-(\d+)$")
+_VERSION = re.compile(rf"^{re.escape(INDEX_PREFIX)}\d+$")
+BUSY_INDEX = (
+    "library is busy: another readinglist is writing the search index; nothing was changed,"
+    " try again"
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_other_versions(library_dir: Path, current: Path) -> bool:
+    """Delete index folders of other schema versions and work folders left by dead
+    processes; True when another version was found (so the index must be rebuilt)."""
+    found = False
+    for folder in library_dir.glob(f"{INDEX_PREFIX}*"):
+        if not folder.is_dir() or folder == current:
+            continue
+        work = _WORK.match(folder.name)
+        if work is not None:
+            if not _alive(int(work.group(1))):
+                shutil.rmtree(folder, ignore_errors=True)
+        elif _VERSION.match(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)
+            found = True
+    return found
+
+
+def building_folder(current: Path) -> Path:
+    return current.with_name(f"{current.name}.building-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def write_locked(index: Index | None) -> Iterator[None]:
+    """Hold an index's write lock (waiting up to the busy timeout); nothing to hold when
+    there is no usable index."""
+    if index is None:
+        yield
+        return
+    lock = index.lock("WRITELOCK")
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    while not lock.acquire():
+        if time.monotonic() >= deadline:
+            raise LibraryBusyError(BUSY_INDEX)
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def swap_in(building: Path, current: Path) -> None:
+    """Put the built folder in the place of the live one (two renames, then cleanup)."""
+    old = current.with_name(f"{current.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        current.rename(old)
+    try:
+        building.rename(current)
+    except OSError:
+        # Another process created an empty index in the moment between the renames.
+        shutil.rmtree(current, ignore_errors=True)
+        building.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(library_dir: Path) -> None:
+    """Remove a library's index (every version): the next open rebuilds it."""
+    for folder in library_dir.glob(f"{INDEX_PREFIX}*"):
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,180 @@
+"""Snapshots of papers and their restore, for undoing a delete (part of the unit of work)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from readinglist.core.models import Paper, PaperQuery, ReadStatus, StatusChange
+from readinglist.core.snapshots import PaperSnapshot, RestoreReport
+from readinglist.storage.batching import chunks, link_row
+from readinglist.storage.orm import (
+    AppearanceRow,
+    AuthorRow,
+    DigestRow,
+    PaperRow,
+    PaperTagRow,
+    StatusChangeRow,
+    TagRow,
+)
+
+
+class RestoreWork:
+    """Mixed into the unit of work: it provides ``session``, ``touched`` and ``papers``."""
+
+    session: Session
+    touched: set[int]
+
+    if TYPE_CHECKING:
+
+        def papers(self, query: PaperQuery) -> list[Paper]: ...
+
+    def snapshots(self, ids: Collection[int]) -> list[PaperSnapshot]:
+        """Everything about these papers a delete would lose (missing ids are skipped)."""
+        wanted = sorted(set(ids))
+        papers = self.papers(PaperQuery(ids=tuple(wanted))) if wanted else []
+        history: dict[int, list[StatusChange]] = defaultdict(list)
+        appearances: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        keys: dict[int, str] = {}
+        for chunk in chunks(wanted):
+            for change in self.session.scalars(
+                select(StatusChangeRow)
+                .where(StatusChangeRow.paper_id.in_(chunk))
+                .order_by(StatusChangeRow.id)
+            ):
+                history[change.paper_id].append(
+                    StatusChange(ReadStatus(change.status), change.changed_at)
+                )
+            for paper_id, digest_id, position in self.session.execute(
+                select(AppearanceRow.paper_id, AppearanceRow.digest_id, AppearanceRow.position)
+                .where(AppearanceRow.paper_id.in_(chunk))
+                .order_by(AppearanceRow.digest_id)
+            ):
+                appearances[paper_id].append((digest_id, position))
+            keys.update(
+                (paper_id, key)
+                for paper_id, key in self.session.execute(
+                    select(PaperRow.id, PaperRow.title_key).where(PaperRow.id.in_(chunk))
+                )
+            )
+        names = sorted({tag for paper in papers for tag in paper.tags})
+        colours: dict[str, str | None] = {}
+        for name_chunk in chunks(names):
+            colours.update(
+                (name, colour)
+                for name, colour in self.session.execute(
+                    select(TagRow.name, TagRow.colour).where(TagRow.name.in_(name_chunk))
+                )
+            )
+        return [
+            PaperSnapshot(
+                paper=paper,
+                title_key=keys[paper.id],
+                status_history=tuple(history[paper.id]),
+                appearances=tuple(appearances[paper.id]),
+                tag_colours=tuple((tag, colours.get(tag)) for tag in paper.tags),
+            )
+            for paper in papers
+        ]
+
+    def restore_papers(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport:
+        """Put deleted papers back as they were, under their old ids when still free.
+
+        A paper whose title came back into the library since (imported again) is skipped:
+        restoring it would make two papers of one.
+        """
+        keys = [snapshot.title_key for snapshot in snapshots]
+        old_ids = [snapshot.paper.id for snapshot in snapshots]
+        taken_keys: set[str] = set()
+        taken_ids: set[int] = set()
+        for chunk in chunks(keys):
+            taken_keys.update(
+                self.session.scalars(
+                    select(PaperRow.title_key).where(PaperRow.title_key.in_(chunk))
+                )
+            )
+        for id_chunk in chunks(old_ids):
+            taken_ids.update(
+                self.session.scalars(select(PaperRow.id).where(PaperRow.id.in_(id_chunk)))
+            )
+        digest_ids = sorted({d for s in snapshots for d, _ in s.appearances})
+        digests: set[int] = set()
+        for id_chunk in chunks(digest_ids):
+            digests.update(
+                self.session.scalars(select(DigestRow.id).where(DigestRow.id.in_(id_chunk)))
+            )
+        tag_ids = self._restored_tags(snapshots)
+        restored: dict[int, int] = {}
+        skipped: list[int] = []
+        for snapshot in snapshots:
+            if snapshot.title_key in taken_keys:
+                skipped.append(snapshot.paper.id)
+                continue
+            taken_keys.add(snapshot.title_key)
+            row = self._paper_row(snapshot, keep_id=snapshot.paper.id not in taken_ids)
+            self.session.add(row)
+            self.session.flush()
+            self.session.add_all(
+                PaperTagRow(paper_id=row.id, tag_id=tag_ids[tag]) for tag in snapshot.paper.tags
+            )
+            self.session.add_all(
+                AppearanceRow(digest_id=digest_id, paper_id=row.id, position=position)
+                for digest_id, position in snapshot.appearances
+                if digest_id in digests
+            )
+            restored[snapshot.paper.id] = row.id
+            self.touched.add(row.id)
+        self.session.flush()
+        return RestoreReport(restored, tuple(skipped))
+
+    @staticmethod
+    def _paper_row(snapshot: PaperSnapshot, keep_id: bool) -> PaperRow:
+        paper = snapshot.paper
+        row = PaperRow(
+            title=paper.title,
+            abstract=paper.abstract,
+            title_key=snapshot.title_key,
+            status=paper.status.value,
+            priority=paper.priority.value,
+            rating=paper.rating,
+            notes=paper.notes,
+            added_at=paper.added_at,
+            updated_at=paper.updated_at,
+            arxiv_id=paper.arxiv_id,
+            upvotes=paper.upvotes,
+        )
+        if keep_id:
+            row.id = paper.id
+        row.links = [link_row(link) for link in paper.links]
+        row.history = [
+            StatusChangeRow(status=change.status.value, changed_at=change.changed_at)
+            for change in snapshot.status_history
+        ]
+        row.authors = [
+            AuthorRow(position=position, name=name) for position, name in enumerate(paper.authors)
+        ]
+        return row
+
+    def _restored_tags(self, snapshots: Sequence[PaperSnapshot]) -> dict[str, int]:
+        """The ids of the snapshots' tags; tags deleted since come back with their colour."""
+        colours = {tag: colour for s in snapshots for tag, colour in s.tag_colours}
+        names = sorted(colours)
+        found: dict[str, int] = {}
+        for chunk in chunks(names):
+            found.update(
+                (name, tag_id)
+                for name, tag_id in self.session.execute(
+                    select(TagRow.name, TagRow.id).where(TagRow.name.in_(chunk))
+                )
+            )
+        for name in names:
+            if name not in found:
+                row = TagRow(name=name, colour=colours[name])
+                self.session.add(row)
+                self.session.flush()
+                found[name] = row.id
+        return found
