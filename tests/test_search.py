@@ -434,3 +434,50 @@ def test_author_and_arxiv_fields(library_dir: Path, query: str, expected: list[i
         assert ids(opened, query) == expected
         opened.library.rebuild_index()  # the bulk writer indexes them the same way
         assert ids(opened, query) == expected
+
+
+def test_writes_add_segments_and_small_ones_are_compacted(
+    digest_library: OpenLibrary, monkeypatch: pytest.MonkeyPatch
+):
+    """Each write adds a segment (Whoosh's merge would freeze the window); past
+    MAX_SEGMENTS the small ones are re-indexed as one, and searches do not notice."""
+    from readinglist.search import index as index_module
+
+    library = digest_library.library
+    library.rebuild_index()
+    before = {q: ids(digest_library, q) for q in ("gaussian", "model")}
+    monkeypatch.setattr(index_module, "MAX_SEGMENTS", 4)
+
+    def segments() -> int:
+        return len(digest_library.index.searcher().reader().leaf_readers())
+
+    counts = []
+    for paper_id in range(1, 8):
+        library.tag([paper_id], add=[f"w{paper_id}"])
+        library.set_status([paper_id], ReadStatus.READ)
+        counts.append(segments())
+    assert max(counts) <= 4 + 1  # compaction ran whenever a write went past the limit
+    assert counts[0] == 2  # the first write: the rebuilt segment and its own
+    assert digest_library.library.check_index(repair=False).clean
+    assert all(ids(digest_library, f"tag:w{n}") == [n] for n in range(1, 8))
+    assert ids(digest_library, "gaussian") == before["gaussian"]
+    assert ids(digest_library, "model") == before["model"]
+    assert set(range(1, 8)) <= set(ids(digest_library, "status:read"))
+    # A segment whose every document was rewritten elsewhere is gone, not kept empty.
+    reader = digest_library.index.searcher().reader()
+    assert all(leaf.doc_count() > 0 for leaf, _ in reader.leaf_readers())
+
+
+def test_sorting_by_added_tells_minutes_apart(opened: OpenLibrary):
+    """Sort keys are exact: epoch minutes in float32 would tie papers 2 minutes apart."""
+    from readinglist.core.library import Library
+
+    moments = iter(datetime(2026, 11, 30, 12, minute, tzinfo=UTC) for minute in range(60))
+    library = Library(opened.store, clock=lambda: next(moments), index=opened.index)
+    for number in range(5):
+        paper = ParsedPaper(f"Paper Number {number} on Topics", f"Abstract {number}. More.", 0)
+        library.import_bytes(render_digest([paper]).encode(), f"d{number}.txt")
+    newest = library.search("", sort="added", descending=True, limit=5)
+    assert [r.paper.id for r in newest.results] == [5, 4, 3, 2, 1]
+    oldest = library.search("", sort="added", limit=5)
+    assert [r.paper.id for r in oldest.results] == [1, 2, 3, 4, 5]

@@ -126,17 +126,36 @@ class Library(ListCases, ExchangeCases):
         while True:
             with self._store.unit_of_work() as uow:
                 if not uow.outbox(1)[0]:
-                    return done  # the common case: nothing waits, no index lock taken
+                    break  # the common case: nothing waits, no index lock taken
             try:
                 ids, upto = self._drain_batch(index)
             except Exception as error:
                 log.warning("search index not updated now (%s); the outbox keeps it", error)
                 return done
             if not ids:
-                return done
+                break
             with self._store.unit_of_work(write=True) as uow:
                 uow.clear_outbox(upto)
             done += len(ids)
+        if done:
+            self._compact_index(index)
+        return done
+
+    def _compact_index(self, index: SearchIndex) -> None:
+        """Rewrite the papers of the index's small segments as one segment."""
+        try:
+            ids = index.compaction_ids()
+            for start in range(0, len(ids), INDEX_BATCH * 10):
+                batch = tuple(ids[start : start + INDEX_BATCH * 10])
+
+                def load(batch: tuple[int, ...] = batch) -> tuple[list[Paper], list[int]]:
+                    with self._store.unit_of_work() as uow:
+                        papers = uow.papers(PaperQuery(ids=batch))
+                    return papers, []
+
+                index.apply_loaded(load)
+        except Exception as error:  # only a cache's layout: retried after the next write
+            log.warning("search index not compacted now (%s)", error)
 
     def _drain_batch(self, index: SearchIndex) -> tuple[list[int], int]:
         """One outbox batch into the index: (paper ids, last outbox row). The papers are

@@ -123,8 +123,11 @@ class _Postings:
 
 
 class BulkWriter(SegmentWriter):  # type: ignore[misc]
-    """A Whoosh writer for a new index: ``add_document`` only, a new segment every
-    ``segment_docs`` papers, no merging.
+    """A Whoosh writer that adds documents in new segments (one every ``segment_docs``
+    papers) and never merges: Whoosh's merge sorts every posting of the merged segments
+    in one call that holds the GIL (hundreds of milliseconds: a frozen window). Deletes
+    and ``update_document`` work as in Whoosh; segments left without a live document
+    are dropped at commit. Compaction is the index's job (re-indexing small segments).
 
     Text fields analysed by :class:`EnglishAnalyzer`, and the word-pair field built from
     them, take the fast path; every other field is indexed by Whoosh itself.
@@ -136,8 +139,9 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         pair_field: str,
         pair_sources: Sequence[str],
         segment_docs: int | None = None,
+        timeout: float = 0.0,
     ) -> None:
-        super().__init__(index, compound=False)
+        super().__init__(index, compound=False, timeout=timeout)
         self._segment_docs = segment_docs or SEGMENT_DOCS
         self._written: list[Any] = []  # finished segments, added to the index at commit
         codec = self.codec
@@ -261,7 +265,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
 
     def commit(self, **_options: Any) -> None:
         """Add the written segments and the current one to the index, merging none."""
-        self.segments: list[Any] = [*self.segments, *self._written]
+        kept = [segment for segment in self.segments if segment.doc_count() > 0]
+        self.segments: list[Any] = [*kept, *self._written]
         super().commit(merge=False)
 
     def _term_bytes(self, name: str, ids: Ints) -> list[bytes]:

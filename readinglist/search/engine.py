@@ -40,6 +40,8 @@ from readinglist.search.schema import FIELD_BOOSTS, PAIR_FIELD, epoch_minutes
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float32]
+# Sort keys: float64, which holds epoch minutes exactly (float32 rounds them to 2 min).
+Order = npt.NDArray[np.float64]
 Ids = npt.NDArray[np.int64]
 
 K1 = 1.2
@@ -359,7 +361,7 @@ def _combine(parts: list[Match | None], every: bool) -> Match | None:
     return Match(mask, scores)
 
 
-def top(match: Match, offset: int, limit: int, order: Scores | None = None) -> Ids:
+def top(match: Match, offset: int, limit: int, order: Order | None = None) -> Ids:
     """Doc numbers of one page: best scores first, or by ``order`` (ascending)."""
     hits = np.nonzero(match.mask)[0]
     if not len(hits):

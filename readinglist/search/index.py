@@ -25,7 +25,6 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.index import Index
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
 
 from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.normalize import edit_distance
@@ -35,8 +34,8 @@ from readinglist.search.analysis import analyze, stem
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
     Evaluator,
+    Order,
     PostingArrays,
-    Scores,
     SegmentPostings,
     near_terms,
     top,
@@ -59,6 +58,9 @@ from readinglist.search.schema import (
 
 log = logging.getLogger(__name__)
 
+# Each write adds a segment; past this many, the small ones are re-indexed as one.
+MAX_SEGMENTS = 8
+COMPACT_DOCS = 50_000
 SORT_FIELDS = {
     "added": "added",
     "title": "title_key",
@@ -79,7 +81,7 @@ class WhooshIndex:
         self._searcher: Searcher | None = None
         self._posting_arrays: PostingArrays | None = None
         self._segment_postings = SegmentPostings()
-        self._orders: dict[tuple[str, bool], Scores] = {}
+        self._orders: dict[tuple[str, bool], Order] = {}
         self.rebuild_reason: str | None = None
         self._remove_other_versions(library_dir)
         self._index = self._open_or_create()
@@ -150,8 +152,8 @@ class WhooshIndex:
 
     # --- writing ------------------------------------------------------------------
 
-    def _writer(self) -> IndexWriter:
-        return self._index.writer(timeout=busy_timeout_ms() / 1000, compound=False)
+    def _writer(self) -> BulkWriter:
+        return BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES, timeout=busy_timeout_ms() / 1000)
 
     def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None:
         """Rewrite the documents of changed papers and drop deleted ones (one commit)."""
@@ -177,6 +179,25 @@ class WhooshIndex:
                 writer.commit()
             else:
                 writer.cancel()
+
+    def compaction_ids(self) -> list[int]:
+        """Papers to re-index into one segment when writes have left too many small
+        ones (each write adds a segment; none is merged): those of all but the
+        MAX_SEGMENTS // 2 largest, unless they hold more than COMPACT_DOCS papers."""
+        with self._lock:
+            leaves = self.searcher().reader().leaf_readers()
+            if len(leaves) <= MAX_SEGMENTS:
+                return []
+            small = sorted(leaves, key=lambda leaf: leaf[0].doc_count())[
+                : len(leaves) - MAX_SEGMENTS // 2
+            ]
+            if sum(reader.doc_count() for reader, _ in small) > COMPACT_DOCS:
+                return []
+            return sorted(
+                int(reader.stored_fields(doc)["id"])
+                for reader, _ in small
+                for doc in reader.all_doc_ids()
+            )
 
     def rebuild(
         self,
@@ -259,7 +280,7 @@ class WhooshIndex:
                 self._orders = {}
             return self._posting_arrays
 
-    def _order(self, arrays: PostingArrays, sort: str, descending: bool) -> Scores:
+    def _order(self, arrays: PostingArrays, sort: str, descending: bool) -> Order:
         """Per document sort keys, ascending; cached while the searcher lives."""
         key = (sort, descending)
         found = self._orders.get(key)
@@ -268,13 +289,13 @@ class WhooshIndex:
         column = arrays.reader.column_reader(SORT_FIELDS[sort])
         if sort == "title":
             values = list(column)
-            ranks = np.empty(len(values), np.float32)
+            ranks = np.empty(len(values), np.float64)
             ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(
-                len(values), dtype=np.float32
+                len(values), dtype=np.float64
             )
             order = ranks
         else:
-            order = np.fromiter(column, dtype=np.float32, count=arrays.size)
+            order = np.fromiter(column, dtype=np.float64, count=arrays.size)
         if NATURAL_REVERSE[sort] != descending:
             order = -order
         self._orders[key] = order
@@ -297,7 +318,7 @@ class WhooshIndex:
             return SearchPage((), 0)
         match = Evaluator(arrays).evaluate(parsed.root)
         total = int(np.count_nonzero(match.mask))
-        order: Scores | None = None
+        order: Order | None = None
         if not ranked:
             order = self._order(arrays, sort or "added", descending)
         elif total and not match.scores[match.mask].any():
