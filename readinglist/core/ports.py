@@ -211,6 +211,10 @@ class SearchIndex(Protocol):
         """apply() of what ``load`` reads while the index's write lock is held."""
         ...
 
+    def compaction_ids(self) -> list[int]:
+        """Papers whose documents should be rewritten together (small segments)."""
+        ...
+
     def rebuild(
         self, papers: Iterable[Paper], total: int, progress: Progress | None = None
     ) -> None: ...
