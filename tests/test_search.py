@@ -440,13 +440,13 @@ def test_writes_add_segments_and_small_ones_are_compacted(
     digest_library: OpenLibrary, monkeypatch: pytest.MonkeyPatch
 ):
     """Each write adds a segment (Whoosh's merge would freeze the window); past
-    MAX_SEGMENTS the small ones are re-indexed as one, and searches do not notice."""
+    MAX_SMALL_SEGMENTS the small ones are re-indexed as one; searches do not notice."""
     from readinglist.search import index as index_module
 
     library = digest_library.library
     library.rebuild_index()
     before = {q: ids(digest_library, q) for q in ("gaussian", "model")}
-    monkeypatch.setattr(index_module, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(index_module, "MAX_SMALL_SEGMENTS", 2)
 
     def segments() -> int:
         return len(digest_library.index.searcher().reader().leaf_readers())
@@ -456,7 +456,7 @@ def test_writes_add_segments_and_small_ones_are_compacted(
         library.tag([paper_id], add=[f"w{paper_id}"])
         library.set_status([paper_id], ReadStatus.READ)
         counts.append(segments())
-    assert max(counts) <= 4 + 1  # compaction ran whenever a write went past the limit
+    assert max(counts) <= 1 + 2 + 1  # compaction ran whenever a write went past the limit
     assert counts[0] == 2  # the first write: the rebuilt segment and its own
     assert digest_library.library.check_index(repair=False).clean
     assert all(ids(digest_library, f"tag:w{n}") == [n] for n in range(1, 8))

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import index as windex
@@ -30,6 +31,7 @@ from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.normalize import edit_distance
 from readinglist.core.query import ParsedQuery
 from readinglist.core.timeouts import busy_timeout_ms
+from readinglist.search import bulk_writer
 from readinglist.search.analysis import analyze, stem
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
@@ -58,8 +60,8 @@ from readinglist.search.schema import (
 
 log = logging.getLogger(__name__)
 
-# Each write adds a segment; past this many, the small ones are re-indexed as one.
-MAX_SEGMENTS = 8
+# Each write adds a segment; past this many small ones, they are re-indexed as one.
+MAX_SMALL_SEGMENTS = 4
 COMPACT_DOCS = 50_000
 SORT_FIELDS = {
     "added": "added",
@@ -181,21 +183,29 @@ class WhooshIndex:
                 writer.cancel()
 
     def compaction_ids(self) -> list[int]:
-        """Papers to re-index into one segment when writes have left too many small
-        ones (each write adds a segment; none is merged): those of all but the
-        MAX_SEGMENTS // 2 largest, unless they hold more than COMPACT_DOCS papers."""
+        """Papers to re-index into one segment when writes have left more than
+        MAX_SMALL_SEGMENTS segments smaller than a rebuild's (each write adds one and
+        none is merged): those of the smallest, up to COMPACT_DOCS papers."""
         with self._lock:
             leaves = self.searcher().reader().leaf_readers()
-            if len(leaves) <= MAX_SEGMENTS:
+            small = sorted(
+                (reader for reader, _ in leaves if reader.doc_count() < bulk_writer.SEGMENT_DOCS),
+                key=lambda reader: reader.doc_count(),
+            )
+            if len(small) <= MAX_SMALL_SEGMENTS:
                 return []
-            small = sorted(leaves, key=lambda leaf: leaf[0].doc_count())[
-                : len(leaves) - MAX_SEGMENTS // 2
-            ]
-            if sum(reader.doc_count() for reader, _ in small) > COMPACT_DOCS:
+            chosen: list[Any] = []
+            total = 0
+            for reader in small:
+                if chosen and total + reader.doc_count() > COMPACT_DOCS:
+                    break
+                chosen.append(reader)
+                total += reader.doc_count()
+            if len(chosen) < 2:
                 return []
             return sorted(
                 int(reader.stored_fields(doc)["id"])
-                for reader, _ in small
+                for reader in chosen
                 for doc in reader.all_doc_ids()
             )
 
