@@ -90,18 +90,20 @@ def wait_until(condition: Callable[[], bool], timeout_s: float) -> None:
     loop = QEventLoop()
     deadline = time.monotonic() + timeout_s
     poll = QTimer(interval=10)
+    met = condition()  # once met it counts, even if a later job makes it false again
 
     def check() -> None:
-        if condition() or time.monotonic() > deadline:
+        nonlocal met
+        met = met or condition()
+        if met or time.monotonic() > deadline:
             loop.quit()
 
     poll.timeout.connect(check)
     poll.start()
-    check()
-    if not condition():
+    if not met:
         loop.exec()
     poll.stop()
-    if not condition():
+    if not met:
         raise TimeoutError(f"gave up after {timeout_s:.0f} s")
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from readinglist import __version__
 from readinglist.app_logging import configure_logging
+from readinglist.atomic_write import write_atomically
 from readinglist.core.digest_sources import MAX_DIGEST_BYTES
 from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
 from readinglist.core.exchange import FORMATS, ExportOptions, ExportScope
@@ -562,23 +563,10 @@ def cmd_export(args: argparse.Namespace, opened: OpenLibrary) -> int:
 
 
 def _write_file(target: Path, text: str) -> None:
-    """Write next to the target, then rename: an interrupted export leaves no half file."""
-    partial: Path | None = None
+    """An interrupted export leaves no half file (see atomic_write)."""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            newline="",
-            dir=target.parent,
-            prefix=f".{target.name}.",
-            delete=False,
-        ) as handle:
-            partial = Path(handle.name)
-            handle.write(text)
-        partial.replace(target)
+        write_atomically(target, text)
     except OSError as error:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
         raise ReadingListError(f"cannot write {target}: {error.strerror or error}") from None
 
 

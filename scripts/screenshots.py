@@ -1,6 +1,7 @@
 """Render the README screenshots offscreen: the window with the shared digest loaded.
 
 .venv/bin/python scripts/screenshots.py      # writes docs/screenshots/*.png
+.venv/bin/python scripts/screenshots.py export-dialog   # only the ones named
 
 The library gets the real digest, a few tags (with colours) and statuses, so the
 sidebar's sections and the table's columns have something to show.
@@ -122,28 +123,60 @@ def paste_digest(window: MainWindow) -> None:
     window.paste_action.trigger()
 
 
-def main() -> int:
+def shoot_export_dialog(app: QApplication, library: Path) -> None:
+    """File > Export… on the reading group list, as Markdown, with its preview."""
+    window = build_main_window(library)
+    window.set_theme(Theme.LIGHT, save=False)
+    window.resize(1400, 900)
+    window.show()
+    settle(app, window)
+    window.sidebar.select("list:Reading group")
+    settle(app, window)
+    dialog = window.open_export_dialog()
+    dialog.choose("md", "list")
+    dialog.destination.setText("~/reading-group.md")
+    dialog.update_preview()
+    settle(app, window)
+    path = OUT / "export-dialog.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.reject()
+    window.close()
+
+
+def main(names: list[str]) -> int:
+    """Every screenshot, or the ones named (welcome, import, main-window, …)."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     OUT.mkdir(parents=True, exist_ok=True)
+
+    def wanted(name: str) -> bool:
+        return not names or name in names
+
     with tempfile.TemporaryDirectory() as folder:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
         empty = Path(folder) / "empty"
-        shoot(app, empty, "welcome", lambda _window: None)
-        shoot(app, empty, "import", paste_digest)
+        if wanted("welcome"):
+            shoot(app, empty, "welcome", lambda _window: None)
+        if wanted("import"):
+            shoot(app, empty, "import", paste_digest)
         library = Path(folder) / "library"
         with open_library(library) as opened:
             opened.library.import_bytes(DIGEST.read_bytes(), DIGEST.name)
             annotate(opened.library)
-        shoot(app, library, "main-window", search_and_pick("gaussian splatting has:code", 0))
+        if wanted("main-window"):
+            shoot(app, library, "main-window", search_and_pick("gaussian splatting has:code", 0))
 
         def by_tag(window: MainWindow) -> None:
             window.sidebar.select("tag:3d")
             settle_current(window, 1)
 
-        shoot(app, library, "main-window-dark", by_tag, Theme.DARK)
+        if wanted("main-window-dark"):
+            shoot(app, library, "main-window-dark", by_tag, Theme.DARK)
+        if wanted("export-dialog"):
+            shoot_export_dialog(app, library)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -51,6 +51,17 @@ def test_drag_and_drop_reorders(five: OpenLibrary) -> None:
         library.move_in_list("L", [9], 0)
 
 
+def test_a_list_can_be_given_back_its_papers_in_an_order(five: OpenLibrary) -> None:
+    library = five.library
+    library.create_list("L")
+    library.add_to_list("L", [1, 2, 3])
+    library.delete([2])
+    assert library.set_list_papers("l", [4, 2, 1, 4]).paper_ids == (4, 1)  # 2 is gone
+    assert library.reading_list("L").paper_ids == (4, 1)
+    with pytest.raises(NotFoundError):
+        library.set_list_papers("nope", [1])
+
+
 def test_list_names_and_bad_requests_change_nothing(five: OpenLibrary) -> None:
     library = five.library
     library.create_list("Mine")

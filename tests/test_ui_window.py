@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,12 +14,14 @@ from PySide6.QtWidgets import QApplication
 from readinglist.core.models import LinkKind, ReadStatus
 from readinglist.ui import app
 from readinglist.ui.app import build_main_window
+from readinglist.ui.app_icons import desktop_file_name
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column, PaperTableModel, TableQuery
 from readinglist.ui.sidebar import ENTRY_ROLE
 from readinglist.ui.theme import Theme, is_dark
 from readinglist.ui.worker import Worker
 from tests.helpers import SHARED_DIGEST_PAPERS
+from tests.test_desktop_files import DESKTOP_FILE
 
 WindowFactory = Callable[[], MainWindow]
 
@@ -302,10 +305,15 @@ def test_run_names_the_application_and_shows_the_window(
     monkeypatch.setattr(QApplication, "exec", fake_exec)
     frozen: list[bool] = []  # not in the test process: it would keep every test's garbage
     monkeypatch.setattr(app, "freeze_startup_objects", lambda: frozen.append(True))
+    logging_configured: list[bool] = []  # the real one would keep the file for every test
+    monkeypatch.setattr(app, "configure_logging", lambda: logging_configured.append(True))
+    hook = sys.excepthook
     assert app.run(library_dir) == 0
-    assert frozen == [True]
+    assert frozen == [True] and logging_configured == [True]
+    assert sys.excepthook is hook  # the crash reporter's hook is taken back
     assert qapp.applicationName() == "readinglist"
-    assert qapp.desktopFileName() == "readinglist"
+    assert qapp.desktopFileName() == desktop_file_name() == DESKTOP_FILE.stem
+    assert not qapp.windowIcon().isNull()
     assert len(shown) == 1
     assert not shown[0].worker.running
     shown[0].deleteLater()

@@ -121,6 +121,19 @@ class ListCases:
             uow.set_list_items(current.id, order, self._clock())
         return ReadingList(current.id, current.name, current.created_at, tuple(order))
 
+    def set_list_papers(self, name: str, ids: Sequence[int]) -> ReadingList:
+        """The list holds exactly these papers, in this order (undo puts a list back so).
+
+        Papers that no longer exist are left out; papers kept keep their added time.
+        """
+        with self._write() as uow:
+            current = get_list(uow, name)
+            wanted = list(dict.fromkeys(ids))
+            found = uow.existing_ids(wanted)
+            order = [i for i in wanted if i in found]
+            uow.set_list_items(current.id, order, self._clock())
+        return ReadingList(current.id, current.name, current.created_at, tuple(order))
+
     # --- saved searches ---------------------------------------------------------------
 
     def saved_searches(self) -> list[SavedSearch]:

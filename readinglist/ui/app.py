@@ -9,14 +9,23 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from readinglist.app_context import open_library
+from readinglist.app_logging import configure_logging
+from readinglist.ui.app_icons import app_icon, desktop_file_name
+from readinglist.ui.crash_dialog import CrashReporter, install_crash_reporter
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.worker import Worker
 
 APP_NAME = "readinglist"
 
 
-def build_main_window(library_dir: Path) -> MainWindow:
-    """Open the library on the worker (waiting for it) and return the window, not shown."""
+def build_main_window(library_dir: Path, first_run: bool | None = None) -> MainWindow:
+    """Open the library on the worker (waiting for it) and return the window, not shown.
+
+    ``first_run``: the library folder did not exist before (None: look now, before the
+    library is opened and creates it); the window then says where it made the library.
+    """
+    if first_run is None:
+        first_run = not library_dir.expanduser().exists()
     worker = Worker()
     messages: list[str] = []
     try:
@@ -26,9 +35,16 @@ def build_main_window(library_dir: Path) -> MainWindow:
         raise
     window = MainWindow(worker, opened)
     worker.setParent(window)
+    if first_run:
+        window.show_first_run()
     for message in messages:
         window.statusBar().showMessage(message, 10000)
     return window
+
+
+def connect_reporter(reporter: CrashReporter, window: MainWindow) -> None:
+    """Errors the user can act on that escaped a slot go to the window's status bar."""
+    reporter.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
 
 
 def freeze_startup_objects() -> None:
@@ -44,15 +60,22 @@ def freeze_startup_objects() -> None:
 
 
 def run(library_dir: Path) -> int:
+    configure_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName(APP_NAME)
-    window = build_main_window(library_dir)
-    freeze_startup_objects()
-    window.show()
+    app.setDesktopFileName(desktop_file_name())
+    app.setWindowIcon(app_icon())
+    reporter = install_crash_reporter(app)
     try:
-        return int(app.exec())
+        window = build_main_window(library_dir)
+        connect_reporter(reporter, window)
+        freeze_startup_objects()
+        window.show()
+        try:
+            return int(app.exec())
+        finally:
+            window.shutdown()  # when the loop ended without closing the window
     finally:
-        window.shutdown()  # when the loop ended without closing the window
+        reporter.uninstall()

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import (
+    QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
@@ -51,9 +52,14 @@ from PySide6.QtWidgets import (
 from readinglist.app_context import OpenLibrary
 from readinglist.core.library import Library
 from readinglist.core.models import LinkKind, ReadStatus, SearchResults, SimilarPaper
+from readinglist.ui.about_dialog import AboutDialog
+from readinglist.ui.app_icons import action_icon, status_icon
+from readinglist.ui.crash_dialog import is_expected, report_exception
 from readinglist.ui.detail_pane import DetailPane
+from readinglist.ui.export_dialog import ExportContext, ExportDialog
 from readinglist.ui.import_banner import ImportBanner
 from readinglist.ui.import_job import ImportJob, ImportOutcome, Reader
+from readinglist.ui.list_actions import ListController
 from readinglist.ui.paper_model import Column, PaperTableModel, Scope, TableQuery, stars
 from readinglist.ui.paper_table import PaperTable
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
@@ -77,7 +83,7 @@ from readinglist.ui.undo import (
     status_change,
     tag_change,
 )
-from readinglist.ui.widgets import named
+from readinglist.ui.widgets import menu_text, named, plain_tooltip
 from readinglist.ui.worker import Worker
 
 SEARCH_DELAY_MS = 200
@@ -89,7 +95,7 @@ WELCOME = """
 <h2>Welcome to readinglist</h2>
 <p>Your library is empty. Bring in a trending-papers digest:</p>
 <ul>
-<li><b>Paste it:</b> copy the digest from the web page or the e-mail, then choose
+<li><b>Paste your first digest:</b> copy it from the web page or the e-mail, then choose
 <b>Edit &gt; Paste digest</b> (Ctrl+Shift+V).</li>
 <li><b>Import a file:</b> <b>File &gt; Import digest…</b> takes a saved
 <code>.txt</code>, <code>.eml</code> or <code>.html</code> file.</li>
@@ -124,10 +130,12 @@ class MainWindow(QMainWindow):
         self._entry: Entry = ALL
         self._import_job: ImportJob | None = None
         self._sidebar_data: SidebarData | None = None
+        self.first_run_message: str | None = None  # set by show_first_run
         self.theme = Theme.SYSTEM
         self.model = PaperTableModel(worker, self.library, self)
         self.undo_stack = named(QUndoStack(self), "undoStack")
         self._build()
+        self.lists = ListController(self)
         self._build_menus()
         self._connect()
         self._restore_settings()
@@ -142,6 +150,12 @@ class MainWindow(QMainWindow):
 
         self.search_box = named(QLineEdit(clearButtonEnabled=True), "searchBox")
         self.search_box.setPlaceholderText("Search  (Ctrl+F or /)   e.g. gaussian has:code")
+        self.search_icon = named(
+            self.search_box.addAction(
+                action_icon("search"), QLineEdit.ActionPosition.LeadingPosition
+            ),
+            "searchIcon",
+        )
         self.result_count = named(QLabel(), "resultCount")
         self.did_you_mean = named(QLabel(), "didYouMean")
         self.did_you_mean.setTextFormat(Qt.TextFormat.RichText)
@@ -203,6 +217,10 @@ class MainWindow(QMainWindow):
         self.import_action.setObjectName("importAction")
         self.import_action.setShortcut(QKeySequence.StandardKey.Open)
         self.import_action.triggered.connect(self.import_files_dialog)
+        self.export_action = file_menu.addAction("&Export…")
+        self.export_action.setObjectName("exportAction")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.open_export_dialog)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -222,6 +240,10 @@ class MainWindow(QMainWindow):
         find = edit_menu.addAction("&Find")
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
+        self.find_action = find
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.lists.new_list_action)
+        edit_menu.addAction(self.lists.save_search_action)
         self._slash = QShortcut(QKeySequence("/"), self.sidebar)
         self._slash.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._slash.activated.connect(self.focus_search)
@@ -246,6 +268,11 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setObjectName("shortcutsAction")
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addSeparator()
+        self.about_action = help_menu.addAction("&About readinglist")
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(lambda _: self._search_timer.start())
@@ -310,10 +337,31 @@ class MainWindow(QMainWindow):
         self.theme = theme
         self.theme_actions[theme].setChecked(True)
         apply_theme(theme)
+        self.apply_icons()
         if save:
             stored = settings()
             stored.setValue("view/theme", theme.value)
             stored.sync()
+
+    def apply_icons(self) -> None:
+        """Icons in the palette's text colour: set again after every theme change."""
+        targets: list[tuple[QAction | QPushButton, str]] = [
+            (self.import_action, "import"),
+            (self.paste_action, "paste"),
+            (self.undo_action, "undo"),
+            (self.redo_action, "redo"),
+            (self.find_action, "search"),
+            (self.about_action, "about"),
+            (self.search_icon, "search"),
+            (self.detail.code_button, "open-code"),
+            (self.detail.project_button, "project-page"),
+        ]
+        export = getattr(self, "export_action", None)
+        if isinstance(export, QAction):
+            targets.append((export, "export"))
+        for target, name in targets:
+            target.setIcon(action_icon(name))
+        self.sidebar.apply_icons()
 
     # --- search and the sidebar ---------------------------------------------------
 
@@ -333,7 +381,7 @@ class MainWindow(QMainWindow):
             self._entry = entry
         self._apply_search()
 
-    def _apply_search(self) -> None:
+    def _apply_search(self, keep_selection: bool = False) -> None:
         self._search_timer.stop()
         entry = self._entry
         query = replace(
@@ -343,8 +391,19 @@ class MainWindow(QMainWindow):
             tag=entry.tag,
             scope=entry.scope,
         )
+        before, after = self.model.query.scope, query.scope
+        if (
+            after is not None
+            and after.kind == "list"
+            and (before is None or (before.kind, before.label) != ("list", after.label))
+        ):
+            query = replace(query, sort=None, descending=False)  # a list: in its own order
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         if query != self.model.query:
-            self.model.set_query(query)
+            kept = self.selected_ids() if keep_selection else []
+            self.model.set_query(
+                query, on_loaded=(lambda: self.select_ids(kept, focus=False)) if kept else None
+            )
 
     def _query_finished(self, results: SearchResults) -> None:
         query = self.model.query
@@ -354,7 +413,7 @@ class MainWindow(QMainWindow):
         if query.scope is not None and query.scope.label and self.sidebar.current_entry() is None:
             text += f" · {query.scope.label}"
         self.result_count.setText(text)
-        self.result_count.setToolTip(results.message or "")
+        self.result_count.setToolTip(plain_tooltip(results.message or ""))
         if results.message:
             self.statusBar().showMessage(results.message, 8000)
         suggestion = results.suggestion
@@ -388,7 +447,7 @@ class MainWindow(QMainWindow):
             current = self.sidebar.current_entry()
         if current is not None and current.key == entry.key and current != entry:
             self._entry = current  # "New in the last digest" after another import or an undo
-            self._apply_search()
+            self._apply_search(keep_selection=True)  # or a list's papers after a change
         elif current is None and entry.scope is not None and entry.scope.kind != "ids":
             known = {digest for day in data.days for digest in day.digest_ids}
             if not set(entry.scope.digest_ids) <= known:  # the digests were taken back
@@ -507,7 +566,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 4000)
 
     def _change_failed(self, error: Exception) -> None:
-        self.statusBar().showMessage(str(error), 8000)
+        self.show_error(error)
+
+    def show_error(self, error: Exception, prefix: str = "") -> None:
+        """A failed worker job: a message when the user can act on it, else a bug (the
+        log and the crash dialog)."""
+        if is_expected(error):
+            self.statusBar().showMessage(f"{prefix}{error}", 8000)
+        else:
+            report_exception(error)
 
     def set_status(self, status: ReadStatus) -> None:
         ids = self.selected_ids()
@@ -561,6 +628,20 @@ class MainWindow(QMainWindow):
         self.detail.notes_editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.detail.notes_editor.moveCursor(QTextCursor.MoveOperation.End)
 
+    def show_about(self) -> AboutDialog:
+        """Help > About: the version and where the data lives (not modal)."""
+        dialog = AboutDialog(self.opened.library_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_first_run(self) -> None:
+        """This start created the library folder: say where (status bar and welcome view)."""
+        self.first_run_message = f"Created your library in {self.opened.library_dir}"
+        self.statusBar().showMessage(self.first_run_message, 30000)
+        note = f"<p>{html.escape(self.first_run_message)}.</p>"
+        self.welcome.setText(WELCOME.replace("</h2>", f"</h2>\n{note}", 1))
+
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -580,6 +661,7 @@ class MainWindow(QMainWindow):
         status_menu = named(menu.addMenu("&Status"), "statusMenu")
         for number, status in enumerate(ReadStatus, start=1):
             action = status_menu.addAction(f"&{number}  {status.value}")
+            action.setIcon(status_icon(status))
             action.triggered.connect(lambda _=False, s=status: self.set_status(s))
         rating_menu = named(menu.addMenu("&Rating"), "ratingMenu")
         for rating in range(6):
@@ -587,16 +669,20 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, r=rating: self.rate(r))
         add_tag = menu.addAction("Add &tag…")
         add_tag.setObjectName("addTagAction")
+        add_tag.setIcon(action_icon("tag"))
         add_tag.triggered.connect(self.prompt_add_tag)
         remove_menu = named(menu.addMenu("Remo&ve tag"), "removeTagMenu")
         tags = self.selection_tags()
         for name in tags:
-            action = remove_menu.addAction(name)
+            action = remove_menu.addAction(menu_text(name))  # '&' is not a mnemonic
             action.triggered.connect(lambda _=False, n=name: self.remove_tag(n))
         remove_menu.setEnabled(bool(tags))
         menu.addSeparator()
+        self.lists.add_context_items(menu)
+        menu.addSeparator()
         delete = menu.addAction("&Delete…")
         delete.setObjectName("deleteAction")
+        delete.setIcon(action_icon("delete"))
         delete.triggered.connect(self.confirm_delete)
         return menu
 
@@ -606,6 +692,36 @@ class MainWindow(QMainWindow):
         menu = self.build_context_menu()
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # --- export -------------------------------------------------------------------
+
+    def export_context(self) -> ExportContext:
+        """What the export dialog offers as scopes: the list, search, selection shown."""
+        scope = self._entry.scope
+        chosen = self.sidebar.current_entry()
+        saved = None
+        if chosen is not None and chosen.search is not None:
+            saved = chosen.key.removeprefix("search:")
+        data = self._sidebar_data
+        return ExportContext(
+            list_name=scope.label if scope is not None and scope.kind == "list" else None,
+            saved_search=saved,
+            query=self.model.query.search_text() if self.model.query.text.strip() else "",
+            selection=tuple(self.selected_ids()) if self.table.selected_count() else (),
+            tags=tuple(node.path for node in data.tags) if data is not None else (),
+            default_dir=str(Path.home()),
+        )
+
+    def open_export_dialog(self) -> ExportDialog:
+        """File > Export…: the dialog, not modal; a message here when it has written."""
+        dialog = ExportDialog(self.worker, self.library, self.export_context(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(self._exported)
+        dialog.open()
+        return dialog
+
+    def _exported(self, path: str, papers: int) -> None:
+        self.statusBar().showMessage(f"Exported {_plural(papers, 'paper')} to {path}", 10000)
 
     # --- import -------------------------------------------------------------------
 
@@ -682,7 +798,8 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, error: Exception) -> None:
         self._import_finished()
-        self.statusBar().showMessage(f"Import failed: {error}", 10000)
+        self.statusBar().clearMessage()  # not "Importing…" any more
+        self.show_error(error, "Import failed: ")
 
     def _imported(self, outcome: ImportOutcome) -> None:
         self._import_finished()

@@ -8,6 +8,7 @@ Other pages are loaded when a view asks for one of their rows.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
@@ -15,6 +16,8 @@ from typing import Any, Literal
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -37,6 +40,7 @@ from readinglist.ui.icons import code_icon
 from readinglist.ui.worker import Worker
 
 PAGE_SIZE = 200
+PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
 MAX_FIRST_ROWS = 5000
 LOADING = "…"
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -79,16 +83,17 @@ class Scope:
     """Papers the table is limited to, looked up on the worker each time a query runs.
 
     ``digests``: the papers of these digests; ``new``: the papers these digests brought
-    in; ``ids``: these papers (a reading list, similar papers).
+    in; ``ids``: these papers (similar papers); ``list``: a reading list's papers (``label``
+    names it), shown in the list's order unless a column sorts them.
     """
 
-    kind: Literal["digests", "new", "ids"]
+    kind: Literal["digests", "new", "ids", "list"]
     digest_ids: tuple[int, ...] = ()
     ids: tuple[int, ...] = ()
     label: str = ""
 
     def paper_ids(self, library: Library) -> list[int]:
-        if self.kind == "ids":
+        if self.kind in ("ids", "list"):
             return list(self.ids)
         return library.digest_paper_ids(self.digest_ids, new_only=self.kind == "new")
 
@@ -116,6 +121,11 @@ class TableQuery:
         if not filters:
             return text
         return f"({text}) {filters}" if text else filters
+
+
+def in_list_order(query: TableQuery) -> bool:
+    """A reading list shown without a column's sort: in the list's own order."""
+    return query.scope is not None and query.scope.kind == "list" and query.sort is None
 
 
 def stars(rating: int) -> str:
@@ -163,6 +173,7 @@ class PaperTableModel(QAbstractTableModel):
     """Rows of papers for the query set with :meth:`set_query`."""
 
     queryFinished = Signal(object)  # SearchResults of the first page  # noqa: N815
+    moveRequested = Signal(list, int)  # paper ids dropped, position in the list  # noqa: N815
     pageLoaded = Signal(int)  # noqa: N815
 
     def __init__(self, worker: Worker, library: Library, parent: QObject | None = None) -> None:
@@ -268,6 +279,8 @@ class PaperTableModel(QAbstractTableModel):
     def _search(self, query: TableQuery, offset: int, limit: int) -> SearchResults:
         """On the worker: one page of the query, highlighted in whole."""
         within = None if query.scope is None else query.scope.paper_ids(self._library)
+        if within is not None and in_list_order(query):
+            return self._search_in_order(query, within, offset, limit)
         return self._library.search(
             query.search_text(),
             query.sort,
@@ -277,6 +290,91 @@ class PaperTableModel(QAbstractTableModel):
             whole_abstracts=True,
             within=within,
         )
+
+    def _search_in_order(
+        self, query: TableQuery, order: list[int], offset: int, limit: int
+    ) -> SearchResults:
+        """A reading list's papers that match, in the list's order (lists are short)."""
+        every = self._library.search(
+            query.search_text(), None, False, 0, max(len(order), 1), True, within=order
+        )
+        position = {paper_id: number for number, paper_id in enumerate(order)}
+        ranked = sorted(every.results, key=lambda result: position[result.paper.id])
+        return replace(every, results=tuple(ranked[offset : offset + limit]), offset=offset)
+
+    # --- reordering a reading list ------------------------------------------------
+
+    @property
+    def reorderable(self) -> bool:
+        """Rows can be dragged: a whole list, in its own order."""
+        query = self._query
+        return in_list_order(query) and not query.search_text()
+
+    def list_order(self) -> tuple[int, ...]:
+        scope = self._query.scope
+        return scope.ids if scope is not None and scope.kind == "list" else ()
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.reorderable:
+            if index.isValid():
+                flags |= Qt.ItemFlag.ItemIsDragEnabled
+            else:
+                flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [PAPER_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        ids = [i for i in (self.paper_id(row) for row in rows) if i is not None]
+        mime = QMimeData()
+        mime.setData(PAPER_IDS_MIME, QByteArray(json.dumps(ids).encode("ascii")))
+        return mime
+
+    def canDropMimeData(  # noqa: N802
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        return self.reorderable and data.hasFormat(PAPER_IDS_MIME)
+
+    def dropMimeData(  # noqa: N802
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        """Rows dropped between rows: ``moveRequested`` says where (the window saves it)."""
+        if action == Qt.DropAction.IgnoreAction:
+            return True
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        try:
+            raw = json.loads(bytes(data.data(PAPER_IDS_MIME).data()).decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            return False
+        order = self.list_order()
+        moving = [i for i in raw if isinstance(i, int) and i in order]
+        if not moving:
+            return False
+        if row < 0:  # dropped on a row: before it; on the empty space: at the end
+            row = parent.row() if parent.isValid() else len(order)
+        position = sum(1 for i in order[:row] if i not in moving)
+        self.moveRequested.emit(moving, position)
+        return False  # the rows move when the library has saved the new order
 
     def _store(self, offset: int, results: Sequence[SearchResult]) -> None:
         for row, result in enumerate(results, start=offset):

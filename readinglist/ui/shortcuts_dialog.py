@@ -22,6 +22,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("o", "Open the code link"),
     ("p", "Open the project page"),
     ("t", "Add a tag to the selected papers"),
+    ("l", "Add the selected papers to a reading list"),
+    ("Shift+L", "Remove the selected papers from the reading list shown"),
+    ("Alt+Up / Alt+Down", "Move the selected papers in the reading list shown"),
     ("Enter", "Edit the notes of the current paper"),
     ("Delete", "Delete the selected papers (asks first)"),
     ("/  or  Ctrl+F", "Search"),
@@ -29,6 +32,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+Z", "Redo"),
     ("Ctrl+Shift+V", "Paste a digest from the clipboard"),
     ("Ctrl+O", "Import a digest file"),
+    ("Ctrl+E", "Export papers"),
     ("?  or  F1", "This list of shortcuts"),
 )
 

@@ -18,12 +18,21 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, Q
 from readinglist.core.digests import DigestDay, DigestInfo, days_of
 from readinglist.core.library import Library
 from readinglist.core.models import ReadStatus, TagCount
+from readinglist.ui.app_icons import action_icon, status_icon
 from readinglist.ui.icons import colour_dot
 from readinglist.ui.paper_model import Scope, tag_term
+from readinglist.ui.widgets import plain_tooltip
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 SECTIONS = ("Library", "Digests", "Tags", "Reading lists", "Saved searches")
+SECTION_ICONS = {  # section: action icon name
+    "Library": "library",
+    "Digests": "digest",
+    "Tags": "tag",
+    "Reading lists": "reading-list",
+    "Saved searches": "saved-search",
+}
 ALL_KEY = "all"
 NEW_KEY = "new"
 
@@ -161,8 +170,18 @@ class Sidebar(QTreeWidget):
         for status in ReadStatus:
             self._add(self.sections["Library"], status.value.capitalize(), status_entry(status))
         self._placeholders()
+        self.apply_icons()
         self.select(ALL_KEY)
         self.currentItemChanged.connect(self._current_changed)
+
+    def apply_icons(self) -> None:
+        """Section and status icons; again after a theme change (they follow its text)."""
+        for name, section in self.sections.items():
+            section.setIcon(0, action_icon(SECTION_ICONS[name]))
+        for status in ReadStatus:
+            item = self.item(status_entry(status).key)
+            if item is not None:
+                item.setIcon(0, status_icon(status))
 
     # --- entries ------------------------------------------------------------------
 
@@ -172,7 +191,7 @@ class Sidebar(QTreeWidget):
         item = QTreeWidgetItem([label if count is None else f"{label}  ({count})"])
         item.setData(0, ENTRY_ROLE, entry)
         item.setData(0, LABEL_ROLE, label)
-        item.setToolTip(0, label)
+        item.setToolTip(0, plain_tooltip(label))  # names may look like markup
         parent.addChild(item)
         return item
 
@@ -284,7 +303,7 @@ class Sidebar(QTreeWidget):
             item = self._add(
                 section, "New in the last digest", new_entry(data.last_digest.id), data.new_in_last
             )
-            item.setToolTip(0, f"New in {data.last_digest.source_name}")
+            item.setToolTip(0, plain_tooltip(f"New in {data.last_digest.source_name}"))
         for day in data.days:
             item = self._add(section, day_label(day.day), day_entry(day), day.paper_count)
             item.setToolTip(0, f"{len(day.digest_ids)} digest(s) imported on {day.day}")
@@ -297,7 +316,7 @@ class Sidebar(QTreeWidget):
             parent_path, _, name = node.path.rpartition("/")
             parent = parents.get(parent_path, section)
             item = self._add(parent, name, tag_entry(node.path), node.count)
-            item.setToolTip(0, node.path)
+            item.setToolTip(0, plain_tooltip(node.path))
             if node.colour:
                 item.setIcon(0, colour_dot(node.colour))
             parents[node.path] = item
@@ -308,7 +327,7 @@ class Sidebar(QTreeWidget):
         """(name, paper ids) per list; choosing one shows its papers."""
         section = self._clear("Reading lists")
         for name, ids in lists:
-            scope = Scope("ids", ids=ids, label=name)
+            scope = Scope("list", ids=ids, label=name)
             self._add(section, name, Entry(f"list:{name}", scope=scope), len(ids))
         self._placeholders()
 
@@ -317,5 +336,5 @@ class Sidebar(QTreeWidget):
         section = self._clear("Saved searches")
         for name, query in searches:
             item = self._add(section, name, Entry(f"search:{name}", search=query))
-            item.setToolTip(0, query)
+            item.setToolTip(0, plain_tooltip(query))
         self._placeholders()

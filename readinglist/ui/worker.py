@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from readinglist.ui.crash_dialog import is_expected, report_exception
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ class Worker(QObject):
     """``submit(fn, on_done, on_error)``: fn runs on the worker, callbacks on the GUI thread."""
 
     idle = Signal()
-    error = Signal(str)  # a failed job without its own error callback
+    error = Signal(str)  # a failed job without its own error callback, the user's to fix
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -125,9 +127,11 @@ class Worker(QObject):
             return
         if on_error is not None:
             on_error(error)
-        else:
-            log.error("background job failed", exc_info=error)
+        elif is_expected(error):
+            log.warning("background job failed: %s", error)
             self.error.emit(str(error) or type(error).__name__)
+        else:  # a bug: the log and the crash dialog (see crash_dialog.py)
+            report_exception(error)
         self._maybe_idle()
 
     def _maybe_idle(self) -> None:
