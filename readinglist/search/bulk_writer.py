@@ -297,7 +297,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         by_id = np.bincount(keys)
         present = np.flatnonzero(by_id)
         texts = self._term_bytes(name, present)
-        by_text = sorted(range(len(texts)), key=texts.__getitem__)
+        by_text = _byte_order(texts, text_only=name in self._fast or name == self._pair_field)
         rank = np.zeros(len(by_id), np.int64)
         rank[present[by_text]] = np.arange(len(present))
         docs, freqs = _sort_postings(
@@ -326,6 +326,16 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             )
             for terminfo in layout.write(fieldwriter._postfile):
                 tindex.add(field_id + next(sorted_texts), terminfo)
+
+
+def _byte_order(texts: list[bytes], text_only: bool) -> list[int]:
+    """Indexes of ``texts`` in byte order. Words have no NUL byte, so NumPy can sort
+    them as fixed-width bytes, without holding the GIL (a window's thread keeps
+    running); other terms (binary numbers) keep Python's sort."""
+    if not text_only or not texts:
+        return sorted(range(len(texts)), key=texts.__getitem__)
+    order: list[int] = np.argsort(np.array(texts, dtype=bytes), kind="stable").tolist()
+    return order
 
 
 def _sort_postings(
