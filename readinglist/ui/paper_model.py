@@ -169,6 +169,13 @@ def display_text(paper: Paper, column: Column) -> str:
             return str(paper.times_seen)
 
 
+_COLUMNS = len(Column)
+_ROW = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_ROW_DRAG = _ROW | Qt.ItemFlag.ItemIsDragEnabled
+_ROOT = Qt.ItemFlag.NoItemFlags
+_ROOT_DROP = Qt.ItemFlag.ItemIsDropEnabled
+
+
 class PaperTableModel(QAbstractTableModel):
     """Rows of papers for the query set with :meth:`set_query`."""
 
@@ -181,6 +188,7 @@ class PaperTableModel(QAbstractTableModel):
         self._worker = worker
         self._library = library
         self._query = TableQuery()
+        self._reorderable = False  # kept with the query: flags() is called per row
         self._generation = 0
         self._ids: list[int | None] = []
         self._papers: dict[int, Paper] = {}
@@ -206,6 +214,7 @@ class PaperTableModel(QAbstractTableModel):
         The first ``max(PAGE_SIZE, min_rows)`` rows come with the answer.
         """
         self._query = query
+        self._reorderable = self.reorderable
         self._generation += 1
         generation = self._generation
         limit = max(PAGE_SIZE, min(min_rows, MAX_FIRST_ROWS))
@@ -315,13 +324,11 @@ class PaperTableModel(QAbstractTableModel):
         return scope.ids if scope is not None and scope.kind == "list" else ()
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if self.reorderable:
-            if index.isValid():
-                flags |= Qt.ItemFlag.ItemIsDragEnabled
-            else:
-                flags |= Qt.ItemFlag.ItemIsDropEnabled
-        return flags
+        # Called for every row when Qt checks whether a whole column is selected (the
+        # header does, after each selection change): constant values, no computing.
+        if not index.isValid():
+            return _ROOT_DROP if self._reorderable else _ROOT
+        return _ROW_DRAG if self._reorderable else _ROW
 
     def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.MoveAction
@@ -412,7 +419,7 @@ class PaperTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     def headerData(  # noqa: N802
         self,
