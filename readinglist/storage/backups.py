@@ -48,11 +48,10 @@ def daily_backup(library_dir: Path, now: datetime, keep: int = DAILY_KEEP) -> Pa
     """Today's copy when there is none yet (the newest ``keep`` are kept); None when
     there was one already or the library is still empty."""
     source = database_path(library_dir)
-    if not source.is_file() or _paper_count(source) == 0:
-        return None
     folder = backup_folder(library_dir)
     target = folder / f"{DAILY_PREFIX}{now:%Y-%m-%d}.sqlite3"
-    if target.exists():
+    # Every open comes here: the cheap check first, the database only once a day.
+    if target.exists() or not source.is_file() or _paper_count(source) == 0:
         return None
     back_up_sqlite(source, target)
     for old in sorted(folder.glob(f"{DAILY_PREFIX}*.sqlite3"))[:-keep]:

@@ -1,12 +1,13 @@
-"""Helpers every storage module shares: parameter-sized chunks and link rows."""
+"""Helpers every storage module shares: parameter-sized chunks and rows built from the
+domain's dataclasses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from readinglist.core.models import Link
-from readinglist.storage.orm import LinkRow
+from readinglist.core.models import Link, Paper, StatusChange
+from readinglist.storage.orm import AuthorRow, LinkRow, PaperRow, StatusChangeRow
 
 _T = TypeVar("_T")
 
@@ -24,3 +25,34 @@ def link_row(link: Link) -> LinkRow:
     return LinkRow(
         url=link.url, kind=link.kind.value, host=link.host, owner=link.owner, repo=link.repo
     )
+
+
+def paper_row(
+    paper: Paper, title_key: str, history: Iterable[StatusChange], keep_id: bool
+) -> PaperRow:
+    """A paper's row with its links, status history and authors, as a backup or an
+    undo snapshot describes it (its id too with ``keep_id``); tags are added apart."""
+    row = PaperRow(
+        title=paper.title,
+        abstract=paper.abstract,
+        title_key=title_key,
+        status=paper.status.value,
+        priority=paper.priority.value,
+        rating=paper.rating,
+        notes=paper.notes,
+        added_at=paper.added_at,
+        updated_at=paper.updated_at,
+        arxiv_id=paper.arxiv_id,
+        upvotes=paper.upvotes,
+    )
+    if keep_id:
+        row.id = paper.id
+    row.links = [link_row(link) for link in paper.links]
+    row.history = [
+        StatusChangeRow(status=change.status.value, changed_at=change.changed_at)
+        for change in history
+    ]
+    row.authors = [
+        AuthorRow(position=position, name=name) for position, name in enumerate(paper.authors)
+    ]
+    return row

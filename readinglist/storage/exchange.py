@@ -20,7 +20,7 @@ from readinglist.core.models import (
     StatusChange,
 )
 from readinglist.core.normalize import title_key
-from readinglist.storage.batching import chunks, link_row
+from readinglist.storage.batching import chunks, paper_row
 from readinglist.storage.orm import (
     AppearanceRow,
     AuthorRow,
@@ -246,27 +246,7 @@ class ExchangeWork:
         self, paper: Paper, history: Sequence[StatusChange], keep_id: bool
     ) -> int:
         """Insert a paper exactly as a backup describes it (its id too with ``keep_id``)."""
-        row = PaperRow(
-            title=paper.title,
-            abstract=paper.abstract,
-            title_key=title_key(paper.title),
-            status=paper.status.value,
-            priority=paper.priority.value,
-            rating=paper.rating,
-            notes=paper.notes,
-            added_at=paper.added_at,
-            updated_at=paper.updated_at,
-            arxiv_id=paper.arxiv_id,
-            upvotes=paper.upvotes,
-        )
-        if keep_id:
-            row.id = paper.id
-        row.links = [link_row(link) for link in paper.links]
-        row.history = [
-            StatusChangeRow(status=change.status.value, changed_at=change.changed_at)
-            for change in history
-        ]
-        row.authors = [AuthorRow(position=i, name=name) for i, name in enumerate(paper.authors)]
+        row = paper_row(paper, title_key(paper.title), history, keep_id)
         self.session.add(row)
         self.session.flush()
         if paper.tags:

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from readinglist.core.models import Paper, PaperQuery, ReadStatus, StatusChange
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
-from readinglist.storage.batching import chunks, link_row
+from readinglist.storage.batching import chunks, paper_row
 from readinglist.storage.orm import (
     AppearanceRow,
-    AuthorRow,
     DigestRow,
     PaperRow,
     PaperTagRow,
@@ -133,31 +132,7 @@ class RestoreWork:
 
     @staticmethod
     def _paper_row(snapshot: PaperSnapshot, keep_id: bool) -> PaperRow:
-        paper = snapshot.paper
-        row = PaperRow(
-            title=paper.title,
-            abstract=paper.abstract,
-            title_key=snapshot.title_key,
-            status=paper.status.value,
-            priority=paper.priority.value,
-            rating=paper.rating,
-            notes=paper.notes,
-            added_at=paper.added_at,
-            updated_at=paper.updated_at,
-            arxiv_id=paper.arxiv_id,
-            upvotes=paper.upvotes,
-        )
-        if keep_id:
-            row.id = paper.id
-        row.links = [link_row(link) for link in paper.links]
-        row.history = [
-            StatusChangeRow(status=change.status.value, changed_at=change.changed_at)
-            for change in snapshot.status_history
-        ]
-        row.authors = [
-            AuthorRow(position=position, name=name) for position, name in enumerate(paper.authors)
-        ]
-        return row
+        return paper_row(snapshot.paper, snapshot.title_key, snapshot.status_history, keep_id)
 
     def _restored_tags(self, snapshots: Sequence[PaperSnapshot]) -> dict[str, int]:
         """The ids of the snapshots' tags; tags deleted since come back with their colour."""

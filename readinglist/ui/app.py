@@ -59,14 +59,20 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def run(library_dir: Path) -> int:
-    configure_logging()
+def application() -> QApplication:
+    """The QApplication, named so that settings, taskbars and the desktop file match."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(desktop_file_name())
     app.setWindowIcon(app_icon())
+    return app
+
+
+def run(library_dir: Path) -> int:
+    configure_logging()
+    app = application()
     reporter = install_crash_reporter(app)
     try:
         window = build_main_window(library_dir)

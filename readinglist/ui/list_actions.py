@@ -139,6 +139,17 @@ class ListController(QObject):
     def _failed(self, error: Exception) -> None:
         self.window.show_error(error)
 
+    def _confirm(self, title: str, question: str) -> bool:
+        """Ask Yes or No (No is the default): True for Yes."""
+        answer = QMessageBox.question(
+            self.window,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _submit(self, fn: Callable[[], object], message: str) -> None:
         """A change to lists or saved searches (not undoable): then the sidebar's counts."""
 
@@ -203,16 +214,10 @@ class ListController(QObject):
                     self.window.sidebar.select(f"list:{found}")
 
     def delete_list(self, name: str, confirm: bool = True) -> None:
-        if confirm:
-            answer = QMessageBox.question(
-                self.window,
-                "Delete list",
-                f"Delete the list {name}? Its papers stay in the library.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not self._confirm(
+            "Delete list", f"Delete the list {name}? Its papers stay in the library."
+        ):
+            return
         library = self.window.library
         self._submit(lambda: library.delete_list(name), f"Deleted the list {name}")
 
@@ -286,30 +291,18 @@ class ListController(QObject):
                 return
         name = name.strip()
         replace = name.casefold() in {found.casefold() for found in self.saved_names()}
-        if replace:
-            answer = QMessageBox.question(
-                self.window,
-                "Replace saved search",
-                f"A saved search named {name} exists. Replace it?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if replace and not self._confirm(
+            "Replace saved search", f"A saved search named {name} exists. Replace it?"
+        ):
+            return
         library, text = self.window.library, query
         self._submit(lambda: library.save_search(name, text, replace), f"Saved the search {name}")
 
     def delete_saved_search(self, name: str, confirm: bool = True) -> None:
-        if confirm:
-            answer = QMessageBox.question(
-                self.window,
-                "Delete saved search",
-                f"Delete the saved search {name}? No paper changes.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not self._confirm(
+            "Delete saved search", f"Delete the saved search {name}? No paper changes."
+        ):
+            return
         library = self.window.library
         self._submit(lambda: library.delete_saved_search(name), f"Deleted the saved search {name}")
 

@@ -22,8 +22,7 @@ from PySide6.QtCore import QTimer, qVersion
 from PySide6.QtWidgets import QApplication
 
 from readinglist import __version__
-from readinglist.ui.app import APP_NAME, build_main_window
-from readinglist.ui.app_icons import app_icon, desktop_file_name
+from readinglist.ui.app import application, build_main_window
 from readinglist.ui.main_window import MainWindow
 
 POLL_MS = 20
@@ -108,12 +107,7 @@ class SmokeRun:
 
 
 def run_smoke(library_dir: Path, digest: Path, query: str, timeout_s: float) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName(desktop_file_name())
-    app.setWindowIcon(app_icon())
+    app = application()
     window = build_main_window(library_dir)
     window.show()
     run = SmokeRun(app, window, digest, query)
