@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 
 import pytest
 
-from benchmarks.gui import Probe, main
+from benchmarks.gil_watch import Gap, GilWatch
+from benchmarks.gui import EXPLAIN_MS, PROBE_MS, Probe, explain, main
 from tests.helpers import REPO, shared_digest_path
 
+BENCHMARK_ARGS = ("--size", "150", "--queries", "2", "--json", "--explain")
 FIELDS = (
     "max_stall_ms",
     "import_max_stall_ms",
@@ -43,7 +47,7 @@ def test_bad_arguments_are_refused(capsys: pytest.CaptureFixture[str]):
 def test_the_window_benchmark_prints_one_json_object():
     shared_digest_path()
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.gui", "--size", "150", "--queries", "2", "--json"],
+        [sys.executable, "-m", "benchmarks.gui", *BENCHMARK_ARGS],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -60,3 +64,40 @@ def test_the_window_benchmark_prints_one_json_object():
     assert result["max_stall_ms"] == max(
         result["import_max_stall_ms"], result["scroll_max_stall_ms"], result["search_max_stall_ms"]
     )
+    for stall in result["worst_stalls"]:
+        assert stall["phase"] in ("import", "scroll", "search")
+        assert EXPLAIN_MS - PROBE_MS <= stall["ms"] <= result["max_stall_ms"]
+        assert all(held >= 20 for held in stall["gil_held_ms"])
+
+
+def test_stalls_are_explained_by_the_gil_holds_inside_them():
+    probe = Probe()
+    probe.long = [(10.0, 10.2, "import"), (20.0, 20.05, "search"), (1.0, 3.0, "idle")]
+    watch = GilWatch()
+    watch.gaps = [
+        Gap(10.05, 0.09, ("bulk_writer.py:_flush:290 < index.py:commit:181",)),
+        Gap(15.0, 0.5, ("elsewhere.py:f:1",)),  # between the stalls
+    ]
+    assert explain(probe, watch) == [
+        {
+            "phase": "import",
+            "ms": 195.0,
+            "gil_held_ms": [90],
+            "holder_at": ["bulk_writer.py:_flush:290 < index.py:commit:181"],
+        },
+        {"phase": "search", "ms": 45.0, "gil_held_ms": [], "holder_at": []},
+    ]
+
+
+def test_the_watch_sees_a_c_call_that_holds_the_gil_and_where_it_was_made():
+    numbers = [random.random() for _ in range(1_000_000)]
+    watch = GilWatch()
+    watch.start()
+    try:
+        time.sleep(0.01)  # the watch is napping
+        numbers.sort()  # one C call, the GIL held throughout (a few hundred ms)
+    finally:
+        watch.stop()
+    long = [gap for gap in watch.gaps if gap.seconds >= 0.05]
+    assert long
+    assert any("test_the_watch_sees" in stack for gap in long for stack in gap.stacks)

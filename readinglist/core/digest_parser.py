@@ -14,6 +14,7 @@ from enum import Enum, auto
 
 from readinglist.core.models import ParsedPaper, ParseResult, ParseWarning
 from readinglist.core.normalize import clean_text, title_key
+from readinglist.core.text_lines import iter_lines
 
 _HEADER = re.compile(
     r"^(get trending papers in your e-?mail inbox|subscribe$|unsubscribe$)", re.IGNORECASE
@@ -61,7 +62,7 @@ def _preview(text: str) -> str:
 def _content_lines(text: str) -> Iterable[tuple[int, str]]:
     """(line number, cleaned line) for each line that may be a title or an abstract."""
     at_header = True
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(iter_lines(text), start=1):
         line = _BULLET.sub("", clean_text(raw.replace("\ufeff", "").replace("\u200b", "")))
         if at_header:
             line = _GLUED_SUBSCRIBE.sub("", line, count=1)

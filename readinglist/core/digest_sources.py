@@ -17,6 +17,7 @@ from typing import Literal
 from readinglist.core.digest_parser import parse_digest
 from readinglist.core.errors import DigestError
 from readinglist.core.models import ParseResult, ParseWarning
+from readinglist.core.text_lines import iter_lines
 
 MAX_DIGEST_BYTES = 64 * 1024 * 1024
 SourceFormat = Literal["text", "email", "html"]
@@ -44,6 +45,7 @@ _EMAIL_HEADERS = frozenset(
         "x-mailer",
     }
 )
+_PDF_START = re.compile(rb"\s*%PDF-")  # matched at the start: no copy of the data
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
 # Each leading comment ends at its first "-->": with a lazy ".*?" inside the repeat, a run
 # of comments could be split in exponentially many ways before a failed match.
@@ -68,7 +70,7 @@ def _guess_utf16(data: bytes) -> str | None:
 
 def decode_bytes(data: bytes, source_name: str) -> tuple[str, list[ParseWarning]]:
     """Text from bytes, or a DigestError saying why these bytes are not a digest."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if _PDF_START.match(data):
         raise DigestError(
             f"{source_name} is a PDF; import the digest as text, a saved e-mail (.eml) or a"
             " saved web page (.html)"
@@ -220,7 +222,7 @@ def _unflow(text: str) -> str:
     """Undo RFC 3676 format=flowed: a line ending in a space continues on the next."""
     out: list[str] = []
     pieces: list[str] = []  # the lines of the paragraph being joined, joined once (linear)
-    for raw in text.splitlines():
+    for raw in iter_lines(text):
         line = raw[1:] if raw.startswith(" ") else raw  # space-stuffing
         pieces.append(line)
         if not line.endswith(" ") or line == "-- ":
@@ -306,7 +308,7 @@ def check_size(data: bytes, source_name: str, what: str) -> None:
             f"{source_name} is {len(data) // (1024 * 1024)} MB; {what} is at most"
             f" {MAX_DIGEST_BYTES // (1024 * 1024)} MB"
         )
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): no copy of a 100 MB file
         raise DigestError(f"{source_name} is empty")
 
 

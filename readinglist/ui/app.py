@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from readinglist.app_logging import configure_logging
 from readinglist.ui.app_icons import app_icon, desktop_file_name
 from readinglist.ui.crash_dialog import CrashReporter, install_crash_reporter
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.pauses import settle_after_startup
 from readinglist.ui.worker import Worker
 
 APP_NAME = "readinglist"
@@ -47,18 +47,6 @@ def connect_reporter(reporter: CrashReporter, window: MainWindow) -> None:
     reporter.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
 
 
-def freeze_startup_objects() -> None:
-    """Move everything alive after start-up (modules, Qt bindings, the index) out of the
-    garbage collector's sight.
-
-    Python's full collections stop every thread; with start-up's objects in them they
-    took 80-110 ms, a visible freeze while scrolling a 10k library. Frozen objects are
-    still freed by reference counting; only cycles among them would stay.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def application() -> QApplication:
     """The QApplication, named so that settings, taskbars and the desktop file match."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -77,7 +65,7 @@ def run(library_dir: Path) -> int:
     try:
         window = build_main_window(library_dir)
         connect_reporter(reporter, window)
-        freeze_startup_objects()
+        settle_after_startup()
         window.show()
         try:
             return int(app.exec())

@@ -729,11 +729,10 @@ class MainWindow(QMainWindow):
         self.import_text(QGuiApplication.clipboard().text(), "clipboard")
 
     def import_text(self, text: str, name: str) -> None:
-        if not text.strip():
+        if not text or text.isspace():  # not strip(): no copy of a long paste here
             self.statusBar().showMessage(f"The {name} holds no text to import", 6000)
             return
-        data = text.encode("utf-8")
-        self._import([(name, lambda: data)])
+        self._import([(name, lambda: text.encode("utf-8"))])  # encoded on the worker
 
     def import_files_dialog(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Import digest", "", DIGEST_FILTER)

@@ -3,6 +3,8 @@
 Jobs run one at a time, in the order submitted, on a single :class:`QThread`. Their
 callbacks run on the GUI thread: the thread emits a signal carrying the job number and
 its result, and the :class:`Worker` (a GUI-thread object) hands it to the callback.
+After two seconds without a job the thread runs the garbage collector's full
+collection, if one is due (:mod:`readinglist.ui.pauses`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from readinglist.ui import pauses
 from readinglist.ui.crash_dialog import is_expected, report_exception
 
 T = TypeVar("T")
@@ -41,13 +44,21 @@ class _Thread(QThread):
         self._jobs = jobs
 
     def run(self) -> None:
-        while (job := self._jobs.get()) is not _STOP:
+        while (job := self._next_job()) is not _STOP:
             try:
                 result = job.fn()
             except Exception as error:  # reported to the GUI thread, never lost
                 self.failed.emit(job.number, error)
             else:
                 self.done.emit(job.number, result)
+
+    def _next_job(self) -> _Job | None:
+        """The next job; a full garbage collection first if none came for a while."""
+        try:
+            return self._jobs.get(timeout=pauses.IDLE_BEFORE_COLLECTING_S)
+        except queue.Empty:
+            pauses.collect_if_due()
+            return self._jobs.get()
 
 
 class Worker(QObject):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 from typing import Final
 
 from readinglist.core.arxiv import normalize_arxiv_id
 from readinglist.core.exchange.errors import ImportFormatError
 from readinglist.core.models import ParsedPaper, ParseResult, ParseWarning
 from readinglist.core.normalize import clean_text
+from readinglist.core.text_lines import iter_lines
 
 _ENTRY_START: Final = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 _NAME: Final = re.compile(r"\s*([A-Za-z0-9_:.+\-/]+)\s*")
@@ -288,7 +290,7 @@ def _paper(fields: dict[str, str], line: int) -> ParsedPaper | None:
 
 def looks_like_bibtex(text: str) -> bool:
     """The first line that is not blank or a ``%`` comment opens an ``@type{`` entry."""
-    for line in text.splitlines()[:200]:
+    for line in islice(iter_lines(text), 200):
         stripped = line.strip()
         if not stripped or stripped.startswith("%"):
             continue
