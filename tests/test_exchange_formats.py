@@ -196,8 +196,23 @@ def test_csv_is_read_back_by_the_csv_module(rich: OpenLibrary, papers: list[Pape
 @given(st.text(max_size=30))
 def test_neutralise_never_leaves_a_formula(cell: str) -> None:
     safe = neutralise(cell)
-    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not safe.lstrip().startswith(("=", "+", "-", "@"))
+    assert not safe.startswith(("\t", "\r"))
     assert safe in (cell, "'" + cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ('  =HYPERLINK("http://x")', '\'  =HYPERLINK("http://x")'),
+        ("\u00a0+1", "'\u00a0+1"),
+        ("\n@SUM(A1)", "'\n@SUM(A1)"),
+        ("a = b", "a = b"),
+        ("  plain", "  plain"),
+    ],
+)
+def test_white_space_before_a_formula_does_not_hide_it(cell: str, safe: str) -> None:
+    assert neutralise(cell) == safe
 
 
 # --- HTML -----------------------------------------------------------------------------

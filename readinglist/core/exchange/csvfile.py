@@ -37,7 +37,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    """A leading ``'`` on what a spreadsheet could run as a formula, white space before
+    the ``=`` included (some spreadsheets trim it on import)."""
+    formula = cell.startswith(_FORMULA_START) or cell.lstrip().startswith(_FORMULA_START)
+    return "'" + cell if formula else cell
 
 
 def _row(paper: Paper) -> list[str]:
