@@ -188,7 +188,7 @@ class PaperTableModel(QAbstractTableModel):
         self._worker = worker
         self._library = library
         self._query = TableQuery()
-        self._reorderable = False  # kept with the query: flags() is called per row
+        self._reorderable = False  # kept with the query: flags() is called per cell
         self._generation = 0
         self._ids: list[int | None] = []
         self._papers: dict[int, Paper] = {}
@@ -324,8 +324,8 @@ class PaperTableModel(QAbstractTableModel):
         return scope.ids if scope is not None and scope.kind == "list" else ()
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        # Called for every row when Qt checks whether a whole column is selected (the
-        # header does, after each selection change): constant values, no computing.
+        # Called for every visible cell at each repaint and by Qt's selection checks
+        # (isRowSelected, isSelected): constant values, no computing.
         if not index.isValid():
             return _ROOT_DROP if self._reorderable else _ROOT
         return _ROW_DRAG if self._reorderable else _ROW
