@@ -4,4 +4,5 @@ import sys
 
 from readinglist.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a child process (an import) starts from here
+    sys.exit(main())

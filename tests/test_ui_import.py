@@ -8,13 +8,16 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from readinglist import import_process
 from readinglist.core.digest_parser import render_digest
+from readinglist.core.library import Library
 from readinglist.core.models import ParsedPaper
 from readinglist.ui.import_job import ImportJob
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.sidebar import NEW_KEY
 from tests import test_ui_window
 from tests.helpers import SHARED_DIGEST_PAPERS
+from tests.test_import_process import not_here
 from tests.test_ui_window import idle, sidebar_text
 
 settings_dir = test_ui_window.settings_dir
@@ -130,7 +133,7 @@ def test_cancel_after_a_first_file_takes_that_one_back_too(window: MainWindow):
         return small_digest("c").encode()
 
     job = ImportJob([("one.txt", lambda: first), ("two.txt", second)])
-    outcome = window.worker.call(lambda: job.run(window.library))
+    outcome = window.worker.call(lambda: job.run(window.library, window.opened.library_dir))
     assert outcome.cancelled
     assert total(window) == 0
     assert window.worker.call(window.library.digests) == []
@@ -207,3 +210,33 @@ def test_undo_of_a_second_import_keeps_what_the_first_brought(loaded: MainWindow
     idle(loaded, qtbot)
     assert loaded.worker.call(lambda: loaded.library.details(paper.id).paper.times_seen) == 1
     assert loaded.import_banner.isHidden()
+
+
+# --- a big digest: imported by a child process ------------------------------------
+
+
+def test_a_big_digest_is_imported_by_a_child_process_then_undone_and_redone(
+    window: MainWindow, qtbot, shared_digest_bytes: bytes, monkeypatch
+):
+    monkeypatch.setattr(import_process, "CHILD_IMPORT_BYTES", 0)  # every digest is "big"
+    monkeypatch.setattr(Library, "import_undoable", not_here)  # never in this process
+    seen: list[int] = []
+    window.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
+    job = window._import_job
+    assert job is not None
+    job.progressed.connect(lambda _name, done, _total: seen.append(done))
+    qtbot.waitUntil(lambda: not window.importing, timeout=30000)
+    idle(window, qtbot)
+    assert seen[-1] == SHARED_DIGEST_PAPERS
+    assert window.model.rowCount() == SHARED_DIGEST_PAPERS
+    assert len(window.table.selected_rows()) == SHARED_DIGEST_PAPERS
+    assert f"{SHARED_DIGEST_PAPERS} new" in window.statusBar().currentMessage()
+
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=20000)
+    idle(window, qtbot)
+    assert total(window) == 0
+    window.redo_action.trigger()  # the same bytes again: a child process again
+    qtbot.waitUntil(lambda: window.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=30000)
+    idle(window, qtbot)
+    assert total(window) == SHARED_DIGEST_PAPERS

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import threading
 import weakref
 from collections.abc import Iterator
 
@@ -84,3 +86,19 @@ def test_the_idle_worker_runs_the_full_collection(qtbot, monkeypatch: pytest.Mon
         assert ref() is None
     finally:
         worker.shutdown()
+
+
+def niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness: Linux")
+def test_the_worker_thread_runs_nicer_than_the_window_thread() -> None:
+    mine = niceness()
+    worker = Worker()
+    try:
+        theirs = worker.call(niceness)
+    finally:
+        worker.shutdown()
+    assert theirs == min(19, mine + pauses.WORKER_NICENESS)
+    assert niceness() == mine  # only the worker's thread changed

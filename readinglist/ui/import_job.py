@@ -9,9 +9,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from readinglist import import_process
 from readinglist.core.errors import ImportCancelledError, ReadingListError
 from readinglist.core.library import Library
 from readinglist.core.snapshots import ImportRecord
@@ -56,16 +58,22 @@ class ImportJob(QObject):
 
         return report
 
-    def run(self, library: Library) -> ImportOutcome:
-        """On the worker: import every source, or (cancelled) none of them."""
+    def run(self, library: Library, library_dir: Path) -> ImportOutcome:
+        """On the worker: import every source, or (cancelled) none of them. A big one
+        is imported by a child process (:mod:`readinglist.import_process`)."""
         sources: list[Source] = []
         records: list[ImportRecord] = []
         failures: list[str] = []
         for name, read in self.readers:
             try:
                 data = read()
-                record = library.import_undoable(
-                    data, name, progress=self._reporter(name), cancelled=self._cancel.is_set
+                record = import_process.import_undoable(
+                    library,
+                    library_dir,
+                    data,
+                    name,
+                    progress=self._reporter(name),
+                    cancelled=self._cancel.is_set,
                 )
             except ImportCancelledError:
                 for done in reversed(records):

@@ -755,7 +755,7 @@ class MainWindow(QMainWindow):
         job = ImportJob(readers, self)
         job.progressed.connect(self._import_progressed)  # before the job can report
         self._import_job = job
-        library = self.library
+        library, folder = self.library, self.opened.library_dir
         for action in (self.import_action, self.paste_action):
             action.setEnabled(False)
         self.progress.setRange(0, 0)
@@ -764,7 +764,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.import_banner.hide()
         self.statusBar().showMessage("Importing…")
-        self.worker.submit(lambda: job.run(library), self._imported, self._import_failed)
+        self.worker.submit(lambda: job.run(library, folder), self._imported, self._import_failed)
 
     def cancel_import(self) -> None:
         """Stop the running import: its transaction is rolled back."""
@@ -811,7 +811,10 @@ class MainWindow(QMainWindow):
         if not outcome.records:
             return
         self.undo_stack.push(
-            ChangeCommand(import_change(outcome.sources, outcome.records), self._run_change)
+            ChangeCommand(
+                import_change(outcome.sources, outcome.records, self.opened.library_dir),
+                self._run_change,
+            )
         )
         new_ids = outcome.new_ids
         self.search_box.blockSignals(True)

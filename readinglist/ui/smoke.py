@@ -1,6 +1,7 @@
 """A scripted run of the real window, for checking a packaged build (PyInstaller, Flatpak)
 where no test suite is at hand: start Qt, open a library, import a digest through the
-window, search through its search box, close, and exit 0 only when all of that worked.
+window (in a child process, as a big digest is), search through its search box, close,
+and exit 0 only when all of that worked.
 
     readinglist-bundle --smoke-test --library DIR DIGEST [--query Q]   (packaging/ entry)
     python -m readinglist.ui.smoke --library DIR DIGEST                (from a checkout)
@@ -21,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, qVersion
 from PySide6.QtWidgets import QApplication
 
-from readinglist import __version__
+from readinglist import __version__, import_process
 from readinglist.ui.app import application, build_main_window
 from readinglist.ui.main_window import MainWindow
 
@@ -57,6 +58,8 @@ class SmokeRun:
         return self.window.worker.pending == 0 and not self.window.importing
 
     def import_digest(self) -> None:
+        # Through a child process, as a big digest is: the path a frozen build can break.
+        import_process.CHILD_IMPORT_BYTES = 0
         self.window.import_files([self.digest])
 
     def imported(self) -> bool:

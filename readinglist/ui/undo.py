@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
+from readinglist import import_process
 from readinglist.core.library import Library
 from readinglist.core.models import Paper, PaperQuery, ReadStatus
 from readinglist.core.snapshots import ImportRecord, PaperSnapshot
@@ -199,6 +201,7 @@ class ImportChange:
     text: str
     sources: list[Source]
     records: list[ImportRecord]
+    library_dir: Path  # a big digest is imported again by a child process
     tags_changed: bool = False
     rows_changed: bool = True
 
@@ -210,17 +213,22 @@ class ImportChange:
         """Nothing to read: each import keeps its own record."""
 
     def apply(self, library: Library) -> None:
-        self.records = [library.import_undoable(data, name) for name, data in self.sources]
+        self.records = [
+            import_process.import_undoable(library, self.library_dir, data, name)
+            for name, data in self.sources
+        ]
 
     def restore(self, library: Library) -> None:
         for record in reversed(self.records):
             library.undo_import(record)
 
 
-def import_change(sources: list[Source], records: list[ImportRecord]) -> ImportChange:
+def import_change(
+    sources: list[Source], records: list[ImportRecord], library_dir: Path
+) -> ImportChange:
     new = sum(record.summary.new for record in records)
     names = ", ".join(name for name, _ in sources)
-    return ImportChange(f"import {names} ({new} new)", sources, records)
+    return ImportChange(f"import {names} ({new} new)", sources, records, library_dir)
 
 
 def record_and_apply(change: Change) -> Callable[[Library], None]:

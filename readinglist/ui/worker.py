@@ -44,6 +44,7 @@ class _Thread(QThread):
         self._jobs = jobs
 
     def run(self) -> None:
+        pauses.lower_this_threads_priority()
         while (job := self._next_job()) is not _STOP:
             try:
                 result = job.fn()

@@ -1,0 +1,128 @@
+"""Big imports in a child process: same result, progress, cancel and errors as in-process."""
+
+from __future__ import annotations
+
+import os
+from multiprocessing.connection import Connection
+
+import pytest
+
+from readinglist import import_process
+from readinglist.app_context import OpenLibrary
+from readinglist.core.errors import DigestError, ImportCancelledError, ReadingListError
+from readinglist.core.models import PaperQuery
+from tests.helpers import FIRST_TITLE, SHARED_DIGEST_PAPERS
+
+
+def papers(opened: OpenLibrary) -> int:
+    return opened.library.search("", limit=0).total
+
+
+def not_here(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("this import should have run in the child process")
+
+
+def dies(_folder: str, _data: bytes, _name: str, results: Connection, _per: int) -> None:
+    """A child that crashes before sending anything back (a segfault, an OOM kill)."""
+    results.close()
+    os._exit(3)
+
+
+def test_a_big_import_runs_in_a_child_and_this_process_sees_all_of_it(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = opened.library
+    monkeypatch.setattr(library, "import_undoable", not_here)
+    seen: list[tuple[int, int]] = []
+    record = import_process.import_undoable(
+        library,
+        opened.library_dir,
+        shared_digest_bytes,
+        "digest.txt",
+        progress=lambda done, total: seen.append((done, total)),
+        child_min_bytes=0,
+    )
+    assert record.summary.new == SHARED_DIGEST_PAPERS
+    assert seen[0] == (0, SHARED_DIGEST_PAPERS)
+    assert seen[-1] == (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS)
+    assert papers(opened) == SHARED_DIGEST_PAPERS  # the index, refreshed from disk
+    found = library.search(f'title:"{FIRST_TITLE}"').results
+    assert [result.paper.title for result in found[:1]] == [FIRST_TITLE]
+    stored = library.papers(PaperQuery(ids=tuple(record.summary.new_ids)))
+    assert len(stored) == SHARED_DIGEST_PAPERS
+
+    library.undo_import(record)  # the record made there is undone here
+    assert papers(opened) == 0
+    assert library.digests() == []
+
+
+def test_the_papers_an_import_met_come_back_whole_in_pieces(
+    opened: OpenLibrary, shared_digest_bytes: bytes
+) -> None:
+    library = opened.library
+    library.import_undoable(shared_digest_bytes, "first.txt")
+    for paper in library.papers()[:3]:
+        library.set_notes(paper.id, "read this first")
+    expected = {paper.id: paper for paper in library.papers()}
+    record = import_process.import_in_child(
+        opened.library_dir, shared_digest_bytes, "again.txt", papers_per_message=50
+    )
+    assert record.summary.new == 0
+    assert {paper.id: paper for paper in record.before} == expected  # 5 messages, none lost
+    assert len(record.before) == SHARED_DIGEST_PAPERS
+
+
+def test_a_small_import_stays_in_this_process(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_process, "import_in_child", not_here)
+    record = import_process.import_undoable(
+        opened.library, opened.library_dir, shared_digest_bytes, "digest.txt"
+    )
+    assert len(shared_digest_bytes) < import_process.CHILD_IMPORT_BYTES
+    assert record.summary.new == SHARED_DIGEST_PAPERS
+
+
+def test_cancel_reaches_the_child_and_the_library_is_unchanged(
+    opened: OpenLibrary, shared_digest_bytes: bytes
+) -> None:
+    with pytest.raises(ImportCancelledError):
+        import_process.import_undoable(
+            opened.library,
+            opened.library_dir,
+            shared_digest_bytes,
+            "digest.txt",
+            cancelled=lambda: True,
+            child_min_bytes=0,
+        )
+    assert papers(opened) == 0
+    assert opened.library.digests() == []
+
+
+def test_bad_input_gets_the_same_clear_message_from_the_child(opened: OpenLibrary) -> None:
+    with pytest.raises(DigestError, match="binary data, not a digest"):
+        import_process.import_undoable(
+            opened.library, opened.library_dir, b"\x00\x01\x02" * 1000, "x.bin", child_min_bytes=0
+        )
+    assert papers(opened) == 0
+
+
+def test_a_child_that_dies_is_reported_and_the_library_is_unchanged(
+    opened: OpenLibrary, shared_digest_bytes: bytes
+) -> None:
+    with pytest.raises(ReadingListError, match=r"stopped unexpectedly \(exit code 3\)"):
+        import_process.import_in_child(
+            opened.library_dir, shared_digest_bytes, "digest.txt", child=dies
+        )
+    assert papers(opened) == 0
+
+
+def test_an_error_that_cannot_cross_the_pipe_keeps_its_message() -> None:
+    class OddError(ReadingListError):  # local: cannot be pickled
+        pass
+
+    sent = import_process._picklable(OddError("the digest is odd"))
+    assert type(sent) is ReadingListError
+    assert str(sent) == "the digest is odd"
+    plain = DigestError("empty")
+    assert import_process._picklable(plain) is plain
