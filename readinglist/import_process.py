@@ -6,27 +6,35 @@ into Python (a repaint makes thousands): the window then paints late, 50-110 ms 
 during a 10k import. In a child process the worker thread only waits on a pipe.
 
 The child opens the same library folder and runs the same use case
-(:meth:`Library.import_undoable`): one transaction, the outbox drained into the index
-after commit, as in-process. The parent's worker waits for it, so there is still one
-writer at a time. SQLite (WAL) and Whoosh (its write lock, generations on disk) are both
-made for a second process; the parent's searcher sees the new generation on its next
-query. Small imports stay in-process: starting a child costs about half a second.
+(:meth:`Library.import_undoable`): one transaction that also writes the search outbox.
+It sends the record back as soon as that is committed, then drains the outbox into the
+index: a child that dies while indexing leaves only outbox rows, which the parent
+drains. The parent's worker waits for it all, so there is still one writer at a time.
+SQLite (WAL) and Whoosh (its write lock, generations on disk) are both made for a
+second process; the parent's searcher sees the new generation on its next query. The
+child never repairs an index it cannot open (the parent uses it): it leaves the outbox.
+Small imports stay in-process: starting a child costs about half a second.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
+import os
 import pickle
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from readinglist.core.errors import ImportCancelledError, ReadingListError
 from readinglist.core.library import Library
 from readinglist.core.models import Paper
 from readinglist.core.snapshots import ImportRecord
+from readinglist.search.index import IndexUnavailableError
 
 # Imports of at least this many bytes (~700 papers) run in a child process.
 CHILD_IMPORT_BYTES = 1 << 20
@@ -36,8 +44,14 @@ _JOIN_S = 10.0  # a child that sent its result and does not end is stopped after
 # one piece holds the GIL for 80-140 ms (a frozen window), 500 take 3 ms.
 _PAPERS_PER_MESSAGE = 500
 
+log = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
 Child = Callable[[str, bytes, str, Connection, int], None]
+
+
+class ChildDiedError(ReadingListError):
+    """The import process ended without saying whether its transaction committed."""
 
 
 def import_undoable(
@@ -53,10 +67,23 @@ def import_undoable(
     least ``child_min_bytes``, :data:`CHILD_IMPORT_BYTES` by default)."""
     if len(data) < (CHILD_IMPORT_BYTES if child_min_bytes is None else child_min_bytes):
         return library.import_undoable(data, source_name, progress, cancelled)
+    digests = len(library.digests())
     try:
         return import_in_child(library_dir, data, source_name, progress, cancelled)
+    except ChildDiedError as died:
+        kept = len(library.digests()) != digests  # it died between commit and reply
+        outcome = "what it stored is kept, without undo" if kept else "the library is unchanged"
+        raise ReadingListError(f"{died}; {outcome}") from None
     finally:
-        library.sync_index()  # what a child that died after its commit left in the outbox
+        _drain_left_over(library)
+
+
+def _drain_left_over(library: Library) -> None:
+    """Index what a child left in the outbox (it died, or could not open the index)."""
+    try:
+        library.sync_index()
+    except Exception as error:  # the outbox keeps it for the next write or start
+        log.warning("search index not caught up after an import: %s", error)
 
 
 def import_in_child(
@@ -78,77 +105,103 @@ def import_in_child(
         name="readinglist-import",
         daemon=True,
     )
-    process.start()
-    childs_end.close()  # the child holds the only other end: its exit ends the pipe
-    cancel_sent = False
-    before: list[Paper] = []
     try:
-        while True:
-            if not cancel_sent and cancelled is not None and cancelled():
-                receiver.send("cancel")
-                cancel_sent = True
-            if not receiver.poll(_POLL_S):
-                continue
-            try:
-                kind, *payload = receiver.recv()
-            except EOFError:
-                process.join(_JOIN_S)
-                raise ReadingListError(
-                    f"the import of {source_name} stopped unexpectedly "
-                    f"(exit code {process.exitcode}); the library is unchanged"
-                ) from None
-            if kind == "progress" and progress is not None:
-                progress(*payload)
-            elif kind == "before":
-                before.extend(payload[0])
-            elif kind == "done":
-                record: ImportRecord = payload[0]
-                return replace(record, before=tuple(before))
-            elif kind == "error":
-                raise payload[0]
-            elif kind == "bug":
-                raise RuntimeError(f"the import process failed:\n{payload[0]}")
+        process.start()
+        childs_end.close()  # the child holds the only other end: its exit ends the pipe
+        return _wait_for(process, receiver, source_name, progress, cancelled)
     finally:
         receiver.close()
-        process.join(_JOIN_S)
-        if process.is_alive():
-            process.kill()
-            process.join()
+        childs_end.close()
+        if process.pid is not None:
+            process.join(_JOIN_S)
+            if process.is_alive():
+                process.kill()
+                process.join()
         process.close()
+
+
+def _wait_for(
+    process: BaseProcess,
+    receiver: Connection,
+    source_name: str,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportRecord:
+    """Relay messages until the child has indexed (or given up on the index)."""
+    record: ImportRecord | None = None
+    before: list[Paper] = []
+    cancel_sent = False
+    while True:
+        if record is None and not cancel_sent and cancelled is not None and cancelled():
+            cancel_sent = True
+            with contextlib.suppress(OSError):  # it just ended: what it sent is still to read
+                receiver.send("cancel")
+        try:
+            message = receiver.recv() if receiver.poll(_POLL_S) else None
+        except (EOFError, OSError):  # ended: closed, reset (an unread cancel), broken pipe
+            process.join(_JOIN_S)
+            if record is not None:
+                log.warning("the import process ended while indexing: the outbox keeps it")
+                return record
+            raise ChildDiedError(
+                f"the import of {source_name} stopped unexpectedly (exit code {process.exitcode})"
+            ) from None
+        if message is None:
+            continue
+        kind, *payload = message
+        if kind == "progress" and progress is not None:
+            progress(*payload)
+        elif kind == "before":
+            before.extend(payload[0])
+        elif kind == "done":  # committed: from here on, the import stands
+            record = replace(payload[0], before=tuple(before))
+        elif record is not None:  # "indexed", or indexing failed there ("error", "bug")
+            if kind != "indexed":
+                log.warning("the import process did not index the import: %s", payload[0])
+            return record
+        elif kind == "error":
+            raise payload[0]
+        elif kind == "bug":
+            raise RuntimeError(f"the import process failed:\n{payload[0]}")
 
 
 def _child_main(
     library_dir: str, data: bytes, source_name: str, results: Connection, per_message: int
 ) -> None:
-    """The child: open the library, import, send back the record or the error; a
-    message from the parent means cancel."""
-    from readinglist.app_context import OpenLibrary
+    """The child: import (committing the outbox with it), send the record, then index;
+    a message from the parent means cancel."""
     from readinglist.search.index import WhooshIndex
     from readinglist.storage.store import SqlStore
 
     try:
         folder = Path(library_dir)
         store = SqlStore.open(folder)
-        opened = OpenLibrary(folder, store, WhooshIndex(folder))
         try:
-            record = opened.library.import_undoable(
+            record = Library(store).import_undoable(  # no index: the outbox keeps it
                 data,
                 source_name,
                 progress=lambda done, total: results.send(("progress", done, total)),
                 cancelled=results.poll,
             )
+            met = record.before
+            for start in range(0, len(met), per_message):
+                results.send(("before", met[start : start + per_message]))
+            results.send(("done", replace(record, before=())))
+            index = WhooshIndex(folder, repair=False)
+            try:
+                Library(store, index=index).sync_index()
+            finally:
+                index.close()
         finally:
-            opened.close()
-        met = record.before
-        for start in range(0, len(met), per_message):
-            results.send(("before", met[start : start + per_message]))
-        results.send(("done", replace(record, before=())))
-    except (ReadingListError, OSError, UnicodeError) as error:
+            store.close()
+        results.send(("indexed",))
+    except (ReadingListError, OSError, UnicodeError, IndexUnavailableError) as error:
         results.send(("error", _picklable(error)))
     except BaseException:
         results.send(("bug", traceback.format_exc()))
     finally:
         results.close()
+    os._exit(0)  # all is closed: skip tearing down the interpreter's objects
 
 
 def _picklable(error: BaseException) -> BaseException:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pytest
 
 from readinglist import import_process
 from readinglist.app_context import OpenLibrary
 from readinglist.core.errors import DigestError, ImportCancelledError, ReadingListError
+from readinglist.core.library import Library
 from readinglist.core.models import PaperQuery
+from readinglist.core.snapshots import ImportRecord
+from readinglist.search.index import IndexUnavailableError, WhooshIndex
 from tests.helpers import FIRST_TITLE, SHARED_DIGEST_PAPERS
 
 
@@ -26,6 +30,28 @@ def dies(_folder: str, _data: bytes, _name: str, results: Connection, _per: int)
     """A child that crashes before sending anything back (a segfault, an OOM kill)."""
     results.close()
     os._exit(3)
+
+
+def commits_then_dies(folder: str, data: bytes, name: str, results: Connection, _per: int) -> None:
+    """A child killed after its commit, before it indexed (or, ``silent``, replied)."""
+    from readinglist.storage.store import SqlStore
+
+    store = SqlStore.open(Path(folder))
+    record = Library(store).import_undoable(data, name)
+    store.close()
+    if not name.startswith("silent"):
+        results.send(("done", record))
+    results.close()
+    os._exit(9)
+
+
+def dying_after_commit(
+    library_dir: Path, data: bytes, source_name: str, *_args: object
+) -> ImportRecord:
+    return REAL_IMPORT_IN_CHILD(library_dir, data, source_name, child=commits_then_dies)
+
+
+REAL_IMPORT_IN_CHILD = import_process.import_in_child
 
 
 def test_a_big_import_runs_in_a_child_and_this_process_sees_all_of_it(
@@ -115,6 +141,40 @@ def test_a_child_that_dies_is_reported_and_the_library_is_unchanged(
             opened.library_dir, shared_digest_bytes, "digest.txt", child=dies
         )
     assert papers(opened) == 0
+
+
+def test_a_child_killed_while_indexing_keeps_the_import_and_this_process_indexes_it(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_process, "import_in_child", dying_after_commit)
+    record = import_process.import_undoable(
+        opened.library, opened.library_dir, shared_digest_bytes, "digest.txt", child_min_bytes=0
+    )
+    assert record.summary.new == SHARED_DIGEST_PAPERS
+    assert papers(opened) == SHARED_DIGEST_PAPERS  # drained here, from the outbox
+    opened.library.undo_import(record)
+    assert papers(opened) == 0
+
+
+def test_a_child_killed_before_it_replied_says_what_it_kept(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_process, "import_in_child", dying_after_commit)
+    with pytest.raises(ReadingListError, match=r"exit code 9\); what it stored is kept"):
+        import_process.import_undoable(
+            opened.library, opened.library_dir, shared_digest_bytes, "silent.txt", child_min_bytes=0
+        )
+    assert papers(opened) == SHARED_DIGEST_PAPERS  # stored, and indexed here
+
+
+def test_a_second_process_never_repairs_the_index(tmp_path: Path) -> None:
+    folder = WhooshIndex(tmp_path).folder
+    WhooshIndex(tmp_path).close()
+    for item in folder.iterdir():
+        item.write_bytes(b"damaged")
+    with pytest.raises(IndexUnavailableError, match="damaged"):
+        WhooshIndex(tmp_path, repair=False)
+    assert {item.read_bytes() for item in folder.iterdir()} == {b"damaged"}  # left as it was
 
 
 def test_an_error_that_cannot_cross_the_pipe_keeps_its_message() -> None:

@@ -74,10 +74,17 @@ SORT_FIELDS = {
 NATURAL_REVERSE = {"added": False, "title": False, "status": False, "seen": True, "rating": True}
 
 
+class IndexUnavailableError(Exception):
+    """The index is missing or damaged, and this process was not to repair it."""
+
+
 class WhooshIndex:
     """The search index of one library folder."""
 
-    def __init__(self, library_dir: Path) -> None:
+    def __init__(self, library_dir: Path, repair: bool = True) -> None:
+        """``repair=False`` (a second process on an index another one uses): raise
+        :class:`IndexUnavailableError` rather than replace a missing or damaged index
+        (or remove other versions) under the other process."""
         self.folder = library_dir / f"{INDEX_PREFIX}{SCHEMA_VERSION}"
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
@@ -85,6 +92,9 @@ class WhooshIndex:
         self._segment_postings = SegmentPostings()
         self._orders: dict[tuple[str, bool], Order] = {}
         self.rebuild_reason: str | None = None
+        if not repair:
+            self._index = self._open_only()
+            return
         self._remove_other_versions(library_dir)
         self._index = self._open_or_create()
 
@@ -99,7 +109,7 @@ class WhooshIndex:
         if remove_other_versions(library_dir, self.folder):
             self.rebuild_reason = f"the search index format changed (now {SCHEMA_VERSION})"
 
-    def _open_or_create(self) -> Index:
+    def _open_quietly(self) -> Index | None:
         # Whoosh leaves a damaged index's files open when reading them fails; they are
         # closed when its exception is dropped or collected: that is expected here.
         with warnings.catch_warnings():
@@ -107,6 +117,16 @@ class WhooshIndex:
             opened = self._try_open()
             if opened is None:
                 gc.collect()
+        return opened
+
+    def _open_only(self) -> Index:
+        opened = self._open_quietly()
+        if opened is None:
+            raise IndexUnavailableError(self.rebuild_reason or "the search index is missing")
+        return opened
+
+    def _open_or_create(self) -> Index:
+        opened = self._open_quietly()
         if opened is not None:
             return opened
         if self.rebuild_reason is None:
