@@ -67,11 +67,11 @@ def import_undoable(
     least ``child_min_bytes``, :data:`CHILD_IMPORT_BYTES` by default)."""
     if len(data) < (CHILD_IMPORT_BYTES if child_min_bytes is None else child_min_bytes):
         return library.import_undoable(data, source_name, progress, cancelled)
-    digests = len(library.digests())
+    mark = library.change_mark()  # nothing drains the outbox before the child replies
     try:
         return import_in_child(library_dir, data, source_name, progress, cancelled)
     except ChildDiedError as died:
-        kept = len(library.digests()) != digests  # it died between commit and reply
+        kept = library.change_mark() != mark  # it died between its commit and its reply
         outcome = "what it stored is kept, without undo" if kept else "the library is unchanged"
         raise ReadingListError(f"{died}; {outcome}") from None
     finally:

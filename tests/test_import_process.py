@@ -33,7 +33,8 @@ def dies(_folder: str, _data: bytes, _name: str, results: Connection, _per: int)
 
 
 def commits_then_dies(folder: str, data: bytes, name: str, results: Connection, _per: int) -> None:
-    """A child killed after its commit, before it indexed (or, ``silent``, replied)."""
+    """A child killed after its commit, before it indexed (or, ``silent``, before it
+    replied); ``index-error``: one that could not index, and says so."""
     from readinglist.storage.store import SqlStore
 
     store = SqlStore.open(Path(folder))
@@ -41,6 +42,10 @@ def commits_then_dies(folder: str, data: bytes, name: str, results: Connection, 
     store.close()
     if not name.startswith("silent"):
         results.send(("done", record))
+    if name.startswith("index-error"):  # as when the index cannot be opened there
+        results.send(("error", IndexUnavailableError("the search index was damaged")))
+        results.close()
+        return
     results.close()
     os._exit(9)
 
@@ -59,6 +64,7 @@ def test_a_big_import_runs_in_a_child_and_this_process_sees_all_of_it(
 ) -> None:
     library = opened.library
     monkeypatch.setattr(library, "import_undoable", not_here)
+    monkeypatch.setattr(import_process, "_drain_left_over", lambda _library: None)
     seen: list[tuple[int, int]] = []
     record = import_process.import_undoable(
         library,
@@ -165,6 +171,36 @@ def test_a_child_killed_before_it_replied_says_what_it_kept(
             opened.library, opened.library_dir, shared_digest_bytes, "silent.txt", child_min_bytes=0
         )
     assert papers(opened) == SHARED_DIGEST_PAPERS  # stored, and indexed here
+
+
+def test_a_child_that_could_not_index_keeps_the_import_and_this_process_indexes_it(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_process, "import_in_child", dying_after_commit)
+    record = import_process.import_undoable(
+        opened.library,
+        opened.library_dir,
+        shared_digest_bytes,
+        "index-error.txt",
+        child_min_bytes=0,
+    )
+    assert record.summary.new == SHARED_DIGEST_PAPERS
+    assert papers(opened) == SHARED_DIGEST_PAPERS
+
+
+def test_a_child_that_dies_before_its_commit_leaves_the_library_unchanged(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        import_process,
+        "import_in_child",
+        lambda folder, data, name, *_args: REAL_IMPORT_IN_CHILD(folder, data, name, child=dies),
+    )
+    with pytest.raises(ReadingListError, match=r"exit code 3\); the library is unchanged"):
+        import_process.import_undoable(
+            opened.library, opened.library_dir, shared_digest_bytes, "digest.txt", child_min_bytes=0
+        )
+    assert papers(opened) == 0
 
 
 def test_a_second_process_never_repairs_the_index(tmp_path: Path) -> None:

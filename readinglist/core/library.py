@@ -530,6 +530,12 @@ class Library(ListCases, ExchangeCases):
         with self._store.unit_of_work() as uow:
             return uow.digests()
 
+    def change_mark(self) -> tuple[int, int]:
+        """Moves with every committed import (digests, newest outbox row) until the
+        index is next drained: did a process that died say nothing about its commit?"""
+        with self._store.unit_of_work() as uow:
+            return len(uow.digests()), uow.last_outbox_row()
+
     def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool = False) -> list[int]:
         """The papers in these digests; ``new_only``: only those they brought in."""
         with self._store.unit_of_work() as uow:
