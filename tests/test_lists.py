@@ -116,3 +116,27 @@ def test_a_query_that_does_not_parse_is_not_saved(
     with pytest.raises(InvalidValueError, match=message):
         five.library.save_search("bad", query)
     assert five.library.saved_searches() == []
+
+
+def test_a_deleted_list_comes_back_as_it_was(five: OpenLibrary) -> None:
+    library = five.library
+    library.create_list("To Read")
+    library.add_to_list("to read", [4, 2])
+    library.add_to_list("to read", [5, 1])  # added later: times differ
+    before = library.reading_list("to read")
+    snapshot = library.list_snapshot("to read")
+    with five.store.unit_of_work() as uow:
+        times = uow.list_item_times(before.id)
+
+    library.delete_list("to read")
+    library.delete([5])  # gone from the library since: left out on restore
+    back = library.restore_list(snapshot)
+
+    assert back == library.reading_list("to read")
+    assert (back.id, back.name, back.created_at) == (before.id, before.name, before.created_at)
+    assert back.paper_ids == (4, 2, 1)
+    with five.store.unit_of_work() as uow:
+        assert uow.list_item_times(back.id) == {i: times[i] for i in (4, 2, 1)}
+    with pytest.raises(InvalidValueError, match="already exists"):
+        library.restore_list(snapshot)  # its name is taken (by itself): nothing changes
+    assert [rl.paper_ids for rl in library.lists()] == [(4, 2, 1)]

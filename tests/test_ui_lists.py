@@ -289,3 +289,27 @@ def test_the_message_box_default_is_no(loaded: MainWindow, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", question)
     loaded.lists.delete_list("anything")
     assert seen == [QMessageBox.StandardButton.No]
+
+
+def test_deleting_and_creating_a_list_can_be_undone_and_redone(loaded: MainWindow, qtbot):
+    ids = select(loaded, [2, 0, 1])
+    make_list(loaded, qtbot, "Keep", ids)
+    kept = order(loaded, "Keep")
+    loaded.lists.delete_list("Keep", confirm=False)
+    qtbot.waitUntil(lambda: loaded.sidebar.item("list:Keep") is None, timeout=10000)
+    assert "Ctrl+Z" in loaded.statusBar().currentMessage()
+
+    loaded.undo_action.trigger()
+    qtbot.waitUntil(lambda: loaded.sidebar.item("list:Keep") is not None, timeout=10000)
+    assert order(loaded, "Keep") == kept
+    loaded.redo_action.trigger()
+    qtbot.waitUntil(lambda: loaded.sidebar.item("list:Keep") is None, timeout=10000)
+
+    loaded.lists.new_list("  Fresh   list ")
+    qtbot.waitUntil(lambda: loaded.sidebar.item("list:Fresh list") is not None, timeout=10000)
+    loaded.undo_action.trigger()
+    qtbot.waitUntil(lambda: loaded.sidebar.item("list:Fresh list") is None, timeout=10000)
+    loaded.redo_action.trigger()
+    qtbot.waitUntil(lambda: loaded.sidebar.item("list:Fresh list") is not None, timeout=10000)
+    idle(loaded, qtbot)
+    assert [rl.name for rl in loaded.worker.call(loaded.library.lists)] == ["Fresh list"]

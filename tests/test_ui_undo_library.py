@@ -50,6 +50,32 @@ def test_a_restored_paper_has_everything_it_had(opened: OpenLibrary):
     assert library.search('tag:"3d/nerf"', limit=0).total == 2  # back in the index
 
 
+def list_times(opened: OpenLibrary, name: str) -> dict[int, object]:
+    list_id = opened.library.reading_list(name).id
+    with opened.store.unit_of_work() as uow:
+        return dict(uow.list_item_times(list_id))
+
+
+def test_restored_papers_go_back_to_their_places_in_their_lists(opened: OpenLibrary):
+    library = opened.library
+    a, b, c, d = library.import_bytes(digest("a", "b", "c", "d"), "one.txt").new_ids
+    library.create_list("To read")
+    library.add_to_list("To read", [d, a, c, b])
+    library.create_list("Gone soon")
+    library.add_to_list("Gone soon", [a])
+    times = list_times(opened, "To read")
+
+    snapshots = library.snapshot([a, c])
+    library.delete([a, c])
+    assert library.reading_list("To read").paper_ids == (d, b)
+    library.delete_list("Gone soon")
+    library.restore(snapshots)
+
+    assert library.reading_list("To read").paper_ids == (d, a, c, b)
+    assert list_times(opened, "To read") == times  # each kept the time it was added
+    assert [reading_list.name for reading_list in library.lists()] == ["To read"]
+
+
 def test_a_paper_imported_again_since_its_delete_is_not_restored_twice(opened: OpenLibrary):
     library = opened.library
     (paper_id,) = library.import_bytes(digest("a"), "one.txt").new_ids

@@ -17,6 +17,7 @@ from readinglist.core.guards import require_papers
 from readinglist.core.models import ReadingList, SavedSearch
 from readinglist.core.ports import SearchIndex, Store, UnitOfWork
 from readinglist.core.query import parse_query
+from readinglist.core.snapshots import ListSnapshot
 
 MAX_NAME_CHARS = 200
 EVERY_HIT = 2**62  # a page size that holds every hit
@@ -78,6 +79,33 @@ class ListCases:
         """Deletes the list, never its papers."""
         with self._write() as uow:
             uow.delete_list(get_list(uow, name).id)
+
+    def list_snapshot(self, name: str) -> ListSnapshot:
+        """The list as it is now, for :meth:`restore_list` (the window's undo)."""
+        with self._store.unit_of_work() as uow:
+            current = get_list(uow, name)
+            times = uow.list_item_times(current.id)
+        return ListSnapshot(current, tuple(times[i] for i in current.paper_ids))
+
+    def restore_list(self, snapshot: ListSnapshot) -> ReadingList:
+        """A deleted list back as it was: name, creation time, id when still free, and
+        the papers still in the library, in order, each with the time it was added."""
+        old = snapshot.reading_list
+        shown, key = normalize_name(old.name)
+        with self._write() as uow:
+            if uow.reading_list(key) is not None:
+                raise InvalidValueError(f"a list named {shown!r} already exists")
+            found = uow.existing_ids(old.paper_ids)
+            items = [
+                (paper_id, added)
+                for paper_id, added in zip(old.paper_ids, snapshot.added, strict=True)
+                if paper_id in found
+            ]
+            free = old.id not in {other.id for other in uow.reading_lists()}
+            list_id = uow.restore_list(
+                shown, key, old.created_at, items, list_id=old.id if free else None
+            )
+        return ReadingList(list_id, shown, old.created_at, tuple(i for i, _ in items))
 
     def add_to_list(self, name: str, ids: Sequence[int]) -> int:
         """Appends the papers not yet in the list (in the order given); returns how many."""

@@ -8,19 +8,22 @@ values, so the GUI thread may hold them between the worker's jobs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from readinglist.core.models import ImportSummary, Paper, StatusChange
+from readinglist.core.models import ImportSummary, Paper, ReadingList, StatusChange
 
 
 @dataclass(frozen=True, slots=True)
 class PaperSnapshot:
-    """A paper with all that hangs on it: history, tag colours, digest appearances."""
+    """A paper with all that hangs on it: history, tag colours, digest appearances and
+    its places in reading lists."""
 
     paper: Paper
     title_key: str
     status_history: tuple[StatusChange, ...]
     appearances: tuple[tuple[int, int], ...]  # (digest id, position in the digest)
     tag_colours: tuple[tuple[str, str | None], ...]  # each tag of the paper, its colour
+    list_items: tuple[tuple[int, int, datetime], ...] = ()  # (list id, position, added)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +41,12 @@ class ImportRecord:
 
     summary: ImportSummary
     before: tuple[Paper, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ListSnapshot:
+    """A reading list as it was, for undoing its delete: its papers in order, and when
+    each was added."""
+
+    reading_list: ReadingList
+    added: tuple[datetime, ...]  # one per paper of the list, in its order

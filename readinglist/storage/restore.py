@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from readinglist.core.models import Paper, PaperQuery, ReadStatus, StatusChange
@@ -15,8 +16,10 @@ from readinglist.storage.batching import chunks, paper_row
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
+    ListItemRow,
     PaperRow,
     PaperTagRow,
+    ReadingListRow,
     StatusChangeRow,
     TagRow,
 )
@@ -38,6 +41,7 @@ class RestoreWork:
         papers = self.papers(PaperQuery(ids=tuple(wanted))) if wanted else []
         history: dict[int, list[StatusChange]] = defaultdict(list)
         appearances: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        places: dict[int, list[tuple[int, int, datetime]]] = defaultdict(list)
         keys: dict[int, str] = {}
         for chunk in chunks(wanted):
             for change in self.session.scalars(
@@ -54,6 +58,17 @@ class RestoreWork:
                 .order_by(AppearanceRow.digest_id)
             ):
                 appearances[paper_id].append((digest_id, position))
+            for paper_id, list_id, position, added in self.session.execute(
+                select(
+                    ListItemRow.paper_id,
+                    ListItemRow.list_id,
+                    ListItemRow.position,
+                    ListItemRow.added_at,
+                )
+                .where(ListItemRow.paper_id.in_(chunk))
+                .order_by(ListItemRow.list_id)
+            ):
+                places[paper_id].append((list_id, position, added))
             keys.update(
                 (paper_id, key)
                 for paper_id, key in self.session.execute(
@@ -76,6 +91,7 @@ class RestoreWork:
                 status_history=tuple(history[paper.id]),
                 appearances=tuple(appearances[paper.id]),
                 tag_colours=tuple((tag, colours.get(tag)) for tag in paper.tags),
+                list_items=tuple(places[paper.id]),
             )
             for paper in papers
         ]
@@ -128,7 +144,39 @@ class RestoreWork:
             restored[snapshot.paper.id] = row.id
             self.touched.add(row.id)
         self.session.flush()
+        self._restore_list_places(snapshots, restored)
         return RestoreReport(restored, tuple(skipped))
+
+    def _restore_list_places(
+        self, snapshots: Sequence[PaperSnapshot], restored: dict[int, int]
+    ) -> None:
+        """Put restored papers back in the lists that still exist, each before the
+        papers that came after it; every list touched is renumbered 0, 1, 2, ..."""
+        back: dict[int, list[tuple[int, int, datetime]]] = defaultdict(list)
+        for snapshot in snapshots:
+            paper_id = restored.get(snapshot.paper.id)
+            if paper_id is not None:
+                for list_id, position, added in snapshot.list_items:
+                    back[list_id].append((position, paper_id, added))
+        for list_id, returning in sorted(back.items()):
+            staying = self.session.execute(
+                select(ListItemRow.position, ListItemRow.paper_id, ListItemRow.added_at)
+                .where(ListItemRow.list_id == list_id)
+                .order_by(ListItemRow.position)
+            ).all()
+            if not staying and self.session.get(ReadingListRow, list_id) is None:
+                continue  # the list was deleted since
+            # Ties go to the restored paper: it held that place before the delete.
+            merged = sorted(
+                [(position, 0, paper_id, added) for position, paper_id, added in returning]
+                + [(position, 1, paper_id, added) for position, paper_id, added in staying]
+            )
+            self.session.execute(delete(ListItemRow).where(ListItemRow.list_id == list_id))
+            self.session.add_all(
+                ListItemRow(list_id=list_id, paper_id=paper_id, position=place, added_at=added)
+                for place, (_, _, paper_id, added) in enumerate(merged)
+            )
+        self.session.flush()
 
     @staticmethod
     def _paper_row(snapshot: PaperSnapshot, keep_id: bool) -> PaperRow:

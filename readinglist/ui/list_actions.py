@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from readinglist.core.library import Library
+from readinglist.core.snapshots import ListSnapshot
 from readinglist.ui.sidebar import ENTRY_ROLE, Entry
 from readinglist.ui.widgets import named
 
@@ -50,6 +51,42 @@ class ListChange:
 
     def restore(self, library: Library) -> None:
         library.set_list_papers(self.name, self.previous)
+
+
+@dataclass
+class ListLifeChange:
+    """Create or delete a whole list; undo deletes it again or brings it back as it was
+    (order, creation and added times: :meth:`Library.restore_list`)."""
+
+    text: str
+    name: str
+    create: bool
+    snapshot: ListSnapshot | None = None  # the list as it was before it went
+    tags_changed: bool = False
+    rows_changed: bool = False  # the sidebar's new counts bring the list
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return () if self.snapshot is None else self.snapshot.reading_list.paper_ids
+
+    def record(self, library: Library) -> None:
+        if not self.create:
+            self.snapshot = library.list_snapshot(self.name)
+
+    def apply(self, library: Library) -> None:
+        if not self.create:
+            library.delete_list(self.name)
+        elif self.snapshot is not None:
+            library.restore_list(self.snapshot)  # redo: as it was when undone
+        else:
+            self.name = library.create_list(self.name).name
+
+    def restore(self, library: Library) -> None:
+        if self.create:
+            self.snapshot = library.list_snapshot(self.name)
+            library.delete_list(self.name)
+        elif self.snapshot is not None:
+            library.restore_list(self.snapshot)
 
 
 def add_change(name: str, ids: Sequence[int]) -> ListChange:
@@ -184,8 +221,9 @@ class ListController(QObject):
             name, ok = QInputDialog.getText(self.window, "New list", "Name of the list:")
             if not ok or not name.strip():
                 return
-        library, shown = self.window.library, name.strip()
-        self._submit(lambda: library.create_list(shown), f"Created the list {shown}")
+        shown = " ".join(name.split())
+        change = ListLifeChange(f"create the list {shown}", shown, create=True)
+        self.window.apply_change(change, f"Created the list {shown}")
 
     def rename_list(self, old: str, new: str | None = None) -> None:
         if new is None:
@@ -218,8 +256,8 @@ class ListController(QObject):
             "Delete list", f"Delete the list {name}? Its papers stay in the library."
         ):
             return
-        library = self.window.library
-        self._submit(lambda: library.delete_list(name), f"Deleted the list {name}")
+        change = ListLifeChange(f"delete the list {name}", name, create=False)
+        self.window.apply_change(change, f"Deleted the list {name} (Ctrl+Z brings it back)")
 
     def add_to_list(self, name: str, ids: Sequence[int] | None = None) -> None:
         """Append papers (the selection) to a list, creating the list if it is new."""

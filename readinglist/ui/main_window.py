@@ -532,8 +532,11 @@ class MainWindow(QMainWindow):
 
     def _apply(self, change: Change, message: str) -> None:
         """Record the previous values and apply the change on the worker, then push it."""
-        if not change.ids:
-            return
+        if change.ids:
+            self.apply_change(change, message)
+
+    def apply_change(self, change: Change, message: str) -> None:
+        """:meth:`_apply`, also for a change that names no paper (a list of its own)."""
         library = self.library
 
         def run() -> None:
