@@ -158,3 +158,7 @@ def test_a_search_within_some_papers_pages_over_them_only(opened: OpenLibrary):
     assert results.total == 3
     assert [r.paper.id for r in results.results] == [ids[2]]
     assert library.search("study", within=()).total == 0
+    library.delete([ids[2]])  # a deleted paper, and an id never seen, are no hits
+    results = library.search("study", sort="title", within=[*within, 999])
+    assert [r.paper.id for r in results.results] == [ids[1], ids[3]]
+    assert results.total == 2

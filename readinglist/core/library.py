@@ -43,7 +43,6 @@ from readinglist.core.models import (
     ParseResult,
     Priority,
     ReadStatus,
-    SearchPage,
     SearchResult,
     SearchResults,
     SimilarPaper,
@@ -79,7 +78,6 @@ def parse_priority(value: str) -> Priority:
 
 
 INDEX_BATCH = 500
-ALL_HITS = 2**62  # a page size that holds every hit
 PROGRESS_EVERY = 25  # papers between two progress reports (and cancel checks) of an import
 SIMILAR_TERMS_SHOWN = 5
 
@@ -235,7 +233,7 @@ class Library(ListCases, ExchangeCases):
     ) -> SearchResults:
         """One page of papers matching a query of the query language, highlighted.
 
-        ``within``: only these papers (a digest, a list); the whole ranking is filtered.
+        ``within``: only these papers (a digest, a list), ranked among themselves.
         """
         index = self._require_index()
         if sort is not None and sort not in SEARCH_SORTS:
@@ -243,12 +241,7 @@ class Library(ListCases, ExchangeCases):
                 f"cannot sort a search by {sort!r}; use one of: {', '.join(SEARCH_SORTS)}"
             )
         parsed = parse_query(text, now=self._clock())
-        if within is None:
-            page = index.search(parsed, sort, descending, offset, limit)
-        else:
-            page = _page_within(
-                index.search(parsed, sort, descending, 0, ALL_HITS), within, offset, limit
-            )
+        page = index.search(parsed, sort, descending, offset, limit, within)
         ids = tuple(hit.paper_id for hit in page.hits)
         with self._store.unit_of_work() as uow:
             by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=ids))}
@@ -633,12 +626,6 @@ def positive_words(node: Node | None) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 def _count(links: Sequence[Link], kind: LinkKind) -> int:
     return sum(1 for link in links if link.kind is kind)
-
-
-def _page_within(page: SearchPage, within: Collection[int], offset: int, limit: int) -> SearchPage:
-    wanted = set(within)
-    hits = [hit for hit in page.hits if hit.paper_id in wanted]
-    return SearchPage(tuple(hits[offset : offset + max(limit, 0)]), len(hits))
 
 
 def _tick(

@@ -228,7 +228,9 @@ class SearchIndex(Protocol):
         descending: bool = False,
         offset: int = 0,
         limit: int = 50,
-    ) -> SearchPage: ...
+        within: Collection[int] | None = None,
+    ) -> SearchPage:
+        """A page of hits; ``within``: only among these papers (total counts them only)."""
 
     def term_in_index(self, word: str) -> bool: ...
 

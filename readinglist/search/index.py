@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.index import Index
@@ -36,6 +37,7 @@ from readinglist.search.analysis import analyze, stem
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
     Evaluator,
+    Match,
     Order,
     PostingArrays,
     SegmentPostings,
@@ -91,6 +93,7 @@ class WhooshIndex:
         self._posting_arrays: PostingArrays | None = None
         self._segment_postings = SegmentPostings()
         self._orders: dict[tuple[str, bool], Order] = {}
+        self._doc_paper_ids: npt.NDArray[np.int64] | None = None
         self.rebuild_reason: str | None = None
         if not repair:
             self._index = self._open_only()
@@ -308,7 +311,16 @@ class WhooshIndex:
             if self._posting_arrays is None or self._posting_arrays.searcher is not searcher:
                 self._posting_arrays = PostingArrays(searcher, self._segment_postings)
                 self._orders = {}
+                self._doc_paper_ids = None
             return self._posting_arrays
+
+    def _paper_ids(self, arrays: PostingArrays) -> npt.NDArray[np.int64]:
+        """Every document's paper id (deleted ones' too); cached while the searcher lives."""
+        with self._lock:
+            if self._doc_paper_ids is None or len(self._doc_paper_ids) != arrays.size:
+                column = arrays.reader.column_reader("paper_id")
+                self._doc_paper_ids = np.fromiter(column, dtype=np.int64, count=arrays.size)
+            return self._doc_paper_ids
 
     def _order(self, arrays: PostingArrays, sort: str, descending: bool) -> Order:
         """Per document sort keys, ascending; cached while the searcher lives."""
@@ -338,8 +350,10 @@ class WhooshIndex:
         descending: bool = False,
         offset: int = 0,
         limit: int = 50,
+        within: Collection[int] | None = None,
     ) -> SearchPage:
-        """A page of hits: ranked by BM25F, or sorted by a column."""
+        """A page of hits: ranked by BM25F, or sorted by a column; ``within``: only
+        among these papers."""
         ranked = sort is None or sort == "relevance"
         if not ranked and sort not in SORT_FIELDS:
             raise ValueError(f"unknown sort {sort!r}")
@@ -347,6 +361,10 @@ class WhooshIndex:
         if arrays.size == 0:  # an empty index has no columns to sort by
             return SearchPage((), 0)
         match = Evaluator(arrays).evaluate(parsed.root)
+        paper_ids = self._paper_ids(arrays)
+        if within is not None:
+            wanted = np.fromiter(within, dtype=np.int64, count=len(within))
+            match = Match(match.mask & np.isin(paper_ids, wanted), match.scores)
         total = int(np.count_nonzero(match.mask))
         order: Order | None = None
         if not ranked:
@@ -354,9 +372,8 @@ class WhooshIndex:
         elif total and not match.scores[match.mask].any():
             order = self._order(arrays, "added", True)  # nothing to rank: newest first
         docs = top(match, offset, max(limit, 0), order)
-        stored = arrays.searcher.stored_fields
         hits = tuple(
-            SearchHit(int(stored(int(doc))["id"]), float(match.scores[doc]) if ranked else 0.0)
+            SearchHit(int(paper_ids[doc]), float(match.scores[doc]) if ranked else 0.0)
             for doc in docs
         )
         return SearchPage(hits, total)

@@ -15,7 +15,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from readinglist.core.models import LinkKind, Paper, ReadStatus, index_stamp
 from readinglist.search.analysis import EnglishAnalyzer, PairAnalyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # English words, stop words dropped, Porter2 stems (see readinglist.search.analysis).
 ANALYZER: Analyzer = EnglishAnalyzer()
@@ -42,6 +42,9 @@ def _pairs_field() -> TEXT:
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
+        # The id again, as a column: every document's paper id in one array, so that a
+        # search within some papers (a digest, a list) is a mask, not a lookup per hit.
+        paper_id=COLUMN(columns.NumericColumn("I")),
         stamp=STORED(),
         # No positions (phrase=False): phrases are answered by the pairs field, which
         # costs less to build than positions and far less to query.
@@ -90,6 +93,7 @@ def document(paper: Paper) -> dict[str, object]:
     authors = "\n".join(paper.authors)
     return {
         "id": str(paper.id),
+        "paper_id": paper.id,
         "stamp": index_stamp(paper.updated_at, paper.times_seen),
         "title": paper.title,
         "abstract": paper.abstract,
