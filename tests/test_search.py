@@ -481,3 +481,19 @@ def test_sorting_by_added_tells_minutes_apart(opened: OpenLibrary):
     assert [r.paper.id for r in newest.results] == [5, 4, 3, 2, 1]
     oldest = library.search("", sort="added", limit=5)
     assert [r.paper.id for r in oldest.results] == [1, 2, 3, 4, 5]
+
+
+def test_the_paper_id_column_is_read_in_one_piece_as_whoosh_reads_it(small: OpenLibrary) -> None:
+    library, index = small.library, small.index
+    for batch in range(2):  # each import writes a segment of its own
+        more = [ParsedPaper(f"Extra {batch}{n}: Splats", "More splats.", 0) for n in range(3)]
+        library.import_bytes(render_digest(more).encode(), f"more{batch}.txt")
+    library.delete([library.papers()[0].id])  # a deleted document keeps its place
+    assert isinstance(index, WhooshIndex)
+    arrays = index._arrays()
+    assert len(arrays.leaves) >= 2
+    read = index._paper_ids(arrays)
+    iterated = arrays.reader.column_reader("paper_id")  # Whoosh's own, value by value
+    assert read.tolist() == list(iterated)
+    stored = [int(arrays.reader.stored_fields(doc)["id"]) for doc in range(arrays.size)]
+    assert read.tolist() == stored

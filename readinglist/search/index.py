@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.columns import NumericColumn
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -318,8 +319,13 @@ class WhooshIndex:
         """Every document's paper id (deleted ones' too); cached while the searcher lives."""
         with self._lock:
             if self._doc_paper_ids is None or len(self._doc_paper_ids) != arrays.size:
-                column = arrays.reader.column_reader("paper_id")
-                self._doc_paper_ids = np.fromiter(column, dtype=np.int64, count=arrays.size)
+                parts = [
+                    numeric_column(
+                        leaf.column_reader("paper_id", translate=False), leaf.doc_count_all()
+                    )
+                    for leaf, _offset in arrays.leaves
+                ]
+                self._doc_paper_ids = np.concatenate(parts) if parts else np.zeros(0, np.int64)
             return self._doc_paper_ids
 
     def _order(self, arrays: PostingArrays, sort: str, descending: bool) -> Order:
@@ -437,6 +443,20 @@ class WhooshIndex:
             match.mask[own] = False
         stored = arrays.searcher.stored_fields
         return [(int(stored(int(doc))["id"]), float(match.scores[doc])) for doc in top(match, 0, k)]
+
+
+def numeric_column(column: Any, count: int) -> npt.NDArray[np.int64]:
+    """A segment's numeric column as an array, read in one piece: Whoosh's reader stores
+    fixed-width big-endian values, then the default for documents past the last one
+    (iterating it costs ~1 µs a document: 80 ms more on a 100k library's first query)."""
+    if isinstance(column, NumericColumn.Reader) and not column._reverse:
+        width = column._fixedlen
+        raw = column._dbfile.get(column._basepos, column._count * width)
+        values = np.frombuffer(raw, dtype=np.dtype(">" + column._typecode)).astype(np.int64)
+        if len(values) >= count:
+            return values[:count]
+        return np.concatenate((values, np.full(count - len(values), column._default, np.int64)))
+    return np.fromiter(column, dtype=np.int64, count=count)
 
 
 @lru_cache(maxsize=256)
