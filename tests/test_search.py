@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper, ReadStatus
 from readinglist.search import bulk_writer, schema
+from readinglist.search.engine import Match, top
 from readinglist.search.index import WhooshIndex
 from readinglist.search.index_folders import INDEX_PREFIX
 from readinglist.storage.orm import OutboxRow
@@ -497,3 +499,22 @@ def test_the_paper_id_column_is_read_in_one_piece_as_whoosh_reads_it(small: Open
     assert read.tolist() == list(iterated)
     stored = [int(arrays.reader.stored_fields(doc)["id"]) for doc in range(arrays.size)]
     assert read.tolist() == stored
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(st.sampled_from([0.0, 1.0, 2.0]), min_size=1, max_size=40),
+    limit=st.integers(1, 12),
+    ranked=st.booleans(),
+)
+def test_pages_cut_among_equal_keys_follow_the_whole_order(
+    keys: list[float], limit: int, ranked: bool
+) -> None:
+    """Many papers share a key (one import's time, a score): every page is the slice of
+    the one full order, so paging never shows a paper twice or skips one."""
+    values = np.array(keys)
+    match = Match(np.ones(len(keys), dtype=np.bool_), values)
+    order = None if ranked else values
+    whole = top(match, 0, len(keys), order).tolist()
+    pages = [top(match, offset, limit, order).tolist() for offset in range(0, len(keys), limit)]
+    assert [doc for page in pages for doc in page] == whole

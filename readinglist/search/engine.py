@@ -371,7 +371,13 @@ def top(match: Match, offset: int, limit: int, order: Order | None = None) -> Id
     # Highest score first (ties: the newer document first); or ascending order keys.
     ranking = -keys if order is None else keys
     if wanted < len(hits):
-        part = np.argpartition(ranking, wanted - 1)[:wanted]
+        # The page's cut may fall among equal keys: which of them make it is decided by
+        # the same tie-break as the order (newer first), so pages never overlap or skip.
+        cut = np.partition(ranking, wanted - 1)[wanted - 1]
+        better = np.flatnonzero(ranking < cut)
+        tied = np.flatnonzero(ranking == cut)
+        tied = tied[np.argsort(-hits[tied], kind="stable")[: wanted - len(better)]]
+        part = np.concatenate((better, tied))
         part = part[np.lexsort((-hits[part], ranking[part]))]
     else:
         part = np.lexsort((-hits, ranking))
