@@ -149,8 +149,9 @@ def _wait_for(
         if message is None:
             continue
         kind, *payload = message
-        if kind == "progress" and progress is not None:
-            progress(*payload)
+        if kind == "progress":
+            if progress is not None:
+                progress(*payload)
         elif kind == "before":
             before.extend(payload[0])
         elif kind == "done":  # committed: from here on, the import stands

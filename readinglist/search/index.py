@@ -438,11 +438,9 @@ class WhooshIndex:
             return []
         arrays = self._arrays()
         match = Evaluator(arrays).weighted_terms("abstract", terms)
-        own = arrays.searcher.document_number(id=str(paper_id))
-        if own is not None:
-            match.mask[own] = False
-        stored = arrays.searcher.stored_fields
-        return [(int(stored(int(doc))["id"]), float(match.scores[doc])) for doc in top(match, 0, k)]
+        paper_ids = self._paper_ids(arrays)
+        match.mask[paper_ids == paper_id] = False  # not the paper itself
+        return [(int(paper_ids[doc]), float(match.scores[doc])) for doc in top(match, 0, k)]
 
 
 def numeric_column(column: Any, count: int) -> npt.NDArray[np.int64]:
