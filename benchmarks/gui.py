@@ -14,7 +14,16 @@ then, with the probe running:
 3. the table is scrolled to the bottom and back a page at a time (pages load lazily);
 4. queries are typed into the search box a character every 80 ms (search as you type,
    debounced), each until its results are shown (``search_result_*_ms``: from the last
-   key, so the 200 ms debounce is included).
+   key, so the 200 ms debounce is included);
+5. single edits as a reader triages: a row is chosen and a status key pressed, one after
+   the other, each until the library has it (``edit_*_ms``);
+6. a bulk edit: every paper selected (Ctrl+A), ``4`` pressed (all marked read: one
+   transaction, one undo step), and a query typed right after it; the query must be
+   answered while the edit is still being indexed (``bulk_search_answer_ms``, target
+   500 ms; the read lane) and the edit's whole time is ``bulk_edit_s``.
+
+During the import a query is typed too, 0.3 s after the paste (``import_search_answer_ms``,
+target 300 ms).
 
 Prints one JSON object (``--json``) or a short table; ``max_stall_ms`` is the largest
 stall of all phases (target: <= 100 ms). ``--explain`` adds the worst stalls, each with
@@ -118,9 +127,23 @@ def wait_until(condition: Callable[[], bool], timeout_s: float) -> None:
         raise TimeoutError(f"gave up after {timeout_s:.0f} s")
 
 
+def answered(window: MainWindow, query: str) -> bool:
+    """The query's rows are shown, whatever the writer is still doing."""
+    return window.model.query.text == query and not window.reader.pending
+
+
+def type_and_time(window: MainWindow, query: str) -> float:
+    """Type a query at once and press Enter; ms until its rows are shown."""
+    started = time.perf_counter()
+    window.search_box.setText(query)
+    window.search_box.returnPressed.emit()
+    wait_until(partial(answered, window, query), 120)
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
 def shown(window: MainWindow, query: str) -> bool:
     """The window shows the results of ``query`` (and has nothing else to do)."""
-    return window.model.query.text == query and window.worker.pending == 0
+    return window.model.query.text == query and not window.busy
 
 
 def pause(ms: float) -> None:
@@ -187,7 +210,7 @@ def run_benchmark(
         try:
             window.resize(1400, 900)
             window.show()
-            wait_until(lambda: window.worker.pending == 0, 60)
+            wait_until(lambda: not window.busy, 60)
             timer.start()
             if explain_stalls:
                 watch.start()
@@ -199,10 +222,14 @@ def run_benchmark(
             probe.start_phase("import")
             started = time.perf_counter()
             window.paste_action.trigger()
+            pause(300)
+            result["import_search_answer_ms"] = type_and_time(window, "gaussian")
+            result["import_still_running"] = window.importing
+            window.search_box.clear()
             wait_until(
                 lambda: (
                     not window.importing
-                    and window.worker.pending == 0
+                    and not window.busy
                     and len(window.table.selected_rows()) == size
                 ),
                 3600,
@@ -221,7 +248,7 @@ def run_benchmark(
             for value in (bar.maximum(), *range(bar.maximum(), -1, -max(1, bar.pageStep() * 5))):
                 bar.setValue(value)
                 pause(30)  # paints, and asks for the pages it shows
-                wait_until(lambda: window.worker.pending == 0, 60)
+                wait_until(lambda: not window.busy, 60)
             result["scroll_max_stall_ms"] = probe.worst("scroll")
 
             progress(f"typing {len(queries)} queries")
@@ -229,7 +256,7 @@ def run_benchmark(
             latencies: list[float] = []
             for query in queries:
                 window.search_box.clear()
-                wait_until(lambda: window.worker.pending == 0, 60)
+                wait_until(lambda: not window.busy, 60)
                 typed = time.perf_counter()
                 for end in range(1, len(query) + 1):
                     typed = time.perf_counter()
@@ -242,6 +269,12 @@ def run_benchmark(
             latencies.sort()
             result["search_result_p50_ms"] = round(latencies[len(latencies) // 2], 1)
             result["search_result_max_ms"] = round(latencies[-1], 1)
+
+            progress("single edits: choose a row, press a status key")
+            result.update(edit_phase(window, probe))
+
+            progress(f"a bulk edit of all {size} papers, and a query typed right after it")
+            result.update(bulk_phase(window, probe, size))
         finally:
             timer.stop()
             watch.stop()
@@ -251,6 +284,8 @@ def run_benchmark(
         result["rest_max_stall_ms"],
         result["scroll_max_stall_ms"],
         result["search_max_stall_ms"],
+        result["edit_max_stall_ms"],
+        result["bulk_max_stall_ms"],
     )
     result["stall_p99_ms"] = probe.percentile(0.99)
     result["probe_interval_ms"] = PROBE_MS
@@ -266,6 +301,64 @@ def run_benchmark(
     return result
 
 
+EDITS = 20
+STATUS_KEYS = "2345"
+
+
+def edit_phase(window: MainWindow, probe: Probe) -> dict[str, Any]:
+    """Triage by keyboard: a row, a status key, until the library has the change."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window.search_box.clear()
+    wait_until(lambda: not window.busy, 60)
+    probe.start_phase("edit")
+    latencies: list[float] = []
+    for number in range(EDITS):
+        paper_id = window.model.paper_id(number * 7 % max(window.model.rowCount(), 1))
+        if paper_id is None:
+            break
+        window.select_ids([paper_id])
+        key = STATUS_KEYS[number % len(STATUS_KEYS)]
+        started = time.perf_counter()
+        QTest.keyClick(window.table, getattr(Qt.Key, f"Key_{key}"))
+        wait_until(lambda: not window.worker.pending, 60)
+        latencies.append((time.perf_counter() - started) * 1000)
+        wait_until(lambda: not window.busy, 60)
+    latencies.sort()
+    return {
+        "edit_p50_ms": round(latencies[len(latencies) // 2], 1),
+        "edit_max_ms": round(latencies[-1], 1),
+        "edit_max_stall_ms": probe.worst("edit"),
+    }
+
+
+def bulk_phase(window: MainWindow, probe: Probe, size: int) -> dict[str, Any]:
+    """Ctrl+A, ``4``; a query typed right after; until the edit is indexed."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window.search_box.clear()
+    wait_until(lambda: not window.busy and window.model.rowCount() >= size, 60)
+    window.table.setFocus()
+    probe.start_phase("bulk")
+    started = time.perf_counter()
+    QTest.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    selected = window.table.selected_count()
+    QTest.keyClick(window.table, Qt.Key.Key_4)
+    answer_ms = type_and_time(window, "diffusion")
+    edit_running = bool(window.worker.pending)
+    wait_until(lambda: not window.busy, 600)
+    bulk_s = time.perf_counter() - started
+    return {
+        "bulk_selected": selected,
+        "bulk_edit_s": round(bulk_s, 2),
+        "bulk_search_answer_ms": answer_ms,
+        "bulk_edit_still_running_at_answer": edit_running,
+        "bulk_max_stall_ms": probe.worst("bulk"),
+    }
+
+
 def render_table(result: dict[str, Any]) -> str:
     keys = (
         "size",
@@ -278,6 +371,13 @@ def render_table(result: dict[str, Any]) -> str:
         "import_s",
         "search_result_p50_ms",
         "search_result_max_ms",
+        "import_search_answer_ms",
+        "edit_p50_ms",
+        "edit_max_ms",
+        "edit_max_stall_ms",
+        "bulk_edit_s",
+        "bulk_search_answer_ms",
+        "bulk_max_stall_ms",
     )
     return "\n".join(f"{key:<24}{result[key]}" for key in keys)
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from readinglist.atomic_write import write_atomically
 from readinglist.core.digest_sources import MAX_DIGEST_BYTES
 from readinglist.core.errors import InvalidValueError, NotFoundError, ReadingListError
 from readinglist.core.exchange import FORMATS, ExportOptions, ExportScope
-from readinglist.core.library import parse_priority, parse_status
+from readinglist.core.library import Library, parse_priority, parse_status
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import (
     SEARCH_SORTS,
@@ -95,11 +96,15 @@ def _format_row(paper: Paper, title_width: int) -> str:
     return f"{paper.id:>5}  {paper.status.value:<8} {code:<4}  {title}{tags}"
 
 
-def _print_papers(papers: Sequence[Paper]) -> None:
+def _print_papers(papers: Sequence[Paper], positions: dict[int, int] | None = None) -> None:
+    """One row a paper; ``positions``: a ``#`` column first (places in a digest)."""
     width = shutil.get_terminal_size((120, 24)).columns
-    title_width = max(width - 23, 30)
+    title_width = max(width - 23 - (6 if positions is not None else 0), 30)
     for paper in papers:
-        print(_format_row(paper, title_width))
+        row = _format_row(paper, title_width)
+        if positions is not None:
+            row = f"#{positions.get(paper.id, 0):<4} {row}"
+        print(row)
 
 
 def _print_details(details: PaperDetails) -> None:
@@ -182,26 +187,54 @@ def cmd_import(args: argparse.Namespace, opened: OpenLibrary) -> int:
 
 
 def cmd_list(args: argparse.Namespace, opened: OpenLibrary) -> int:
+    library = opened.library
+    sort, ids, positions = args.sort, None, None
+    if args.digest is not None:  # its papers, in its ranking unless sorted otherwise
+        digest = _digest_id(library, args.digest)
+        ids = tuple(library.digest_paper_ids([digest]))
+        positions = library.digest_positions([digest])
+        sort = sort or "position"
+    elif sort == "position":
+        raise UsageError("--sort position needs --digest (the papers' places in a digest)")
+    else:
+        sort = sort or "added"
     query = PaperQuery(
         status=parse_status(args.status) if args.status else None,
         tag=args.tag,
         has_code=args.has_code,
-        sort=args.sort,
+        sort=sort,
         descending=args.reverse,
         limit=args.limit,
+        ids=ids,
     )
-    papers = opened.library.papers(query)
+    papers = library.papers(query)
     if args.json:
-        _print_json([paper_to_dict(p) for p in papers])
+        rows = [paper_to_dict(p) for p in papers]
+        if positions is not None:
+            for row, paper in zip(rows, papers, strict=True):
+                row["position"] = positions.get(paper.id)
+        _print_json(rows)
     elif papers:
-        _print_papers(papers)
+        _print_papers(papers, positions)
     else:
         _say("no papers match" if _filtered(args) else _empty_hint())
     return 0
 
 
 def _filtered(args: argparse.Namespace) -> bool:
-    return bool(args.status or args.tag or args.has_code)
+    return bool(args.status or args.tag or args.has_code or args.digest)
+
+
+def _digest_id(library: Library, wanted: str) -> int:
+    """The id of the digest ``--digest`` names: ``latest`` (the last imported) or an id."""
+    digests = library.digests()  # oldest first
+    if wanted == "latest":
+        if not digests:
+            raise NotFoundError("no digest has been imported yet")
+        return digests[-1].id
+    if int(wanted) not in {digest.id for digest in digests}:
+        raise NotFoundError(f"no digest with id {wanted}")
+    return int(wanted)
 
 
 def _empty_hint() -> str:
@@ -597,6 +630,12 @@ def _paper_id(text: str) -> int:
     return value
 
 
+def _digest_arg(text: str) -> str:
+    if text == "latest" or (text.isdigit() and 1 <= int(text) <= MAX_SQL_INT):
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r} is not a digest: use latest or a digest id")
+
+
 def _limit(text: str) -> int:
     try:
         value = int(text)
@@ -644,7 +683,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--tag", metavar="T", help="a tag; also matches its sub-tags (T/…)")
     sub.add_argument("--has-code", action="store_true", help="only papers with a code link")
-    sub.add_argument("--sort", choices=SORT_KEYS, default="added")
+    sub.add_argument(
+        "--digest",
+        type=_digest_arg,
+        metavar="D",
+        help="only the papers of a digest (latest, or its id), by their place in it (#)",
+    )
+    sub.add_argument(
+        "--sort",
+        choices=SORT_KEYS,
+        default=None,
+        help="default: added, newest first (with --digest: position)",
+    )
     sub.add_argument("--reverse", action="store_true", help="reverse the order")
     sub.add_argument("--limit", type=_limit, metavar="N", help="show at most N papers")
 
@@ -698,7 +748,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("query", metavar="QUERY")
     sub.add_argument("--limit", type=_limit, default=20, metavar="N")
-    sub.add_argument("--sort", choices=SEARCH_SORTS, default=None)
+    # "position" orders given papers (a digest's): a search of the library has none.
+    sub.add_argument("--sort", choices=[s for s in SEARCH_SORTS if s != "position"])
     sub.add_argument("--reverse", action="store_true", help="reverse the sort order")
 
     sub = command("similar", cmd_similar, "papers like this one, and why", json_out=True)
@@ -812,7 +863,7 @@ def _run(argv: Sequence[str] | None) -> int:
             return cmd_gui(args)
         if args.command == "restore":
             return cmd_restore(args)
-        with _open(args.library) as opened:
+        with _open(args.library, build_index=_needs_index(args)) as opened:
             if opened.upgrade_copy:
                 _say(
                     f"{PROG}: library upgraded; the previous database was copied to"
@@ -840,11 +891,45 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("standard input (-) can be read only once")
 
 
-def _open(library_dir: Path | None) -> OpenLibrary:
+# Commands that never read the search index: a library whose index is missing or being
+# built opens for them at once (its changes wait in the outbox for the index).
+_INDEX_FREE = frozenset(
+    {"list", "show", "tag", "tags", "status", "priority", "rate", "note", "open", "backup",
+     "delete", "import", "reindex"}
+)  # fmt: skip
+BUILD_PROGRESS_EVERY_S = 1.0
+
+
+def _needs_index(args: argparse.Namespace) -> bool:
+    if args.command == "export":
+        return getattr(args, "search", None) is not None
+    return args.command not in _INDEX_FREE
+
+
+class _BuildProgress:
+    """The index build's progress on stderr: a line a second at most, none at all for
+    a build that ends sooner (the line saying it was rebuilt comes last)."""
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last >= BUILD_PROGRESS_EVERY_S:
+            self._last = now
+            _say(f"{PROG}: building the search index: {done}/{total} papers…")
+
+
+def _open(library_dir: Path | None, build_index: bool = True) -> OpenLibrary:
     from readinglist.app_context import open_library  # SQLAlchemy loads only from here
 
     try:
-        return open_library(library_dir, on_message=lambda text: _say(f"{PROG}: {text}"))
+        return open_library(
+            library_dir,
+            on_message=lambda text: _say(f"{PROG}: {text}"),
+            progress=_BuildProgress(),
+            build_index=build_index,
+        )
     except OSError as error:  # e.g. the folder cannot be created
         where = f"{error.filename}: " if error.filename else ""
         raise ReadingListError(

@@ -205,6 +205,60 @@ def _child_main(
     os._exit(0)  # all is closed: skip tearing down the interpreter's objects
 
 
+def drain_in_child(library_dir: Path, maintain_s: float | None = None) -> int | None:
+    """Index what waits in the outbox in a spawned child process (a bulk edit of
+    thousands of papers: Python work that would otherwise share the window's GIL) and
+    wait for it; returns the child's exit code. What it leaves, the caller drains.
+
+    ``maintain_s``: then also run the index merges due that fit in that many seconds
+    (:meth:`Library.maintain_index`), the window's idle-time maintenance."""
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(
+        target=_drain_main,
+        args=(str(library_dir), maintain_s),
+        name="readinglist-index",
+        daemon=True,
+    )
+    try:
+        process.start()
+        process.join()
+        if process.exitcode:
+            log.warning("the indexing process ended with exit code %s", process.exitcode)
+        return process.exitcode
+    finally:
+        if process.pid is not None and process.is_alive():
+            process.kill()
+            process.join()
+        process.close()
+
+
+def _drain_main(library_dir: str, maintain_s: float | None) -> None:
+    """The child: drain the outbox into the index (the merges an edit pays for
+    included; with ``maintain_s`` the bigger ones that fit too), then end."""
+    from readinglist.search.index import WhooshIndex
+    from readinglist.storage.store import SqlStore
+
+    code = 0
+    try:
+        folder = Path(library_dir)
+        store = SqlStore.open(folder)
+        try:
+            index = WhooshIndex(folder, repair=False)
+            try:
+                library = Library(store, index=index)
+                library.sync_index()
+                if maintain_s is not None:
+                    library.maintain_index(budget_s=maintain_s)
+            finally:
+                index.close()
+        finally:
+            store.close()
+    except BaseException:
+        log.warning("indexing in a child process failed:\n%s", traceback.format_exc())
+        code = 1
+    os._exit(code)  # all is closed: skip tearing down the interpreter's objects
+
+
 def _picklable(error: BaseException) -> BaseException:
     """The error itself when it survives the pipe, else a plain one with its message."""
     try:

@@ -51,10 +51,10 @@ def settle(app: QApplication, window: MainWindow, seconds: float = 20.0) -> None
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         app.processEvents()
-        if window.worker.pending == 0:
+        if not window.busy:
             for _ in range(20):
                 app.processEvents()
-            if window.worker.pending == 0:
+            if not window.busy:
                 return
         time.sleep(0.01)
     raise TimeoutError("the worker did not settle")

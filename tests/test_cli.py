@@ -335,10 +335,11 @@ def test_import_from_stdin_and_several_files(cli: Cli, tmp_path: Path) -> None:
     assert partly.out.startswith("d.txt: 0 new, 2 already in the library")
 
     papers = ok(cli("list", "--json")).json()
-    assert [p["title"] for p in papers] == [ALPHA[0], BETA[0], GAMMA[0], DELTA[0]]
-    assert [p["times_seen"] for p in papers] == [2, 2, 1, 2]
-    assert kinds(papers[0]) == ["code", "project"]
-    assert papers[0]["links"][0]["url"] == "https://github.com/example/alpha-nets"
+    # Newest first; one import's papers in their digest's order.
+    assert [p["title"] for p in papers] == [DELTA[0], GAMMA[0], ALPHA[0], BETA[0]]
+    assert [p["times_seen"] for p in papers] == [2, 1, 2, 2]
+    assert kinds(papers[2]) == ["code", "project"]
+    assert papers[2]["links"][0]["url"] == "https://github.com/example/alpha-nets"
 
 
 def test_import_rejects_what_is_not_a_digest(lib: Cli, tmp_path: Path, template: Template) -> None:
@@ -397,7 +398,7 @@ def test_list_filters_sorting_and_text_output(lib: Cli, tmp_path: Path, template
         ("list", "--sort", "title", "--json"),
         ("list", "--sort", "status", "--json"),
         ("list", "--sort", "seen", "--limit", "3", "--json"),
-        ("list", "--sort", "added", "--reverse", "--limit", "2", "--json"),
+        ("list", "--sort", "added", "--limit", "2", "--json"),
         ("list", "--tag", "nothing-here"),
         ("list", "--status", "someday"),
         ("list", "--limit", "0"),
@@ -428,7 +429,8 @@ def test_list_filters_sorting_and_text_output(lib: Cli, tmp_path: Path, template
     # Seen most often first; ties: seen most recently first.
     assert ids(ok(by_seen).json()) == [10, 20, new_id]
     assert [p["times_seen"] for p in by_seen.json()] == [2, 2, 1]
-    assert ids(ok(newest).json()) == [new_id, new_id - 1]
+    # Newest first: the last import, then the first one from its top (the digest's order).
+    assert ids(ok(newest).json()) == [new_id, 1]
 
     assert ok(nothing).out == ""
     assert "no papers match" in nothing.err
@@ -436,6 +438,36 @@ def test_list_filters_sorting_and_text_output(lib: Cli, tmp_path: Path, template
     usage_error(zero, "--limit")
     usage_error(negative, "--limit")
     usage_error(bad_sort, "--sort")
+
+
+def test_list_a_digest_in_its_own_order(lib: Cli, tmp_path: Path, template: Template) -> None:
+    """A digest lists its papers in its ranking (# = place in it), not by id."""
+    papers = by_id(template.papers)
+    again = [(papers[n]["title"], papers[n]["abstract"]) for n in (20, 10)]
+    (tmp_path / "again.txt").write_text(digest_text(*again, DELTA), encoding="utf-8")
+    ok(lib("import", "again.txt"))
+    new_id = SHARED_DIGEST_PAPERS + 1
+    latest, text, backwards, first, by_title, alone, bad, missing = lib.many(
+        ("list", "--digest", "latest", "--json"),
+        ("list", "--digest", "latest"),
+        ("list", "--digest", "latest", "--reverse", "--json"),
+        ("list", "--digest", "1", "--limit", "3", "--json"),
+        ("list", "--digest", "latest", "--sort", "title", "--json"),
+        ("list", "--sort", "position"),
+        ("list", "--digest", "newest"),
+        ("list", "--digest", "99"),
+    )
+    assert ids(ok(latest).json()) == [20, 10, new_id]
+    assert [p["position"] for p in latest.json()] == [1, 2, 3]
+    rows = [row.split()[:2] for row in ok(text).out.splitlines()]
+    assert rows == [["#1", "20"], ["#2", "10"], ["#3", str(new_id)]]
+    assert ids(ok(backwards).json()) == [new_id, 10, 20]
+    assert ids(ok(first).json()) == [1, 2, 3]
+    titles = [p["title"] for p in ok(by_title).json()]
+    assert titles == sorted(titles, key=title_key) and len(titles) == 3
+    usage_error(alone, "--digest")
+    usage_error(bad, "--digest")
+    user_error(missing, "99")
 
 
 # --- show ---------------------------------------------------------------------------

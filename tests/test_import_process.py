@@ -12,7 +12,7 @@ from readinglist import import_process
 from readinglist.app_context import OpenLibrary
 from readinglist.core.errors import DigestError, ImportCancelledError, ReadingListError
 from readinglist.core.library import Library
-from readinglist.core.models import PaperQuery
+from readinglist.core.models import PaperQuery, ReadStatus
 from readinglist.core.snapshots import ImportRecord
 from readinglist.search.index import IndexUnavailableError, WhooshIndex
 from tests.helpers import FIRST_TITLE, SHARED_DIGEST_PAPERS
@@ -222,3 +222,19 @@ def test_an_error_that_cannot_cross_the_pipe_keeps_its_message() -> None:
     assert str(sent) == "the digest is odd"
     plain = DigestError("empty")
     assert import_process._picklable(plain) is plain
+
+
+def test_a_bulk_edit_left_in_the_outbox_is_indexed_by_a_child(
+    opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = opened.library
+    library.import_bytes(shared_digest_bytes, "digest.txt")
+    ids = library.search("", limit=0, with_ids=True).ids
+    with library.index_later():
+        assert library.set_status(ids, ReadStatus.READ) == SHARED_DIGEST_PAPERS
+    assert library.search("status:read").total == 0  # waiting in the outbox
+    monkeypatch.setattr(Library, "sync_index", not_here)  # this process indexes nothing
+    assert import_process.drain_in_child(opened.library_dir, maintain_s=5.0) == 0
+    monkeypatch.undo()
+    assert library.search("status:read").total == SHARED_DIGEST_PAPERS
+    assert library.check_index(repair=False).clean

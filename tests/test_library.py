@@ -208,16 +208,31 @@ def test_sorting(opened: OpenLibrary):
     library.set_status([2], ReadStatus.QUEUED)
     library.rate([3], 5)
 
+    library.set_priority([2], Priority.LOW)
+
     def order(sort: str, descending: bool = False) -> list[int]:
         return [p.id for p in library.papers(PaperQuery(sort=sort, descending=descending))]
 
+    # Natural directions (readinglist.core.orders); ties: the lowest id first, in both
+    # directions. The three papers were added by one import: all tie on added.
     assert order("added") == [1, 2, 3]
-    assert order("added", descending=True) == [3, 2, 1]
+    assert order("added", descending=True) == [1, 2, 3]
     assert order("title") == [2, 1, 3]
-    assert order("status") == [3, 2, 1]
-    assert order("seen") == [3, 1, 2]
-    assert order("rating") == [3, 1, 2]
+    assert order("title", descending=True) == [3, 1, 2]
+    assert order("status") == [3, 2, 1]  # unread, queued, dropped
+    assert order("status", descending=True) == [1, 2, 3]
+    assert order("seen") == [3, 1, 2]  # most seen first
+    assert order("seen", descending=True) == [1, 2, 3]
+    assert order("rating") == [3, 1, 2]  # best first
+    assert order("rating", descending=True) == [1, 2, 3]
+    assert order("priority") == [2, 1, 3]  # high first
+    assert order("priority", descending=True) == [1, 3, 2]
+    # No sort: the library's own order, by id; "position": the order of the ids given.
     assert [p.id for p in library.papers(PaperQuery(limit=2))] == [1, 2]
+    in_order = PaperQuery(ids=(2, 3, 1), sort="position", limit=2)
+    assert [p.id for p in library.papers(in_order)] == [2, 3]
+    with pytest.raises(InvalidValueError, match="position"):
+        library.papers(PaperQuery(sort="position"))
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(opened: OpenLibrary):

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper, ReadStatus
+from readinglist.core.normalize import title_key
 from readinglist.search import bulk_writer, schema
-from readinglist.search.engine import Match, top
+from readinglist.search.engine import Match, ordered, top
 from readinglist.search.index import WhooshIndex
 from readinglist.search.index_folders import INDEX_PREFIX
 from readinglist.storage.orm import OutboxRow
@@ -151,16 +152,16 @@ def test_ranked_by_relevance_title_matches_first(small: OpenLibrary):
 def test_sorted_by_a_column_and_paged(digest_library: OpenLibrary):
     library = digest_library.library
     by_title = library.search("", sort="title", limit=20)
-    titles = [r.paper.title.casefold() for r in by_title.results]
+    titles = [title_key(r.paper.title) for r in by_title.results]
     assert titles == sorted(titles)
     assert by_title.total == SHARED_DIGEST_PAPERS
     second = library.search("", sort="title", offset=20, limit=20)
-    assert second.results[0].paper.title.casefold() >= titles[-1]
+    assert title_key(second.results[0].paper.title) >= titles[-1]
     assert not {r.paper.id for r in second.results} & {r.paper.id for r in by_title.results}
-    newest = library.search("gaussian", sort="added", descending=True, limit=5)
-    assert [r.paper.id for r in newest.results] == sorted(
-        (r.paper.id for r in newest.results), reverse=True
-    )
+    # One import: every paper ties on its added time, and ties go lowest id first (the
+    # digest's own order).
+    newest = library.search("gaussian", sort="added", limit=5)
+    assert [r.paper.id for r in newest.results] == sorted(r.paper.id for r in newest.results)
 
 
 def test_highlights_mark_the_query_words(small: OpenLibrary):
@@ -360,10 +361,12 @@ def test_posting_arrays_agree_with_whoosh(digest_library: OpenLibrary, words: tu
     assert results.total == len(expected)
 
 
-@pytest.mark.parametrize("sort", [None, "title", "added", "status", "seen", "rating"])
+@pytest.mark.parametrize(
+    "sort", [None, "title", "added", "status", "seen", "rating", "priority", "position"]
+)
 def test_an_empty_library_searches_and_sorts(opened: OpenLibrary, sort: str | None):
-    results = opened.library.search("", sort=sort)
-    assert (results.total, results.results) == (0, ())
+    results = opened.library.search("", sort=sort, within=[1, 2], with_ids=True)
+    assert (results.total, results.results, results.ids) == (0, (), ())
 
 
 def test_typos_in_long_words_are_found_and_corrected(digest_library: OpenLibrary):
@@ -397,8 +400,10 @@ def test_a_write_decodes_only_the_new_segment(small: OpenLibrary, monkeypatch: p
 def test_an_unsupported_search_sort_is_a_clear_error(small: OpenLibrary):
     from readinglist.core.errors import InvalidValueError
 
-    with pytest.raises(InvalidValueError, match="cannot sort a search by 'priority'"):
-        small.library.search("radiance", sort="priority")
+    with pytest.raises(InvalidValueError, match="cannot sort a search by 'colour'"):
+        small.library.search("radiance", sort="colour")
+    with pytest.raises(InvalidValueError, match="position needs"):
+        small.library.search("radiance", sort="position")  # of which ids?
 
 
 HF_DAILY = """[
@@ -471,7 +476,8 @@ def test_writes_add_segments_and_small_ones_are_compacted(
 
 
 def test_sorting_by_added_tells_minutes_apart(opened: OpenLibrary):
-    """Sort keys are exact: epoch minutes in float32 would tie papers 2 minutes apart."""
+    """Sort keys are exact: epoch minutes in float32 would tie papers 2 minutes apart.
+    Newest first is the natural direction of "added"; descending flips it."""
     from readinglist.core.library import Library
 
     moments = iter(datetime(2026, 11, 30, 12, minute, tzinfo=UTC) for minute in range(60))
@@ -479,9 +485,9 @@ def test_sorting_by_added_tells_minutes_apart(opened: OpenLibrary):
     for number in range(5):
         paper = ParsedPaper(f"Paper Number {number} on Topics", f"Abstract {number}. More.", 0)
         library.import_bytes(render_digest([paper]).encode(), f"d{number}.txt")
-    newest = library.search("", sort="added", descending=True, limit=5)
+    newest = library.search("", sort="added", limit=5)
     assert [r.paper.id for r in newest.results] == [5, 4, 3, 2, 1]
-    oldest = library.search("", sort="added", limit=5)
+    oldest = library.search("", sort="added", descending=True, limit=5)
     assert [r.paper.id for r in oldest.results] == [1, 2, 3, 4, 5]
 
 
@@ -506,15 +512,23 @@ def test_the_paper_id_column_is_read_in_one_piece_as_whoosh_reads_it(small: Open
     keys=st.lists(st.sampled_from([0.0, 1.0, 2.0]), min_size=1, max_size=40),
     limit=st.integers(1, 12),
     ranked=st.booleans(),
+    ties=st.none() | st.permutations(list(range(40))),
 )
 def test_pages_cut_among_equal_keys_follow_the_whole_order(
-    keys: list[float], limit: int, ranked: bool
+    keys: list[float], limit: int, ranked: bool, ties: list[int] | None
 ) -> None:
     """Many papers share a key (one import's time, a score): every page is the slice of
     the one full order, so paging never shows a paper twice or skips one."""
     values = np.array(keys)
-    match = Match(np.ones(len(keys), dtype=np.bool_), values)
-    order = None if ranked else values
-    whole = top(match, 0, len(keys), order).tolist()
-    pages = [top(match, offset, limit, order).tolist() for offset in range(0, len(keys), limit)]
+    match = Match(np.ones(len(keys), dtype=np.bool_), values.astype(np.float32))
+    order = None if ranked else values.astype(np.int64)
+    tie = None if ties is None else np.array(ties[: len(keys)], dtype=np.int64)
+    whole = top(match, 0, len(keys), order, tie).tolist()
+    pages = [
+        top(match, offset, limit, order, tie).tolist() for offset in range(0, len(keys), limit)
+    ]
     assert [doc for page in pages for doc in page] == whole
+    assert ordered(match, order, tie).tolist() == whole
+    if tie is not None:  # equal keys: by the tie-break
+        primary = -values if ranked else values
+        assert whole == sorted(range(len(keys)), key=lambda doc: (primary[doc], tie[doc]))

@@ -40,7 +40,7 @@ def test_bad_text_pasted_from_the_clipboard_changes_nothing(
     before = database_dump(library_dir)
     QGuiApplication.clipboard().setText(BAD_INPUTS[name].decode("utf-8", "replace"))
     loaded.paste_action.trigger()
-    qtbot.waitUntil(lambda: bool(_message(loaded)) and loaded.worker.pending == 0)
+    qtbot.waitUntil(lambda: bool(_message(loaded)) and not loaded.busy)
     message = _message(loaded)
     assert "Traceback" not in message and message.count("\n") <= 2, message
     assert database_dump(library_dir) == before
@@ -64,7 +64,7 @@ def test_dropped_text_that_is_no_digest_changes_nothing(
     mime = QMimeData()
     mime.setText("just a sentence, no digest here")
     assert drop(loaded, mime)
-    qtbot.waitUntil(lambda: "Not imported" in _message(loaded) and loaded.worker.pending == 0)
+    qtbot.waitUntil(lambda: "Not imported" in _message(loaded) and not loaded.busy)
     assert database_dump(library_dir) == before
 
 
@@ -79,7 +79,7 @@ def test_bad_files_dropped_or_chosen_change_nothing(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(bad))])
     assert drop(loaded, mime)
-    qtbot.waitUntil(lambda: f"{name}.txt" in _message(loaded) and loaded.worker.pending == 0)
+    qtbot.waitUntil(lambda: f"{name}.txt" in _message(loaded) and not loaded.busy)
     assert "Not imported" in _message(loaded)
     assert database_dump(library_dir) == before
     loaded.import_files([bad])  # File > Import digest takes the same path

@@ -16,7 +16,7 @@ from benchmarks.gui import EXPLAIN_MS, PROBE_MS, Probe, explain, main
 from tests.helpers import REPO, shared_digest_path
 
 BENCHMARK_ARGS = ("--size", "150", "--queries", "2", "--json", "--explain")
-PHASES = ("import", "rest", "scroll", "search")
+PHASES = ("import", "rest", "scroll", "search", "edit", "bulk")
 FIELDS = (
     "max_stall_ms",
     "import_max_stall_ms",
@@ -27,6 +27,13 @@ FIELDS = (
     "import_s",
     "search_result_p50_ms",
     "search_result_max_ms",
+    "import_search_answer_ms",
+    "edit_p50_ms",
+    "edit_max_ms",
+    "edit_max_stall_ms",
+    "bulk_edit_s",
+    "bulk_search_answer_ms",
+    "bulk_max_stall_ms",
 )
 
 
@@ -64,6 +71,7 @@ def test_the_window_benchmark_prints_one_json_object():
         assert isinstance(result[name], int | float), name
         assert result[name] >= 0, name
     assert result["max_stall_ms"] == max(result[f"{phase}_max_stall_ms"] for phase in PHASES)
+    assert result["bulk_selected"] == 150  # the bulk edit took every paper, not a page
     for stall in result["worst_stalls"]:
         assert stall["phase"] in PHASES
         assert EXPLAIN_MS - PROBE_MS <= stall["ms"] <= result["max_stall_ms"]

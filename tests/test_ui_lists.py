@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 from readinglist.ui.list_actions import moved_position
 from readinglist.ui.main_window import MainWindow
-from readinglist.ui.paper_model import PAPER_IDS_MIME
+from readinglist.ui.paper_model import PAPER_IDS_MIME, Column
 from tests import test_ui_window
 from tests.helpers import SHARED_DIGEST_PAPERS
 from tests.test_ui_actions import action, answer_question, answer_tag, select, submenu
@@ -185,7 +185,7 @@ def test_a_sorted_or_searched_list_is_not_reordered(loaded: MainWindow, qtbot):
     ids = [i for i in (loaded.model.paper_id(row) for row in range(3)) if i is not None]
     make_list(loaded, qtbot, "Order", ids)
     show_list(loaded, qtbot, "Order")
-    loaded.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    loaded.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
     qtbot.waitUntil(lambda: loaded.model.query.sort == "title", timeout=10000)
     idle(loaded, qtbot)
     assert not loaded.model.reorderable

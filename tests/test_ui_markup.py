@@ -125,7 +125,7 @@ def test_the_detail_pane_shows_markup_literally(evil: MainWindow, qtbot):
     page = detail.abstract.toHtml()
     assert "<img" not in page and "<script" not in page and "<b>" not in page
     assert label_shows(detail.tags_label, TAG)
-    assert label_shows(detail.meta, f"#{evil.evil_id}")  # type: ignore[attr-defined]
+    assert label_shows(detail.meta, f"id {evil.evil_id}")  # type: ignore[attr-defined]
     assert detail.notes_editor.toPlainText() == NOTES
 
 

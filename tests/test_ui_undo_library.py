@@ -145,9 +145,9 @@ def test_digests_and_the_papers_they_brought(opened: OpenLibrary):
     ]
     assert library.digest_paper_ids([two.digest_id]) == sorted(two.existing_ids + two.new_ids)
     assert library.digest_paper_ids([two.digest_id], new_only=True) == list(two.new_ids)
-    assert library.digest_paper_ids([one.digest_id, two.digest_id]) == sorted(
-        {*one.new_ids, *two.new_ids}
-    )
+    # In digest order: the newest digest's papers in its order, then the older one's.
+    (a, b), (c,) = one.new_ids, two.new_ids
+    assert library.digest_paper_ids([one.digest_id, two.digest_id]) == [b, c, a]
 
 
 def test_a_search_within_some_papers_pages_over_them_only(opened: OpenLibrary):

@@ -42,7 +42,7 @@ def make_window(qtbot, library_dir: Path, settings_dir: Path) -> Iterator[Window
         windows.append(window)
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitUntil(lambda: window.worker.pending == 0)
+        qtbot.waitUntil(lambda: not window.busy)
         return window
 
     yield make
@@ -62,12 +62,12 @@ def loaded(window: MainWindow, qtbot, shared_digest_bytes: bytes) -> MainWindow:
     QGuiApplication.clipboard().setText(shared_digest_bytes.decode("utf-8"))
     window.paste_action.trigger()
     qtbot.waitUntil(lambda: window.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=20000)
-    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=20000)
     return window
 
 
 def idle(window: MainWindow, qtbot) -> None:
-    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=10000)
 
 
 def sidebar_text(window: MainWindow, key: str) -> str:

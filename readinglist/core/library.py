@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from readinglist.core.browse import BrowseOrder, browse_database
+from readinglist.core.bulk_cases import BulkCases
 from readinglist.core.digests import DigestInfo
 from readinglist.core.errors import (
     ImportCancelledError,
@@ -34,6 +37,7 @@ from readinglist.core.models import (
     SEARCH_SORTS,
     SORT_KEYS,
     DriftReport,
+    Fragment,
     ImportSummary,
     Link,
     LinkKind,
@@ -49,6 +53,7 @@ from readinglist.core.models import (
     TagCount,
 )
 from readinglist.core.normalize import edit_distance, title_key
+from readinglist.core.orders import POSITION
 from readinglist.core.ports import Progress, SearchIndex, Store, UnitOfWork
 from readinglist.core.query import And, Node, Or, ParsedQuery, Term, parse_query
 from readinglist.core.snapshots import ImportRecord, PaperSnapshot, RestoreReport
@@ -86,7 +91,7 @@ class SearchUnavailableError(ReadingListError):
     """The library was opened without a search index."""
 
 
-class Library(ListCases, ExchangeCases):
+class Library(ListCases, ExchangeCases, BulkCases):
     """A reader's library of papers.
 
     Writes go through :meth:`_write`: one transaction whose changed papers are queued in
@@ -102,24 +107,76 @@ class Library(ListCases, ExchangeCases):
         self._store = store
         self._clock = clock
         self._index = index
+        self._index_after_writes = True
 
     @contextmanager
     def _write(self) -> Iterator[UnitOfWork]:
         with self._store.unit_of_work(write=True) as uow:
             yield uow
-        self.sync_index()
+        if self._index_after_writes:
+            self.sync_index()
+
+    @contextmanager
+    def index_later(self) -> Iterator[None]:
+        """Writes in this block leave their papers in the search outbox, for someone
+        else to index: the window hands a bulk edit's 10k papers to a child process
+        (readinglist.import_process.drain_in_child), which keeps its own thread free."""
+        self._index_after_writes = False
+        try:
+            yield
+        finally:
+            self._index_after_writes = True
 
     # --- the search index ---------------------------------------------------------
+
+    @property
+    def index_ready(self) -> bool:
+        """The index holds the whole library (False while it is missing or being built:
+        the library can then be browsed, see :meth:`browse`, but not searched)."""
+        return self._index is not None and not self._index.needs_rebuild
+
+    def browse(
+        self,
+        query: str | ParsedQuery = "",
+        sort: str | None = None,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+        within: Collection[int] | None = None,
+        with_ids: bool = False,
+        whole_abstracts: bool = False,
+    ) -> SearchResults:
+        """A page of papers from the database alone, without the index: the filters of
+        the query language (status:, tag:, has:, rating:, seen:, added:, arxiv:) and the
+        sorts; a query with words raises SearchNotReadyError (see core/browse.py)."""
+        return browse_database(
+            self._store,
+            query,
+            BrowseOrder(sort, descending, offset, limit),
+            within=within,
+            with_ids=with_ids,
+            whole_abstracts=whole_abstracts,
+            now=self._clock(),
+        )
+
+    # Merges an edit pays for itself: re-indexing costs about a millisecond a paper, so
+    # an edit stays under a second at 100k papers; bigger merges wait for maintain_index.
+    INLINE_MERGE_PAPERS = 1000
+    # The speed assumed to tell whether a merge fits maintain_index's budget (measured
+    # 1,500-2,000 papers/s on two cores; a little pessimistic on purpose).
+    MERGE_PAPERS_PER_S = 1000.0
 
     def sync_index(self) -> int:
         """Drain the outbox into the index; returns how many papers were rewritten.
 
         Runs after every write and on start (an outbox left by a crash). An index that
         cannot be written now keeps its outbox rows and catches up on the next drain.
+        Then the small merges the index's policy asks for run here (at most
+        INLINE_MERGE_PAPERS papers); the big ones are left to :meth:`maintain_index`.
         """
         index = self._index
-        if index is None:
-            return 0
+        if index is None or not self.index_ready:
+            return 0  # an index being built: the outbox keeps every change until it is in
         done = 0
         while True:
             with self._store.unit_of_work() as uow:
@@ -136,24 +193,72 @@ class Library(ListCases, ExchangeCases):
                 uow.clear_outbox(upto)
             done += len(ids)
         if done:
-            self._compact_index(index)
+            self._compact_index(index, max_papers=self.INLINE_MERGE_PAPERS)
         return done
 
-    def _compact_index(self, index: SearchIndex) -> None:
-        """Rewrite the papers of the index's small segments as one segment."""
+    def index_merges_due(self) -> bool:
+        """Merges are due that an edit would not run (see :meth:`maintain_index`)."""
+        if self._index is None or not self.index_ready:
+            return False
+        return any(
+            merge.papers > self.INLINE_MERGE_PAPERS for merge in self._index.planned_merges()
+        )
+
+    def maintain_index(self, budget_s: float | None = None) -> int:
+        """Run the index merges due, the big ones an edit leaves alone; returns the
+        papers re-indexed (0 without an index or with nothing due).
+
+        Meant for idle time: the window's writer calls it after a minute without work,
+        with a budget of a second (each merge holds the index's write lock, so other
+        writers wait for it; searches do not: they keep reading the searcher they have;
+        a merge of a rebuild's segment size, 25k papers, takes 15-25 s). Merges run
+        cheapest first; with ``budget_s`` each starts only if its estimated time
+        (MERGE_PAPERS_PER_S) fits in what is left, so a short idle spell runs the small
+        ones and a big merge waits for a longer one (or for None: everything due, e.g. on
+        closing the window or from a command).
+        Without it the index stays correct: segments pile up slowly (about two per
+        thousand edits) and searches slow down a little.
+        """
+        if self._index is None:
+            return 0
+        self.sync_index()
+        return self._compact_index(self._index, budget_s=budget_s)
+
+    def _compact_index(
+        self, index: SearchIndex, max_papers: int | None = None, budget_s: float | None = None
+    ) -> int:
+        """Run the merges the index's policy says are due, cheapest first, while they fit
+        in ``max_papers`` (in all) and ``budget_s`` (by estimate); re-planned after each
+        one, since a merge can fill the tier above. Returns the papers re-indexed."""
+        started = time.perf_counter()
+        done = 0
+        tried: set[tuple[str, ...]] = set()
         try:
-            ids = index.compaction_ids()
-            for start in range(0, len(ids), INDEX_BATCH * 10):
-                batch = tuple(ids[start : start + INDEX_BATCH * 10])
-
-                def load(batch: tuple[int, ...] = batch) -> tuple[list[Paper], list[int]]:
-                    with self._store.unit_of_work() as uow:
-                        papers = uow.papers(PaperQuery(ids=batch))
-                    return papers, []
-
-                index.apply_loaded(load)
+            while True:
+                left = None if budget_s is None else budget_s - (time.perf_counter() - started)
+                due = [
+                    merge
+                    for merge in index.planned_merges()
+                    if merge.segment_ids not in tried
+                    and (max_papers is None or done + merge.papers <= max_papers)
+                    and (left is None or merge.papers / self.MERGE_PAPERS_PER_S <= left)
+                ]
+                if not due:
+                    return done
+                tried.add(due[0].segment_ids)  # a stale plan is never retried
+                done += index.merge(due[0].segment_ids, self._papers_to_merge)
         except Exception as error:  # only a cache's layout: retried after the next write
             log.warning("search index not compacted now (%s)", error)
+        return done
+
+    def _papers_to_merge(self, ids: Sequence[int]) -> list[Paper]:
+        """The papers of a merge, read in one transaction (in chunks: any number)."""
+        papers: list[Paper] = []
+        chunk = INDEX_BATCH * 10
+        with self._store.unit_of_work() as uow:
+            for start in range(0, len(ids), chunk):
+                papers += uow.papers(PaperQuery(ids=tuple(ids[start : start + chunk])))
+        return papers
 
     def _drain_batch(self, index: SearchIndex) -> tuple[list[int], int]:
         """One outbox batch into the index: (paper ids, last outbox row). The papers are
@@ -230,18 +335,41 @@ class Library(ListCases, ExchangeCases):
         limit: int = 50,
         whole_abstracts: bool = False,
         within: Collection[int] | None = None,
+        with_ids: bool = False,
     ) -> SearchResults:
         """One page of papers matching a query of the query language, highlighted.
 
-        ``within``: only these papers (a digest, a list), ranked among themselves.
+        ``sort``: one of SEARCH_SORTS, in its natural direction unless ``descending``
+        (see readinglist.core.orders); None: by relevance. ``within``: only these papers
+        (a digest, a list), ranked among themselves; sorted by ``"position"``, in the
+        order of ``within`` (a sequence, first = position 1). ``with_ids``: fill the
+        results' ``ids`` with every match's paper id in the same order (one more sort
+        of the ids, no papers read).
+
+        While the index is being built (:attr:`index_ready` is False) the database
+        answers instead (:meth:`browse`): the sidebar's filters and every sort work, and
+        a query with words says that search is not ready yet.
         """
         index = self._require_index()
+        if index.needs_rebuild:
+            return self.browse(
+                text,
+                sort,
+                descending,
+                offset,
+                limit,
+                within=within,
+                with_ids=with_ids,
+                whole_abstracts=whole_abstracts,
+            )
         if sort is not None and sort not in SEARCH_SORTS:
             raise InvalidValueError(
                 f"cannot sort a search by {sort!r}; use one of: {', '.join(SEARCH_SORTS)}"
             )
+        if sort == POSITION and within is None:
+            raise InvalidValueError("sorting by position needs the papers' order (within)")
         parsed = parse_query(text, now=self._clock())
-        page = index.search(parsed, sort, descending, offset, limit, within)
+        page = index.search(parsed, sort, descending, offset, limit, within, with_ids)
         ids = tuple(hit.paper_id for hit in page.hits)
         with self._store.unit_of_work() as uow:
             by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=ids))}
@@ -265,7 +393,38 @@ class Library(ListCases, ExchangeCases):
             offset=offset,
             suggestion=self._did_you_mean(text, parsed) if page.total < 3 else None,
             message=parsed.message,
+            ids=page.ids,
         )
+
+    def rows(
+        self, ids: Sequence[int], text: str = "", whole_abstracts: bool = False
+    ) -> list[SearchResult]:
+        """These papers, in this order, highlighted for a query (deleted ones left out).
+
+        The window holds a query's ids and loads the rows of a page by id: a page always
+        shows the papers its rows were given, even when the library changed meanwhile.
+        Without an index the text is shown unmarked.
+        """
+        with self._store.unit_of_work() as uow:
+            by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=tuple(ids)))}
+        index = self._index
+        words: tuple[str, ...] = ()
+        prefixes: tuple[str, ...] = ()
+        if index is not None and text.strip():
+            words, prefixes = positive_words(parse_query(text, now=self._clock()).root)
+        rows: list[SearchResult] = []
+        for paper_id in ids:
+            paper = by_id.get(paper_id)
+            if paper is None:
+                continue
+            if index is None:
+                title: Fragment = ((paper.title, False),)
+                abstract: Fragment = ((paper.abstract, False),) if paper.abstract else ()
+            else:
+                title = index.highlight(paper.title, words, prefixes, True)
+                abstract = index.highlight(paper.abstract, words, prefixes, whole_abstracts)
+            rows.append(SearchResult(paper=paper, score=0.0, title=title, abstract=abstract))
+        return rows
 
     def _did_you_mean(self, text: str, parsed: ParsedQuery) -> str | None:
         """The query with each misspelt word replaced by the library's own spelling.
@@ -423,10 +582,12 @@ class Library(ListCases, ExchangeCases):
 
     def papers(self, query: PaperQuery | None = None) -> list[Paper]:
         query = query or PaperQuery()
-        if query.sort not in SORT_KEYS:
+        if query.sort is not None and query.sort not in SORT_KEYS:
             raise InvalidValueError(
                 f"unknown sort {query.sort!r}; use one of: {', '.join(SORT_KEYS)}"
             )
+        if query.sort == POSITION and query.ids is None:
+            raise InvalidValueError("sorting by position needs the papers' ids in order")
         if query.tag is not None:
             query = replace(query, tag=normalize_tag(query.tag))
         with self._store.unit_of_work() as uow:
@@ -530,9 +691,22 @@ class Library(ListCases, ExchangeCases):
             return len(uow.digests()), uow.last_outbox_row()
 
     def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool = False) -> list[int]:
-        """The papers in these digests; ``new_only``: only those they brought in."""
+        """The papers in these digests, in digest order; ``new_only``: only those they
+        brought in.
+
+        Digest order is each digest's own ranking (its papers' positions); with several
+        digests, the newest digest's papers first in its order, then the papers found
+        only in older digests, in theirs. Search with ``sort="position"`` and these ids
+        as ``within`` to list them so.
+        """
         with self._store.unit_of_work() as uow:
             return uow.digest_paper_ids(digest_ids, new_only)
+
+    def digest_positions(self, digest_ids: Collection[int]) -> dict[int, int]:
+        """Paper id -> its position (1 = the digest's first) in the newest of these
+        digests that holds it: what a ``#`` column shows."""
+        with self._store.unit_of_work() as uow:
+            return uow.digest_positions(digest_ids)
 
     def snapshot(self, ids: Collection[int]) -> list[PaperSnapshot]:
         """What :meth:`restore` needs to bring these papers back after a delete."""

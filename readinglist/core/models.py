@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 
 class ReadStatus(StrEnum):
@@ -27,6 +28,10 @@ class Priority(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+
+
+# The user's own fields a bulk edit sets and its undo gives back paper by paper.
+PaperField = Literal["status", "rating", "priority", "notes"]
 
 
 class LinkKind(StrEnum):
@@ -197,12 +202,17 @@ class ImportSummary:
 
 @dataclass(frozen=True, slots=True)
 class PaperQuery:
-    """Filters and order for listing papers (the search issue adds full text)."""
+    """Filters and order for listing papers (the search issue adds full text).
+
+    ``sort``: one of :data:`SORT_KEYS` (defined in :mod:`readinglist.core.orders`);
+    ``"position"`` is the order of ``ids``. None: by id, oldest first, the library's
+    own order (what internal reads and the command line's plain ``list`` show).
+    """
 
     status: ReadStatus | None = None
     tag: str | None = None
     has_code: bool = False
-    sort: str = "added"
+    sort: str | None = None
     descending: bool = False
     limit: int | None = None
     ids: tuple[int, ...] | None = field(default=None)
@@ -242,9 +252,11 @@ class DigestRecord:
     positions: tuple[tuple[int, int], ...]
 
 
-SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority")
-# Orders a search can be sorted by (the index has no priority column yet).
-SEARCH_SORTS = ("relevance", "added", "title", "status", "seen", "rating")
+# The orders of papers (see readinglist.core.orders for what each one means): "position"
+# is the order of given ids (a digest's ranking, a list's order).
+SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority", "position")
+# Orders a search can be sorted by: the same, and relevance (BM25, then the tie-break).
+SEARCH_SORTS = ("relevance", *SORT_KEYS)
 
 
 def index_stamp(updated_at: datetime, times_seen: int) -> str:
@@ -266,8 +278,12 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
+    """One page of hits; ``ids``: when asked for, every hit's paper id in the same order
+    (the page is ``ids[offset:offset + limit]``), so a window can place any row."""
+
     hits: tuple[SearchHit, ...]
     total: int
+    ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +304,9 @@ class SearchResults:
     offset: int
     suggestion: str | None = None
     message: str | None = None
+    # Every matching paper's id in display order (``results`` is the page
+    # ``ids[offset:offset + limit]``); filled only when asked for (``with_ids``).
+    ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,10 @@ together when the ``with`` block ends normally and rolled back when it raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from readinglist.core.digests import DigestInfo
 from readinglist.core.models import (
@@ -18,6 +18,7 @@ from readinglist.core.models import (
     Link,
     Paper,
     PaperDetails,
+    PaperField,
     PaperQuery,
     Priority,
     ReadingList,
@@ -29,6 +30,10 @@ from readinglist.core.models import (
 )
 from readinglist.core.query import ParsedQuery
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
+
+if TYPE_CHECKING:
+    from readinglist.core.browse import BrowsePage
+    from readinglist.core.query import Node
 
 Progress = Callable[[int, int], None]
 
@@ -62,6 +67,18 @@ class UnitOfWork(Protocol):
 
     def existing_ids(self, ids: Collection[int]) -> set[int]: ...
 
+    def field_values(self, ids: Collection[int], field: PaperField) -> dict[int, object]:
+        """Each existing paper's stored value of one user field (chunked: any size)."""
+        ...
+
+    def papers_with_tag(self, ids: Collection[int], tag: str) -> set[int]: ...
+
+    def set_field_values(
+        self, values: Mapping[int, object], field: PaperField, now: datetime
+    ) -> int:
+        """Each paper its own value of a field (an undo of a bulk edit)."""
+        ...
+
     def all_ids(self) -> list[int]: ...
 
     def outbox(self, limit: int) -> tuple[list[int], int]:
@@ -75,6 +92,19 @@ class UnitOfWork(Protocol):
     def all_stamps(self) -> dict[int, str]: ...
 
     def papers(self, query: PaperQuery) -> list[Paper]: ...
+
+    def browse(
+        self,
+        root: Node | None,
+        order: PaperQuery,
+        offset: int,
+        limit: int,
+        within: Sequence[int] | None,
+        with_ids: bool,
+    ) -> BrowsePage:
+        """Papers matching a query without words (filters only), in ``order``'s sort
+        (see core/browse.py: the library browsed while its index is being built)."""
+        ...
 
     def details(self, paper_id: int) -> PaperDetails | None: ...
 
@@ -106,7 +136,13 @@ class UnitOfWork(Protocol):
 
     def digests(self) -> list[DigestInfo]: ...
 
-    def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool) -> list[int]: ...
+    def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool) -> list[int]:
+        """The papers of these digests in digest order (see Library.digest_paper_ids)."""
+        ...
+
+    def digest_positions(self, digest_ids: Collection[int]) -> dict[int, int]:
+        """Paper id -> position in the newest of these digests that holds it."""
+        ...
 
     def delete_digest(self, digest_id: int) -> None: ...
 
@@ -197,6 +233,16 @@ class Store(Protocol):
         ...
 
 
+class IndexMerge(Protocol):
+    """Index segments to rewrite as one; ``papers`` is what that re-indexes (its cost)."""
+
+    @property
+    def segment_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def papers(self) -> int: ...
+
+
 class SearchIndex(Protocol):
     """The full-text index: a cache of the database that can always be rebuilt."""
 
@@ -211,8 +257,17 @@ class SearchIndex(Protocol):
         """apply() of what ``load`` reads while the index's write lock is held."""
         ...
 
-    def compaction_ids(self) -> list[int]:
-        """Papers whose documents should be rewritten together (small segments)."""
+    def planned_merges(self) -> Sequence[IndexMerge]:
+        """The segment merges due now, cheapest first (the index's merge policy: each
+        write adds a segment; merging them keeps searches fast)."""
+        ...
+
+    def merge(
+        self, segment_ids: Collection[str], load: Callable[[Sequence[int]], Sequence[Paper]]
+    ) -> int:
+        """Rewrite these segments' papers as one segment, reading them with ``load(ids)``
+        while the index's write lock is held; returns the papers written (0 when the
+        plan is stale: a segment is gone)."""
         ...
 
     def rebuild(
@@ -229,8 +284,11 @@ class SearchIndex(Protocol):
         offset: int = 0,
         limit: int = 50,
         within: Collection[int] | None = None,
+        with_ids: bool = False,
     ) -> SearchPage:
-        """A page of hits; ``within``: only among these papers (total counts them only)."""
+        """A page of hits in an order of readinglist.core.orders; ``within``: only among
+        these papers (total counts them only), and their order for ``sort="position"``;
+        ``with_ids``: every hit's paper id too, in the same order."""
 
     def term_in_index(self, word: str) -> bool: ...
 

@@ -40,8 +40,8 @@ from readinglist.search.schema import FIELD_BOOSTS, PAIR_FIELD, epoch_minutes
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float32]
-# Sort keys: float64, which holds epoch minutes exactly (float32 rounds them to 2 min).
-Order = npt.NDArray[np.float64]
+# Sort keys, ascending: each document's place in an order (see search/ordering.py).
+Order = npt.NDArray[np.int64]
 Ids = npt.NDArray[np.int64]
 
 K1 = 1.2
@@ -124,6 +124,9 @@ class PostingArrays:
                 self.live[gone + offset] = False
         self.live_count = int(self.live.sum())
         self._cache: dict[tuple[str, bytes], tuple[Ids, Scores]] = {}
+        # Per searcher, like the postings: each document's paper id and sort places.
+        self.paper_ids: Ids | None = None
+        self.orders: dict[tuple[str, bool], Order] = {}
         # Prefix and fuzzy expansions, by (kind, field, text, edits): typing repeats them.
         self.expansions: dict[tuple[str, str, str, int], list[str]] = {}
 
@@ -361,24 +364,47 @@ def _combine(parts: list[Match | None], every: bool) -> Match | None:
     return Match(mask, scores)
 
 
-def top(match: Match, offset: int, limit: int, order: Order | None = None) -> Ids:
-    """Doc numbers of one page: best scores first, or by ``order`` (ascending)."""
+def _keys(
+    match: Match, hits: Ids, order: Order | None, tie_break: Order | None
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """The hits' primary keys (``order``, else the score negated: best first) and their
+    tie-break keys (``tie_break``, else the doc number, newer first)."""
+    primary = -match.scores[hits] if order is None else order[hits]
+    secondary = -hits if tie_break is None else tie_break[hits]
+    return primary, secondary
+
+
+def top(
+    match: Match,
+    offset: int,
+    limit: int,
+    order: Order | None = None,
+    tie_break: Order | None = None,
+) -> Ids:
+    """Doc numbers of one page: by ascending ``order`` keys, else best scores first;
+    equal keys by ascending ``tie_break`` keys (the order's tie-break, so a paper keeps
+    its place among its equals whatever happens to their documents)."""
     hits = np.nonzero(match.mask)[0]
-    if not len(hits):
-        return hits
-    keys = match.scores[hits] if order is None else order[hits]
-    wanted = min(offset + limit, len(hits))
-    # Highest score first (ties: the newer document first); or ascending order keys.
-    ranking = -keys if order is None else keys
+    wanted = min(offset + max(limit, 0), len(hits))
+    if wanted <= offset:
+        return hits[:0]
+    primary, secondary = _keys(match, hits, order, tie_break)
     if wanted < len(hits):
-        # The page's cut may fall among equal keys: which of them make it is decided by
-        # the same tie-break as the order (newer first), so pages never overlap or skip.
-        cut = np.partition(ranking, wanted - 1)[wanted - 1]
-        better = np.flatnonzero(ranking < cut)
-        tied = np.flatnonzero(ranking == cut)
-        tied = tied[np.argsort(-hits[tied], kind="stable")[: wanted - len(better)]]
+        # Only the first ``wanted`` are sorted. The cut may fall among equal keys: which
+        # of them make it is decided by the tie-break, so pages never overlap or skip.
+        cut = np.partition(primary, wanted - 1)[wanted - 1]
+        better = np.flatnonzero(primary < cut)
+        tied = np.flatnonzero(primary == cut)
+        tied = tied[np.argsort(secondary[tied], kind="stable")[: wanted - len(better)]]
         part = np.concatenate((better, tied))
-        part = part[np.lexsort((-hits[part], ranking[part]))]
+        part = part[np.lexsort((secondary[part], primary[part]))]
     else:
-        part = np.lexsort((-hits, ranking))
+        part = np.lexsort((secondary, primary))
     return hits[part[offset:wanted]]
+
+
+def ordered(match: Match, order: Order | None = None, tie_break: Order | None = None) -> Ids:
+    """Every hit's doc number in the order of :func:`top` (one lexsort of the hits)."""
+    hits = np.nonzero(match.mask)[0]
+    primary, secondary = _keys(match, hits, order, tie_break)
+    return hits[np.lexsort((secondary, primary))]

@@ -16,7 +16,8 @@ import shutil
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,10 @@ from whoosh.searching import Searcher
 
 from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.normalize import edit_distance
+from readinglist.core.orders import ORDERS, POSITION, RELEVANCE, UNRANKED, keys_of
 from readinglist.core.query import ParsedQuery
 from readinglist.core.timeouts import busy_timeout_ms
-from readinglist.search import bulk_writer
+from readinglist.search import bulk_writer, merge_policy
 from readinglist.search.analysis import analyze, stem
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
@@ -43,15 +45,27 @@ from readinglist.search.engine import (
     PostingArrays,
     SegmentPostings,
     near_terms,
+    ordered,
     top,
 )
 from readinglist.search.index_folders import (
     INDEX_PREFIX,
     building_folder,
     discard,
+    is_unfinished,
+    mark_unfinished,
     remove_other_versions,
     swap_in,
     write_locked,
+)
+from readinglist.search.merge_policy import Merge, MergePolicy, SegmentStats
+from readinglist.search.ordering import (
+    KEY_COLUMNS,
+    ascending,
+    places,
+    text_ranks,
+    tie_break,
+    within_places,
 )
 from readinglist.search.schema import (
     PAIR_FIELD,
@@ -63,18 +77,15 @@ from readinglist.search.schema import (
 
 log = logging.getLogger(__name__)
 
-# Each write adds a segment; past this many small ones, they are re-indexed as one.
-MAX_SMALL_SEGMENTS = 4
-COMPACT_DOCS = 50_000
-SORT_FIELDS = {
-    "added": "added",
-    "title": "title_key",
-    "status": "status_order",
-    "seen": "seen",
-    "rating": "rating",
-}
-# Natural direction of each sort: newest, most seen and best rated first.
-NATURAL_REVERSE = {"added": False, "title": False, "status": False, "seen": True, "rating": True}
+# Each write adds a segment; merge_policy says which to re-index as one. Segments are
+# in tiers by size (1-7 documents, 8-63, ...): a tier holding more than this many is
+# merged. Read at each plan, so a test can lower it.
+MAX_SMALL_SEGMENTS = merge_policy.MAX_PER_TIER
+# The sort orders are readinglist.core.orders' (keys, natural directions, tie-break);
+# search/ordering.py says which column holds each key (KEY_COLUMNS).
+
+
+UNFINISHED_REASON = "the search index was not finished"
 
 
 class IndexUnavailableError(Exception):
@@ -89,12 +100,18 @@ class WhooshIndex:
         :class:`IndexUnavailableError` rather than replace a missing or damaged index
         (or remove other versions) under the other process."""
         self.folder = library_dir / f"{INDEX_PREFIX}{SCHEMA_VERSION}"
+        # Two locks, so that reads never wait for writes: ``_lock`` guards the shared
+        # searcher and its caches and is held for moments; ``_write_lock`` makes this
+        # process's writers take turns and is held for a whole write (Whoosh's own
+        # lock file does the same between processes). A reader keeps the searcher it
+        # started with until it is done (``_reading``): a write that replaces the shared
+        # searcher meanwhile closes the old one only when its last reader has left.
         self._lock = threading.RLock()
+        self._write_lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._readers: dict[Searcher, int] = {}
         self._posting_arrays: PostingArrays | None = None
         self._segment_postings = SegmentPostings()
-        self._orders: dict[tuple[str, bool], Order] = {}
-        self._doc_paper_ids: npt.NDArray[np.int64] | None = None
         self.rebuild_reason: str | None = None
         if not repair:
             self._index = self._open_only()
@@ -121,6 +138,8 @@ class WhooshIndex:
             opened = self._try_open()
             if opened is None:
                 gc.collect()
+        if opened is not None and is_unfinished(self.folder) and self.rebuild_reason is None:
+            self.rebuild_reason = UNFINISHED_REASON  # usable, but not all of the library
         return opened
 
     def _open_only(self) -> Index:
@@ -137,6 +156,7 @@ class WhooshIndex:
             self.rebuild_reason = "the search index is missing"
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
+        mark_unfinished(self.folder)  # first: no process may ever see it as complete
         return windex.create_in(str(self.folder), build_schema())
 
     def _try_open(self) -> Index | None:
@@ -165,15 +185,51 @@ class WhooshIndex:
             elif not self._searcher.up_to_date():
                 # Not Searcher.refresh(): in whoosh3 3.54.0 it reuses segment readers
                 # whose deletions changed, so deleted papers kept matching.
-                self._searcher.close()
+                self._retire(self._searcher)
                 self._searcher = self._index.searcher()
             return self._searcher
 
-    def close(self) -> None:
+    def _retire(self, searcher: Searcher) -> None:
+        """A searcher no longer shared: closed now, or by its last reader."""
+        if searcher not in self._readers:
+            searcher.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[PostingArrays]:
+        """The current searcher's posting arrays, kept open until the block ends even if
+        a write replaces the shared searcher meanwhile."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            arrays = self._arrays()
+            searcher = arrays.searcher
+            self._readers[searcher] = self._readers.get(searcher, 0) + 1
+        try:
+            yield arrays
+        finally:
+            with self._lock:
+                left = self._readers.pop(searcher) - 1
+                if left:
+                    self._readers[searcher] = left
+                elif searcher is not self._searcher:
+                    searcher.close()
+
+    def reload(self) -> bool:
+        """Reopen the index after another process rebuilt it (the window's index is
+        built by a child process, see readinglist.index_build_process); returns whether
+        it is complete now. Without a usable index on disk the current one is kept."""
+        with self._lock:
+            self._close_searcher()
+            self.rebuild_reason = None
+            opened = self._open_quietly()
+            if opened is None:
+                self.rebuild_reason = self.rebuild_reason or "the search index is missing"
+                return False
+            self._index.close()
+            self._index = opened
+            return not self.needs_rebuild
+
+    def close(self) -> None:
+        with self._write_lock, self._lock:
+            self._close_searcher()
             self._index.close()
 
     # --- writing ------------------------------------------------------------------
@@ -190,7 +246,7 @@ class WhooshIndex:
         """Like :meth:`apply`, with the papers read by ``load`` while the index's write
         lock is held: two processes draining at once then write their snapshots in the
         order they read them, so an older snapshot never overwrites a newer one."""
-        with self._lock:
+        with self._write_lock:
             writer = self._writer()
             try:
                 upserts, deletes = load()
@@ -206,32 +262,58 @@ class WhooshIndex:
             else:
                 writer.cancel()
 
-    def compaction_ids(self) -> list[int]:
-        """Papers to re-index into one segment when writes have left more than
-        MAX_SMALL_SEGMENTS segments smaller than a rebuild's (each write adds one and
-        none is merged): those of the smallest, up to COMPACT_DOCS papers."""
+    def segment_stats(self) -> list[SegmentStats]:
+        """Each segment's id and documents (deleted ones too), read from the table of
+        contents alone: no segment is opened, so this costs the same with 5 or 50."""
         with self._lock:
-            leaves = self.searcher().reader().leaf_readers()
-            small = sorted(
-                (reader for reader, _ in leaves if reader.doc_count() < bulk_writer.SEGMENT_DOCS),
-                key=lambda reader: reader.doc_count(),
-            )
-            if len(small) <= MAX_SMALL_SEGMENTS:
-                return []
-            chosen: list[Any] = []
-            total = 0
-            for reader in small:
-                if chosen and total + reader.doc_count() > COMPACT_DOCS:
-                    break
-                chosen.append(reader)
-                total += reader.doc_count()
-            if len(chosen) < 2:
-                return []
-            return sorted(
-                int(reader.stored_fields(doc)["id"])
-                for reader in chosen
-                for doc in reader.all_doc_ids()
-            )
+            segments = self._index._segments()
+        return [
+            SegmentStats(segment.segment_id(), segment.doc_count_all(), segment.deleted_count())
+            for segment in segments
+        ]
+
+    def planned_merges(self) -> list[Merge]:
+        """The merges merge_policy says are due now, cheapest first (no I/O but the
+        table of contents). A merge writes at most a rebuild's segment size."""
+        policy = MergePolicy(
+            max_per_tier=MAX_SMALL_SEGMENTS, max_merge_docs=bulk_writer.SEGMENT_DOCS
+        )
+        return policy.merges(self.segment_stats())
+
+    def merge(
+        self, segment_ids: Collection[str], load: Callable[[Sequence[int]], Sequence[Paper]]
+    ) -> int:
+        """Rewrite the live documents of these segments as one new segment, with the
+        papers ``load(ids)`` reads while the index's write lock is held (as
+        :meth:`apply_loaded`); returns how many papers were written.
+
+        Documents are deleted by number in the chosen segments, not by paper id across
+        the index (Whoosh's ``update_document`` looks each id up in every segment), and
+        the emptied segments are dropped at commit. Returns 0 without writing when a
+        segment is gone: another process merged it since the plan was made.
+        """
+        wanted = set(segment_ids)
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                chosen = [s for s in writer.segments if s.segment_id() in wanted]
+                if len(chosen) != len(wanted):
+                    writer.cancel()
+                    return 0
+                ids: list[int] = []
+                for segment in chosen:
+                    live = _live_paper_ids(writer, segment)
+                    ids.extend(live.values())
+                    for docnum in live:
+                        segment.delete_document(docnum)
+                papers = load(sorted(ids))
+                for paper in papers:
+                    writer.add_document(**document(paper))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            return len(papers)
 
     def rebuild(
         self,
@@ -240,7 +322,7 @@ class WhooshIndex:
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Build a new index beside the live one, then swap it in (see index_folders)."""
-        with self._lock:
+        with self._write_lock, self._lock:
             self._close_searcher()
             live = None if self.needs_rebuild else self._index
             with write_locked(live):
@@ -292,61 +374,73 @@ class WhooshIndex:
 
     def _close_searcher(self) -> None:
         if self._searcher is not None:
-            self._searcher.close()
+            self._retire(self._searcher)
             self._searcher = None
+            self._posting_arrays = None
 
     # --- reading ------------------------------------------------------------------
 
     def stamps(self) -> dict[int, str]:
         """Every indexed paper id with the stamp of the version indexed."""
-        searcher = self.searcher()
-        return {
-            int(fields["id"]): str(fields.get("stamp", ""))
-            for fields in searcher.all_stored_fields()
-        }
+        with self._reading() as arrays:
+            return {
+                int(fields["id"]): str(fields.get("stamp", ""))
+                for fields in arrays.searcher.all_stored_fields()
+            }
 
     def _arrays(self) -> PostingArrays:
-        """The posting arrays of the current searcher (rebuilt when it is replaced)."""
+        """The posting arrays of the current searcher (rebuilt when it is replaced);
+        use them inside :meth:`_reading`."""
         with self._lock:
             searcher = self.searcher()
             if self._posting_arrays is None or self._posting_arrays.searcher is not searcher:
                 self._posting_arrays = PostingArrays(searcher, self._segment_postings)
-                self._orders = {}
-                self._doc_paper_ids = None
             return self._posting_arrays
 
     def _paper_ids(self, arrays: PostingArrays) -> npt.NDArray[np.int64]:
-        """Every document's paper id (deleted ones' too); cached while the searcher lives."""
+        """Every document's paper id (deleted ones' too); kept with the arrays (one
+        searcher's), so a reader on an older searcher never sees a newer one's."""
         with self._lock:
-            if self._doc_paper_ids is None or len(self._doc_paper_ids) != arrays.size:
+            if arrays.paper_ids is None:
                 parts = [
                     numeric_column(
                         leaf.column_reader("paper_id", translate=False), leaf.doc_count_all()
                     )
                     for leaf, _offset in arrays.leaves
                 ]
-                self._doc_paper_ids = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-            return self._doc_paper_ids
+                arrays.paper_ids = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            return arrays.paper_ids
 
     def _order(self, arrays: PostingArrays, sort: str, descending: bool) -> Order:
-        """Per document sort keys, ascending; cached while the searcher lives."""
+        """Each document's place in an order of readinglist.core.orders, tie-break
+        included (one lexsort of the key columns, see search/ordering.py); cached while
+        the searcher lives."""
         key = (sort, descending)
-        found = self._orders.get(key)
+        found = arrays.orders.get(key)
         if found is not None:
             return found
-        column = arrays.reader.column_reader(SORT_FIELDS[sort])
-        if sort == "title":
-            values = list(column)
-            ranks = np.empty(len(values), np.float64)
-            ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(
-                len(values), dtype=np.float64
-            )
-            order = ranks
-        else:
-            order = np.fromiter(column, dtype=np.float64, count=arrays.size)
-        if NATURAL_REVERSE[sort] != descending:
-            order = -order
-        self._orders[key] = order
+        columns: list[npt.NDArray[np.int64]] = []
+        for sort_key in keys_of(sort, descending):
+            name = KEY_COLUMNS[sort_key.field]
+            if name == "paper_id":
+                values = self._paper_ids(arrays)
+            elif name == "title_key":
+                values = text_ranks(
+                    [
+                        value
+                        for leaf, _offset in arrays.leaves
+                        for value in leaf.column_reader(name, translate=False)
+                    ]
+                )
+            else:
+                parts = [
+                    numeric_column(leaf.column_reader(name, translate=False), leaf.doc_count_all())
+                    for leaf, _offset in arrays.leaves
+                ]
+                values = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            columns.append(ascending(values, sort_key.descending))
+        order = places(columns)
+        arrays.orders[key] = order
         return order
 
     def search(
@@ -357,32 +451,59 @@ class WhooshIndex:
         offset: int = 0,
         limit: int = 50,
         within: Collection[int] | None = None,
+        with_ids: bool = False,
     ) -> SearchPage:
-        """A page of hits: ranked by BM25F, or sorted by a column; ``within``: only
-        among these papers."""
-        ranked = sort is None or sort == "relevance"
-        if not ranked and sort not in SORT_FIELDS:
+        """A page of hits in an order of readinglist.core.orders: ranked by BM25F (best
+        first, ``descending`` ignored; with nothing to score, newest first), or sorted.
+        ``within``: only among these papers; ``sort="position"``: in their order (a
+        sequence). ``with_ids``: every hit's paper id too, in the same order."""
+        ranked = sort is None or sort == RELEVANCE
+        if not ranked and sort != POSITION and sort not in ORDERS:
             raise ValueError(f"unknown sort {sort!r}")
-        arrays = self._arrays()
+        if sort == POSITION and within is None:
+            raise ValueError("sorting by position needs the papers' order (within)")
+        with self._reading() as arrays:
+            return self._search(arrays, parsed, sort, descending, offset, limit, within, with_ids)
+
+    def _search(
+        self,
+        arrays: PostingArrays,
+        parsed: ParsedQuery,
+        sort: str | None,
+        descending: bool,
+        offset: int,
+        limit: int,
+        within: Collection[int] | None,
+        with_ids: bool,
+    ) -> SearchPage:
+        ranked = sort is None or sort == RELEVANCE
         if arrays.size == 0:  # an empty index has no columns to sort by
             return SearchPage((), 0)
         match = Evaluator(arrays).evaluate(parsed.root)
         paper_ids = self._paper_ids(arrays)
-        if within is not None:
-            wanted = np.fromiter(within, dtype=np.int64, count=len(within))
-            match = Match(match.mask & np.isin(paper_ids, wanted), match.scores)
-        total = int(np.count_nonzero(match.mask))
         order: Order | None = None
-        if not ranked:
-            order = self._order(arrays, sort or "added", descending)
-        elif total and not match.scores[match.mask].any():
-            order = self._order(arrays, "added", True)  # nothing to rank: newest first
-        docs = top(match, offset, max(limit, 0), order)
+        if within is not None:
+            inside, place = within_places(paper_ids, within)
+            match = Match(match.mask & inside, match.scores)
+            if sort == POSITION:
+                order = ascending(place, descending)
+        total = int(np.count_nonzero(match.mask))
+        if sort is not None and not ranked and sort != POSITION:
+            order = self._order(arrays, sort, descending)
+        elif ranked and total and not match.scores[match.mask].any():
+            order = self._order(arrays, UNRANKED, False)  # nothing to rank
+        ties = tie_break(paper_ids)
+        every = ordered(match, order, ties) if with_ids else None
+        if every is not None:
+            docs = every[offset : offset + max(limit, 0)] if offset >= 0 else every[:0]
+        else:
+            docs = top(match, offset, limit, order, ties)
         hits = tuple(
             SearchHit(int(paper_ids[doc]), float(match.scores[doc]) if ranked else 0.0)
             for doc in docs
         )
-        return SearchPage(hits, total)
+        ids = () if every is None else tuple(paper_ids[every].tolist())
+        return SearchPage(hits, total, ids)
 
     def stem(self, word: str) -> str:
         return stem(word.lower())
@@ -393,21 +514,21 @@ class WhooshIndex:
         return highlight(text, query_stems(terms), prefixes, whole=whole)
 
     def term_in_index(self, word: str) -> bool:
-        reader = self.searcher().reader()
-        return any(
-            reader.doc_frequency(field, term) > 0
-            for term in analyze(word)[:1]
-            for field in ("title", "abstract", "notes")
-        )
+        with self._reading() as arrays:
+            return any(
+                arrays.reader.doc_frequency(field, term) > 0
+                for term in analyze(word)[:1]
+                for field in ("title", "abstract", "notes")
+            )
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
         """Index terms (stems) close to a misspelt word, most frequent first."""
-        reader = self.searcher().reader()
         stem = (analyze(word) or [word.lower()])[0]
         frequency: Counter[str] = Counter()
-        for field in ("abstract", "title"):
-            for candidate in near_terms(reader, field, word, 2):
-                frequency[candidate] += reader.doc_frequency(field, candidate)
+        with self._reading() as arrays:
+            for field in ("abstract", "title"):
+                for candidate in near_terms(arrays.reader, field, word, 2):
+                    frequency[candidate] += arrays.reader.doc_frequency(field, candidate)
 
         def distance(term: str) -> int:
             return min(edit_distance(stem, term), edit_distance(word.lower()[: len(term)], term))
@@ -419,28 +540,43 @@ class WhooshIndex:
     def papers_with_term(self, term: str, limit: int = 5) -> list[int]:
         """Ids of papers whose title or abstract holds an index term (a stem, as is)."""
         built = wq.Or([wq.Term("title", term), wq.Term("abstract", term)])
-        results = self.searcher().search(built, limit=limit, terms=False)
-        return [int(hit["id"]) for hit in results]
+        with self._reading() as arrays:
+            results = arrays.searcher.search(built, limit=limit, terms=False)
+            return [int(hit["id"]) for hit in results]
 
     def key_terms(self, text: str, count: int = 12) -> list[tuple[str, float]]:
-        searcher = self.searcher()
-        if not text.strip() or searcher.doc_count() == 0:
-            return []
-        return [
-            (str(term), float(weight))
-            for term, weight in searcher.key_terms_from_text("abstract", text, numterms=count)
-        ]
+        with self._reading() as arrays:
+            searcher = arrays.searcher
+            if not text.strip() or searcher.doc_count() == 0:
+                return []
+            found = searcher.key_terms_from_text("abstract", text, numterms=count)
+            return [(str(term), float(weight)) for term, weight in found]
 
     def similar(self, paper_id: int, text: str, k: int) -> list[tuple[int, float]]:
         """Papers whose abstracts share the key terms of ``text``."""
         terms = self.key_terms(text)
         if not terms:
             return []
-        arrays = self._arrays()
-        match = Evaluator(arrays).weighted_terms("abstract", terms)
-        paper_ids = self._paper_ids(arrays)
+        with self._reading() as arrays:
+            match = Evaluator(arrays).weighted_terms("abstract", terms)
+            paper_ids = self._paper_ids(arrays)
         match.mask[paper_ids == paper_id] = False  # not the paper itself
         return [(int(paper_ids[doc]), float(match.scores[doc])) for doc in top(match, 0, k)]
+
+
+def _live_paper_ids(writer: BulkWriter, segment: Any) -> dict[int, int]:
+    """A segment's live documents: document number -> paper id (from the paper-id
+    column, read in one piece, as a search reads it)."""
+    count = segment.doc_count_all()
+    # The per-document files only: a SegmentReader would open the terms table as well.
+    perdoc = segment.codec().per_document_reader(writer.storage, segment)
+    try:
+        column = perdoc.column_reader("paper_id", writer.schema["paper_id"].column_type)
+        paper_ids = numeric_column(column, count)
+    finally:
+        perdoc.close()
+    deleted = set(segment.deleted_docs())
+    return {doc: int(paper_ids[doc]) for doc in range(count) if doc not in deleted}
 
 
 def numeric_column(column: Any, count: int) -> npt.NDArray[np.int64]:

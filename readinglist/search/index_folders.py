@@ -102,3 +102,18 @@ def discard(library_dir: Path) -> None:
     for folder in library_dir.glob(f"{INDEX_PREFIX}*"):
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+# A placeholder index (made when the index is missing or damaged, before it is built)
+# carries this file. A built index never does: it is swapped in from its own folder. So
+# a build that was interrupted (killed, crashed) leaves a folder that says so, and the
+# next start builds again instead of trusting an empty index for good.
+UNFINISHED_MARK = "UNFINISHED"
+
+
+def mark_unfinished(folder: Path) -> None:
+    (folder / UNFINISHED_MARK).write_bytes(b"")
+
+
+def is_unfinished(folder: Path) -> bool:
+    return (folder / UNFINISHED_MARK).exists()

@@ -12,10 +12,11 @@ from whoosh import columns, formats
 from whoosh.analysis import Analyzer
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from readinglist.core.models import LinkKind, Paper, ReadStatus, index_stamp
+from readinglist.core.models import LinkKind, Paper, index_stamp
+from readinglist.core.orders import key_value
 from readinglist.search.analysis import EnglishAnalyzer, PairAnalyzer
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # English words, stop words dropped, Porter2 stems (see readinglist.search.analysis).
 ANALYZER: Analyzer = EnglishAnalyzer()
@@ -27,8 +28,6 @@ FIELD_BOOSTS = {"title": 3.0, "abstract": 1.0, "notes": 1.0}
 # never joins two words, so no pair spans two fields).
 PAIR_FIELD = "pairs"
 PAIR_SOURCES = ("title", "abstract", "notes", "author")
-
-STATUS_ORDER = {status.value: order for order, status in enumerate(ReadStatus)}
 
 
 def _pairs_field() -> TEXT:
@@ -65,7 +64,13 @@ def build_schema() -> Schema:
         added=NUMERIC(int, bits=32, signed=False, shift_step=8, sortable=True),
         rating=NUMERIC(int, bits=8, signed=False, shift_step=8, sortable=True),
         seen=NUMERIC(int, bits=16, signed=False, shift_step=16, sortable=True),
+        # The key values of readinglist.core.orders (key_value), exactly: times in
+        # microseconds like the database's (the "added" field above is in minutes, for
+        # date filters), the title key as UTF-8 (byte order is code point order).
+        added_us=COLUMN(columns.NumericColumn("q")),
+        last_seen_us=COLUMN(columns.NumericColumn("q")),
         status_order=COLUMN(columns.NumericColumn("B")),
+        priority_order=COLUMN(columns.NumericColumn("B")),
         title_key=COLUMN(columns.VarBytesColumn()),
     )
 
@@ -109,6 +114,9 @@ def document(paper: Paper) -> dict[str, object]:
         "added": epoch_minutes(paper.added_at),
         "rating": paper.rating,
         "seen": paper.times_seen,
-        "status_order": STATUS_ORDER[paper.status.value],
-        "title_key": paper.title.casefold().encode("utf-8"),
+        "added_us": key_value(paper, "added"),
+        "last_seen_us": key_value(paper, "last_seen"),
+        "status_order": key_value(paper, "status"),
+        "priority_order": key_value(paper, "priority"),
+        "title_key": str(key_value(paper, "title")).encode("utf-8"),
     }

@@ -26,19 +26,53 @@ class DigestQueries:
         ]
 
     def digest_paper_ids(self, digest_ids: Collection[int], new_only: bool) -> list[int]:
-        """The papers that appear in these digests; ``new_only``: first seen in one of them."""
+        """The papers that appear in these digests, in digest order (see
+        :meth:`_placed`); ``new_only``: those first seen in one of them."""
+        placed = self._placed(digest_ids, new_only)
+        return sorted(placed, key=placed.__getitem__)
+
+    def digest_positions(self, digest_ids: Collection[int]) -> dict[int, int]:
+        """Each paper's position (1-based) in the newest of these digests that holds it."""
+        return {
+            paper_id: position for paper_id, (_, position, _) in self._placed(digest_ids).items()
+        }
+
+    def _placed(
+        self, digest_ids: Collection[int], new_only: bool = False
+    ) -> dict[int, tuple[int, int, int]]:
+        """Paper id -> its place in digest order: (how many of these digests are newer
+        than the newest one holding it, its position there, minus its id).
+
+        Digest order: the newest digest's papers in its ranking, then the papers found
+        only in older ones, each digest in its own ranking. "Newest" is by import time
+        (then digest id), as the digests are listed. Positions are unique in a digest,
+        so the id only breaks ties of damaged data, newest first like every order.
+        """
         wanted = sorted(set(digest_ids))
         if not wanted:
-            return []
+            return {}
+        digests = self.session.execute(
+            select(DigestRow.id)
+            .where(DigestRow.id.in_(wanted))
+            .order_by(DigestRow.imported_at.desc(), DigestRow.id.desc())
+        )
+        newer = {digest_id: rank for rank, (digest_id,) in enumerate(digests)}
+        statement = select(
+            AppearanceRow.paper_id, AppearanceRow.digest_id, AppearanceRow.position
+        ).where(AppearanceRow.digest_id.in_(wanted))
         if new_only:
             first = (
                 select(AppearanceRow.paper_id)
                 .group_by(AppearanceRow.paper_id)
                 .having(func.min(AppearanceRow.digest_id).in_(wanted))
             )
-            return sorted(self.session.scalars(first))
-        statement = select(AppearanceRow.paper_id).where(AppearanceRow.digest_id.in_(wanted))
-        return sorted(set(self.session.scalars(statement.distinct())))
+            statement = statement.where(AppearanceRow.paper_id.in_(first))
+        placed: dict[int, tuple[int, int, int]] = {}
+        for paper_id, digest_id, position in self.session.execute(statement):
+            place = (newer[digest_id], position, -paper_id)
+            if paper_id not in placed or place < placed[paper_id]:
+                placed[paper_id] = place
+        return placed
 
     def delete_digest(self, digest_id: int) -> None:
         """Forget a digest and its appearances (its papers are seen once less)."""

@@ -26,7 +26,10 @@ from readinglist.core.models import (
     TagCount,
     index_stamp,
 )
+from readinglist.core.orders import POSITION, PRIORITY_RANK, STATUS_RANK, keys_of
 from readinglist.storage.batching import chunks, link_row
+from readinglist.storage.browse_queries import BrowseQueries
+from readinglist.storage.bulk_queries import BulkQueries
 from readinglist.storage.digest_queries import DigestQueries
 from readinglist.storage.engine import (
     BUSY_MESSAGE,
@@ -105,8 +108,20 @@ _FIRST_SEEN = _seen(func.min(DigestRow.imported_at), "first_seen")
 _LAST_SEEN = _seen(func.max(DigestRow.imported_at), "last_seen")
 _TIMES_SEEN = _seen(func.count(), "times_seen")
 
-_STATUS_ORDER = case({s.value: i for i, s in enumerate(ReadStatus)}, value=PaperRow.status)
-_PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=PaperRow.priority)
+# The columns of the key fields of readinglist.core.orders, valued as key_value() values
+# them: times compare as the stored text (fixed-width, to the microsecond), the title
+# key as its UTF-8 text (byte order is code point order), a never-seen paper's NULL
+# last-seen time below every time.
+_KEY_COLUMNS: dict[str, Any] = {
+    "added": PaperRow.added_at,
+    "title": PaperRow.title_key,
+    "status": case({s.value: rank for s, rank in STATUS_RANK.items()}, value=PaperRow.status),
+    "times_seen": func.coalesce(_TIMES_SEEN, 0),
+    "last_seen": _LAST_SEEN,
+    "rating": PaperRow.rating,
+    "priority": case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=PaperRow.priority),
+    "id": PaperRow.id,
+}
 
 
 def _to_link(row: LinkRow) -> Link:
@@ -144,7 +159,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork):
+class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork, BulkQueries, BrowseQueries):
     """One transaction on the library."""
 
     def __init__(self, session: Session) -> None:
@@ -299,26 +314,39 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork):
             statement = statement.where(PaperRow.id.in_(coded))
         if query.ids is not None:
             statement = statement.where(PaperRow.id.in_(query.ids))
+        if query.sort == POSITION:
+            return self._in_given_order(statement, query)
         statement = statement.order_by(*self._order(query))
         if query.limit is not None:
             statement = statement.limit(query.limit)
         return [_to_paper(*row) for row in self.session.execute(statement)]
 
+    def _in_given_order(
+        self,
+        statement: Select[PaperRow, datetime | None, datetime | None, int | None],
+        query: PaperQuery,
+    ) -> list[Paper]:
+        """The ``position`` order: the order of ``query.ids`` (first place first, the
+        first occurrence of a repeated id counts), reversed by ``descending``."""
+        if query.ids is None:
+            raise ValueError("the position order needs the ids in their order")
+        place: dict[int, int] = {}
+        for number, paper_id in enumerate(query.ids):
+            place.setdefault(paper_id, number)
+        papers = [_to_paper(*row) for row in self.session.execute(statement)]
+        papers.sort(key=lambda paper: place[paper.id], reverse=query.descending)
+        return papers if query.limit is None else papers[: query.limit]
+
     @staticmethod
     def _order(query: PaperQuery) -> list[ColumnElement[Any]]:
-        """ORDER BY terms; each key has its natural direction, flipped by ``descending``."""
-        seen = func.coalesce(_TIMES_SEEN, 0)
-        keys: dict[str, list[tuple[Any, bool]]] = {
-            "added": [(PaperRow.added_at, False), (PaperRow.id, False)],
-            "title": [(PaperRow.title_key, False), (PaperRow.id, False)],
-            "status": [(_STATUS_ORDER, False), (PaperRow.id, False)],
-            "seen": [(seen, True), (_LAST_SEEN, True), (PaperRow.id, False)],
-            "rating": [(PaperRow.rating, True), (PaperRow.id, False)],
-            "priority": [(_PRIORITY_ORDER, True), (PaperRow.id, False)],
-        }
+        """ORDER BY terms of the order readinglist.core.orders defines (keys in their
+        natural direction, flipped by ``descending``, then the paper id, newest first);
+        no sort: by id, oldest first."""
+        if query.sort is None:
+            return [PaperRow.id.asc()]
         return [
-            column.desc() if natural_desc != query.descending else column.asc()
-            for column, natural_desc in keys[query.sort]
+            _KEY_COLUMNS[key.field].desc() if key.descending else _KEY_COLUMNS[key.field].asc()
+            for key in keys_of(query.sort, query.descending)
         ]
 
     def details(self, paper_id: int) -> PaperDetails | None:
@@ -352,34 +380,40 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork):
     # --- user fields -------------------------------------------------------------
 
     def set_status(self, ids: Collection[int], status: ReadStatus, now: datetime) -> int:
-        changing = list(
-            self.session.scalars(
-                select(PaperRow.id).where(PaperRow.id.in_(ids), PaperRow.status != status.value)
+        changing: list[int] = []
+        for chunk in chunks(sorted(set(ids))):
+            changing.extend(
+                self.session.scalars(
+                    select(PaperRow.id).where(
+                        PaperRow.id.in_(chunk), PaperRow.status != status.value
+                    )
+                )
             )
-        )
-        if changing:
+        for chunk in chunks(changing):
             self.session.execute(
                 update(PaperRow)
-                .where(PaperRow.id.in_(changing))
+                .where(PaperRow.id.in_(chunk))
                 .values(status=status.value, updated_at=now)
             )
-            self.session.add_all(
-                StatusChangeRow(paper_id=paper_id, status=status.value, changed_at=now)
-                for paper_id in changing
-            )
-            self.touched.update(changing)
+        self.session.add_all(
+            StatusChangeRow(paper_id=paper_id, status=status.value, changed_at=now)
+            for paper_id in changing
+        )
+        self.touched.update(changing)
         return len(changing)
 
     def _set_column(self, ids: Collection[int], column: str, value: object, now: datetime) -> int:
         attribute = getattr(PaperRow, column)
-        changed = list(
-            self.session.scalars(
-                update(PaperRow)
-                .where(PaperRow.id.in_(ids), attribute != value)
-                .values({column: value, "updated_at": now})
-                .returning(PaperRow.id)
+        changed: list[int] = []
+        for chunk in chunks(sorted(set(ids))):
+            changed.extend(
+                self.session.scalars(
+                    update(PaperRow)
+                    .where(PaperRow.id.in_(chunk), attribute != value)
+                    .values({column: value, "updated_at": now})
+                    .returning(PaperRow.id)
+                )
             )
-        )
         self.touched.update(changed)
         return len(changed)
 
@@ -394,11 +428,13 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork):
 
     def delete_papers(self, ids: Collection[int]) -> int:
         """Deletes papers with everything attached (links, tags, history, appearances)."""
-        gone = list(
-            self.session.scalars(
-                delete(PaperRow).where(PaperRow.id.in_(ids)).returning(PaperRow.id)
+        gone: list[int] = []
+        for chunk in chunks(sorted(set(ids))):
+            gone.extend(
+                self.session.scalars(
+                    delete(PaperRow).where(PaperRow.id.in_(chunk)).returning(PaperRow.id)
+                )
             )
-        )
         self.touched.update(gone)  # the outbox turns a missing paper into a delete
         return len(gone)
 
@@ -419,28 +455,35 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork):
         self, ids: Collection[int], add: Collection[str], remove: Collection[str], now: datetime
     ) -> int:
         changed: set[int] = set()
+        wanted = sorted(set(ids))
         if add:
             add_ids = self._tag_ids(add, create=True)
-            have = set(
-                self.session.execute(
-                    select(PaperTagRow.paper_id, PaperTagRow.tag_id).where(
-                        PaperTagRow.paper_id.in_(ids), PaperTagRow.tag_id.in_(add_ids.values())
+            rows: list[PaperTagRow] = []
+            for chunk in chunks(wanted):
+                have = set(
+                    self.session.execute(
+                        select(PaperTagRow.paper_id, PaperTagRow.tag_id).where(
+                            PaperTagRow.paper_id.in_(chunk),
+                            PaperTagRow.tag_id.in_(add_ids.values()),
+                        )
                     )
                 )
-            )
-            for paper_id in ids:
-                for tag_id in add_ids.values():
-                    if (paper_id, tag_id) not in have:
-                        self.session.add(PaperTagRow(paper_id=paper_id, tag_id=tag_id))
-                        changed.add(paper_id)
+                for paper_id in chunk:
+                    for tag_id in add_ids.values():
+                        if (paper_id, tag_id) not in have:
+                            rows.append(PaperTagRow(paper_id=paper_id, tag_id=tag_id))
+                            changed.add(paper_id)
+            self.session.add_all(rows)
         if remove:
             remove_ids = list(self._tag_ids(remove, create=False).values())
-            gone = self.session.scalars(
-                delete(PaperTagRow)
-                .where(PaperTagRow.paper_id.in_(ids), PaperTagRow.tag_id.in_(remove_ids))
-                .returning(PaperTagRow.paper_id)
-            )
-            changed.update(gone)
+            for chunk in chunks(wanted):
+                changed.update(
+                    self.session.scalars(
+                        delete(PaperTagRow)
+                        .where(PaperTagRow.paper_id.in_(chunk), PaperTagRow.tag_id.in_(remove_ids))
+                        .returning(PaperTagRow.paper_id)
+                    )
+                )
         if changed:
             self.session.flush()
             self._bump(changed, now)

@@ -13,6 +13,7 @@ from readinglist.ui.app_icons import app_icon, desktop_file_name
 from readinglist.ui.crash_dialog import CrashReporter, install_crash_reporter
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.pauses import settle_after_startup
+from readinglist.ui.single_instance import SingleInstance
 from readinglist.ui.worker import Worker
 
 APP_NAME = "readinglist"
@@ -20,6 +21,9 @@ APP_NAME = "readinglist"
 
 def build_main_window(library_dir: Path, first_run: bool | None = None) -> MainWindow:
     """Open the library on the worker (waiting for it) and return the window, not shown.
+
+    A missing search index is not built first (half a minute at 20k papers): the window
+    opens on the database and builds it in a child process (ui/index_build.py).
 
     ``first_run``: the library folder did not exist before (None: look now, before the
     library is opened and creates it); the window then says where it made the library.
@@ -29,7 +33,9 @@ def build_main_window(library_dir: Path, first_run: bool | None = None) -> MainW
     worker = Worker()
     messages: list[str] = []
     try:
-        opened = worker.call(lambda: open_library(library_dir, on_message=messages.append))
+        opened = worker.call(
+            lambda: open_library(library_dir, on_message=messages.append, build_index=False)
+        )
     except BaseException:
         worker.shutdown()
         raise
@@ -58,12 +64,29 @@ def application() -> QApplication:
     return app
 
 
+def bring_to_front(window: MainWindow) -> None:
+    """Another ``readinglist gui`` on this library asked for this window."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
 def run(library_dir: Path) -> int:
     configure_logging()
     app = application()
+    guard = SingleInstance(library_dir)
+    if not guard.claim():  # before opening: a second window would build the index too
+        print(
+            f"{APP_NAME}: {library_dir} is already open in a window; brought it to the front",
+            file=sys.stderr,
+        )
+        return 0
     reporter = install_crash_reporter(app)
     try:
         window = build_main_window(library_dir)
+        guard.raiseRequested.connect(lambda: bring_to_front(window))
         connect_reporter(reporter, window)
         settle_after_startup()
         window.show()
@@ -72,4 +95,5 @@ def run(library_dir: Path) -> int:
         finally:
             window.shutdown()  # when the loop ended without closing the window
     finally:
+        guard.release()
         reporter.uninstall()

@@ -81,8 +81,9 @@ class DetailPane(QWidget):
         self.status_selector = named(QComboBox(), "statusSelector")
         for number, status in enumerate(ReadStatus, start=1):
             self.status_selector.addItem(f"{number}  {status.value}", status)
+        # By position, not itemData(): Qt hands a StrEnum back as a plain str.
         self.status_selector.activated.connect(
-            lambda i: self.statusChosen.emit(self.status_selector.itemData(i))
+            lambda i: self.statusChosen.emit(list(ReadStatus)[i])
         )
         self.rating_selector = named(QComboBox(), "ratingSelector")
         for rating in range(6):
@@ -172,7 +173,7 @@ class DetailPane(QWidget):
         title, abstract = fragments or (((paper.title, False),), ((paper.abstract, False),))
         self.title.setText(f"<h3>{fragment_html(title)}</h3>")
         seen = (paper.first_seen or paper.added_at).astimezone().strftime("%Y-%m-%d")
-        self.meta.setText(f"#{paper.id} · first seen {seen} · seen {paper.times_seen}×")
+        self.meta.setText(f"id {paper.id} · first seen {seen} · seen {paper.times_seen}×")
         self.abstract.setHtml(
             f'<p style="white-space:pre-wrap">{fragment_html(abstract)}</p>'
             if paper.abstract

@@ -238,7 +238,8 @@ class ListController(QObject):
         def done(_result: object) -> None:
             window.refresh_counts()
             if was_shown:  # show the list under its new name once the sidebar has it
-                window.worker.submit(lambda: None, lambda _: self._select_list(name))
+                # (the recount just went to the read lane: this answer comes after it)
+                window.reader.submit(lambda: None, lambda _: self._select_list(name))
             self._say(f"Renamed the list {old} to {name}")
 
         window.worker.submit(lambda: library.rename_list(old, name), done, self._failed)

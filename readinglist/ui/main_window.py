@@ -6,6 +6,7 @@ Every library call runs on the :class:`Worker`; the window only reacts to answer
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
@@ -49,9 +50,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist import import_process
 from readinglist.app_context import OpenLibrary
 from readinglist.core.library import Library
-from readinglist.core.models import LinkKind, ReadStatus, SearchResults, SimilarPaper
+from readinglist.core.models import (
+    LinkKind,
+    Priority,
+    ReadStatus,
+    SearchResults,
+    SimilarPaper,
+    TagCount,
+)
 from readinglist.ui.about_dialog import AboutDialog
 from readinglist.ui.app_icons import action_icon, status_icon
 from readinglist.ui.crash_dialog import is_expected, report_exception
@@ -59,8 +68,16 @@ from readinglist.ui.detail_pane import DetailPane
 from readinglist.ui.export_dialog import ExportContext, ExportDialog
 from readinglist.ui.import_banner import ImportBanner
 from readinglist.ui.import_job import ImportJob, ImportOutcome, Reader
+from readinglist.ui.index_build import IndexBuildController
 from readinglist.ui.list_actions import ListController
-from readinglist.ui.paper_model import Column, PaperTableModel, Scope, TableQuery, stars
+from readinglist.ui.paper_model import (
+    Column,
+    PaperTableModel,
+    Scope,
+    TableQuery,
+    effective_sort,
+    stars,
+)
 from readinglist.ui.paper_table import PaperTable
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from readinglist.ui.sidebar import (
@@ -79,14 +96,26 @@ from readinglist.ui.undo import (
     delete_change,
     import_change,
     notes_change,
+    priority_change,
     rating_change,
+    record_and_apply,
     status_change,
     tag_change,
 )
 from readinglist.ui.widgets import menu_text, named, plain_tooltip
 from readinglist.ui.worker import Worker
 
+log = logging.getLogger(__name__)
+
 SEARCH_DELAY_MS = 200
+# A change of at least this many papers is indexed in a child process (starting one
+# costs about half a second; indexing 2,000 papers in-process, about a second).
+CHILD_INDEX_PAPERS = 2000
+# After a minute without work the writer merges what edits leave for idle time (merges
+# of 4,000 papers and more: 2-3 s each, up to 15-25 s for the largest, every ~50k
+# edits), in a child process: a change made meanwhile waits for it, a search does not.
+MAINTAIN_AFTER_IDLE_MS = 60_000
+MAINTAIN_BUDGET_S = 30.0
 SIMILAR_DELAY_MS = 250
 SIMILAR_COUNT = 8
 ORGANIZATION = "readinglist"
@@ -117,22 +146,37 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _same_scope(before: Scope | None, after: Scope) -> bool:
+    """The same digest(s) or list (a list's papers may have changed meanwhile)."""
+    if before is None or before.kind != after.kind:
+        return False
+    if after.kind == "list":
+        return before.label == after.label
+    return before.digest_ids == after.digest_ids
+
+
 class MainWindow(QMainWindow):
     def __init__(self, worker: Worker, opened: OpenLibrary) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"readinglist — {opened.library_dir}")
         self.setAcceptDrops(True)
-        self.worker = worker
+        self.worker = worker  # the one writer: every change, in order
+        # The read lane: pages, searches, counts and similar papers on a thread of their
+        # own, so a search typed during an import or a bulk edit answers at once (SQLite
+        # in WAL mode lets readers run beside the writer; the index hands each reader a
+        # searcher it keeps until done). A read submitted after a write's answer sees it.
+        self.reader = named(Worker(self), "readerWorker")
         self.opened = opened
         self.library = opened.library
         self._closed = False
         self._entry: Entry = ALL
         self._import_job: ImportJob | None = None
         self._sidebar_data: SidebarData | None = None
+        self._tag_names: list[str] = []
         self.first_run_message: str | None = None  # set by show_first_run
         self.theme = Theme.SYSTEM
-        self.model = PaperTableModel(worker, self.library, self)
+        self.model = PaperTableModel(self.reader, self.library, self)
         self.undo_stack = named(QUndoStack(self), "undoStack")
         self._build()
         self.lists = ListController(self)
@@ -142,6 +186,14 @@ class MainWindow(QMainWindow):
         self.model.set_query(TableQuery())
         self.refresh_counts()
         self.refresh_tag_names()
+        # A missing search index is built by a child process meanwhile (index_build.py).
+        self.index_build = IndexBuildController(self)
+        self.index_build.start()
+
+    @property
+    def busy(self) -> bool:
+        """Work submitted to either lane whose answer has not been handled yet."""
+        return bool(self.worker.pending or self.reader.pending)
 
     # --- building -----------------------------------------------------------------
 
@@ -163,6 +215,8 @@ class MainWindow(QMainWindow):
         self._suggestion: str | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
+        # Index merges too big for an edit run when the writer has been idle a while.
+        self._maintain_timer = QTimer(self, singleShot=True, interval=MAINTAIN_AFTER_IDLE_MS)
 
         self.table = PaperTable()
         self.table.setModel(self.model)
@@ -279,6 +333,8 @@ class MainWindow(QMainWindow):
         self.search_box.returnPressed.connect(self._search_now)
         self._search_timer.timeout.connect(self._apply_search)
         self._similar_timer.timeout.connect(self._load_similar)
+        self.worker.idle.connect(self._maintain_timer.start)
+        self._maintain_timer.timeout.connect(self._maintain_index)
         self.did_you_mean.linkActivated.connect(self._accept_suggestion)
         self.sidebar.entryChosen.connect(self._entry_chosen)
         self.model.queryFinished.connect(self._query_finished)
@@ -295,14 +351,16 @@ class MainWindow(QMainWindow):
         self.table.notesKey.connect(self.focus_notes)
         self.table.helpKey.connect(self.show_shortcuts)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
-        self.detail.statusChosen.connect(self.set_status)
-        self.detail.ratingChosen.connect(self.rate)
+        # The detail pane's fields are the paper it shows, not the table's selection.
+        self.detail.statusChosen.connect(lambda status: self.set_status(status, self._shown()))
+        self.detail.ratingChosen.connect(lambda rating: self.rate(rating, self._shown()))
         self.detail.tagAdded.connect(self.add_tag)
         self.detail.notesEdited.connect(self.save_notes)
         self.detail.similarChosen.connect(self.show_similar_paper)
         self.import_banner.undoRequested.connect(self._undo_import)
         self.cancel_button.clicked.connect(self.cancel_import)
-        self.worker.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        for lane in (self.worker, self.reader):
+            lane.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     # --- settings -----------------------------------------------------------------
 
@@ -363,6 +421,19 @@ class MainWindow(QMainWindow):
             target.setIcon(action_icon(name))
         self.sidebar.apply_icons()
 
+    # --- search availability (the index may be built after the window opens) ------
+
+    def set_search_available(self, available: bool, message: str = "") -> None:
+        """While the search index is built the library is browsed from the database:
+        the search box is disabled and says why (``message``), then enabled again."""
+        box = self.search_box
+        if box.isEnabled() and not available:
+            self._search_hint = box.placeholderText()  # given back when search is ready
+        box.setEnabled(available)
+        hint = getattr(self, "_search_hint", box.placeholderText())
+        box.setPlaceholderText(hint if available else message)
+        box.setToolTip("" if available else message)
+
     # --- search and the sidebar ---------------------------------------------------
 
     def focus_search(self) -> None:
@@ -392,18 +463,26 @@ class MainWindow(QMainWindow):
             scope=entry.scope,
         )
         before, after = self.model.query.scope, query.scope
-        if (
-            after is not None
-            and after.kind == "list"
-            and (before is None or (before.kind, before.label) != ("list", after.label))
-        ):
-            query = replace(query, sort=None, descending=False)  # a list: in its own order
-            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        if after is not None and after.ordered and not _same_scope(before, after):
+            # A digest or a list opens in its own order (the # column), whatever the
+            # column sorted the view before.
+            query = replace(query, sort=None, descending=False)
+        if query.sort is None:  # the header shows the order the library will use
+            self._show_sort_indicator(query)
         if query != self.model.query:
             kept = self.selected_ids() if keep_selection else []
             self.model.set_query(
                 query, on_loaded=(lambda: self.select_ids(kept, focus=False)) if kept else None
             )
+
+    def _show_sort_indicator(self, query: TableQuery) -> None:
+        """``#`` when the rows are in the digest's or list's own order, none for
+        relevance (the column's own indicator stays when a column sorts them)."""
+        own = effective_sort(query) == "position"
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # only shown: the view would sort by it otherwise
+        header.setSortIndicator(Column.POSITION if own else -1, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
 
     def _query_finished(self, results: SearchResults) -> None:
         query = self.model.query
@@ -436,7 +515,7 @@ class MainWindow(QMainWindow):
     def refresh_counts(self) -> None:
         """Recount the sidebar (statuses, digests, tags) on the worker."""
         library = self.library
-        self.worker.submit(lambda: load_sidebar(library), self._show_counts)
+        self.reader.submit(lambda: load_sidebar(library), self._show_counts)
 
     def _show_counts(self, data: SidebarData) -> None:
         self._sidebar_data = data
@@ -469,9 +548,11 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(" · ".join(parts))
 
     def refresh_tag_names(self) -> None:
-        self.worker.submit(
-            self.library.tags, lambda tags: self.detail.set_tag_names([t.name for t in tags])
-        )
+        self.reader.submit(self.library.tags, self._show_tag_names)
+
+    def _show_tag_names(self, tags: list[TagCount]) -> None:
+        self._tag_names = [tag.name for tag in tags]
+        self.detail.set_tag_names(self._tag_names)
 
     # --- current paper ------------------------------------------------------------
 
@@ -479,9 +560,13 @@ class MainWindow(QMainWindow):
         return self.table.currentIndex().row()
 
     def selected_ids(self) -> list[int]:
-        rows = self.table.selected_rows() or [self.current_row()]
-        ids = (self.model.paper_id(row) for row in rows if row >= 0)
-        return [paper_id for paper_id in ids if paper_id is not None]
+        """Every selected paper, in row order, whether its row was loaded or not (the
+        current one when nothing is selected)."""
+        ranges = self.table.selected_ranges()
+        if not ranges:
+            row = self.current_row()
+            ranges = [(row, row)] if row >= 0 else []
+        return self.model.ids_of_rows(sorted(ranges))
 
     def _show_current(self, *_args: object) -> None:
         paper = self.model.paper(self.current_row())
@@ -500,7 +585,7 @@ class MainWindow(QMainWindow):
         def done(similar: list[SimilarPaper]) -> None:
             self.detail.set_similar(paper_id, similar)
 
-        self.worker.submit(lambda: library.similar(paper_id, SIMILAR_COUNT), done, lambda _: None)
+        self.reader.submit(lambda: library.similar(paper_id, SIMILAR_COUNT), done, lambda _: None)
 
     def show_similar_paper(self, paper_id: int, similar_ids: list[int]) -> None:
         """Go to a similar paper: in the table if shown, else the table shows the
@@ -537,24 +622,37 @@ class MainWindow(QMainWindow):
 
     def apply_change(self, change: Change, message: str) -> None:
         """:meth:`_apply`, also for a change that names no paper (a list of its own)."""
-        library = self.library
-
-        def run() -> None:
-            change.record(library)
-            change.apply(library)
 
         def done(_result: object) -> None:
             self.undo_stack.push(ChangeCommand(change, self._run_change))
             self._changed(change, message)
 
-        self.worker.submit(run, done, self._change_failed)
+        self.worker.submit(
+            self._writing(record_and_apply(change), change), done, self._change_failed
+        )
 
     def _run_change(self, fn: Callable[[Library], None], change: Change) -> None:
         """An undo or redo: run on the worker, then show the papers as they are now."""
-        library = self.library
         self.worker.submit(
-            lambda: fn(library), lambda _: self._changed(change, ""), self._change_failed
+            self._writing(fn, change), lambda _: self._changed(change, ""), self._change_failed
         )
+
+    def _writing(self, fn: Callable[[Library], None], change: Change) -> Callable[[], None]:
+        """The writer's job for a change; the papers of a big one are indexed by a child
+        process (the writer thread only waits), so the window and the read lane keep the
+        interpreter while thousands of papers are indexed."""
+        library, folder = self.library, self.opened.library_dir
+
+        def run() -> None:
+            if len(change.ids) < CHILD_INDEX_PAPERS:
+                fn(library)
+                return
+            with library.index_later():
+                fn(library)
+            import_process.drain_in_child(folder)
+            library.sync_index()  # what the child left (it died, or could not open it)
+
+        return run
 
     def _changed(self, change: Change, message: str) -> None:
         if change.rows_changed:
@@ -568,7 +666,25 @@ class MainWindow(QMainWindow):
         if message:
             self.statusBar().showMessage(message, 4000)
 
+    def _maintain_index(self) -> None:
+        """Idle time: the index merges that edits leave alone, a bounded slice at a time
+        (Library.maintain_index, in a child process); the writer's idle signal brings the
+        next slice when more is due."""
+        if self.busy or self.importing or self._closed:
+            self._maintain_timer.start()
+            return
+        library, folder = self.library, self.opened.library_dir
+
+        def maintain() -> None:
+            if library.index_merges_due():  # else no child: the timer waits for a write
+                import_process.drain_in_child(folder, maintain_s=MAINTAIN_BUDGET_S)
+
+        self.worker.submit(
+            maintain, None, lambda error: log.warning("index maintenance failed: %s", error)
+        )
+
     def _change_failed(self, error: Exception) -> None:
+        self._show_current()  # the detail pane's fields back to what the paper holds
         self.show_error(error)
 
     def show_error(self, error: Exception, prefix: str = "") -> None:
@@ -579,19 +695,33 @@ class MainWindow(QMainWindow):
         else:
             report_exception(error)
 
-    def set_status(self, status: ReadStatus) -> None:
-        ids = self.selected_ids()
-        noun = "paper" if len(ids) == 1 else "papers"
-        self._apply(status_change(ids, status), f"{len(ids)} {noun} marked {status.value}")
+    def _shown(self) -> list[int]:
+        """The paper in the detail pane (none: an empty list)."""
+        paper = self.detail.paper
+        return [] if paper is None else [paper.id]
 
-    def rate(self, rating: int) -> None:
-        self._apply(rating_change(self.selected_ids(), rating), f"Rated {rating}")
+    def set_status(self, status: ReadStatus, ids: list[int] | None = None) -> None:
+        ids = self.selected_ids() if ids is None else ids
+        self._apply(status_change(ids, status), f"{_plural(len(ids), 'paper')} marked {status}")
+
+    def rate(self, rating: int, ids: list[int] | None = None) -> None:
+        ids = self.selected_ids() if ids is None else ids
+        what = f"rated {rating}" if rating else "not rated"
+        self._apply(rating_change(ids, rating), f"{_plural(len(ids), 'paper')} {what}")
+
+    def set_priority(self, priority: Priority) -> None:
+        ids = self.selected_ids()
+        message = f"{_plural(len(ids), 'paper')}: priority {priority}"
+        self._apply(priority_change(ids, priority), message)
 
     def add_tag(self, name: str) -> None:
-        self._apply(tag_change(self.selected_ids(), name, add=True), f"Tagged {name}")
+        ids = self.selected_ids()
+        self._apply(tag_change(ids, name, add=True), f"Tagged {_plural(len(ids), 'paper')} {name}")
 
     def remove_tag(self, name: str) -> None:
-        self._apply(tag_change(self.selected_ids(), name, add=False), f"Removed tag {name}")
+        ids = self.selected_ids()
+        message = f"Removed tag {name} from {_plural(len(ids), 'paper')}"
+        self._apply(tag_change(ids, name, add=False), message)
 
     def save_notes(self, paper_id: int, notes: str) -> None:
         self._apply(notes_change(paper_id, notes), "Notes saved")
@@ -653,9 +783,11 @@ class MainWindow(QMainWindow):
     # --- the context menu ---------------------------------------------------------
 
     def selection_tags(self) -> list[str]:
-        """The tags on the selected papers loaded in the table, sorted."""
-        rows = self.table.selected_rows() or [self.current_row()]
-        papers = (self.model.paper(row) for row in rows if row >= 0)
+        """The tags on the selected papers, sorted; every tag of the library when some
+        selected rows were never loaded (removing a tag a paper lacks changes nothing)."""
+        papers = [self.model.loaded_paper(paper_id) for paper_id in self.selected_ids()]
+        if any(paper is None for paper in papers):
+            return sorted(self._tag_names)
         return sorted({tag for paper in papers if paper is not None for tag in paper.tags})
 
     def build_context_menu(self) -> QMenu:
@@ -670,6 +802,10 @@ class MainWindow(QMainWindow):
         for rating in range(6):
             action = rating_menu.addAction(f"&{rating}  {stars(rating) or 'not rated'}")
             action.triggered.connect(lambda _=False, r=rating: self.rate(r))
+        priority_menu = named(menu.addMenu("&Priority"), "priorityMenu")
+        for priority in reversed(Priority):
+            action = priority_menu.addAction(f"&{priority.value.capitalize()}")
+            action.triggered.connect(lambda _=False, p=priority: self.set_priority(p))
         add_tag = menu.addAction("Add &tag…")
         add_tag.setObjectName("addTagAction")
         add_tag.setIcon(action_icon("tag"))
@@ -835,8 +971,10 @@ class MainWindow(QMainWindow):
         self.sidebar.select_quietly(self._entry.key)
         self.refresh_counts()
         self.refresh_tag_names()
+        query = replace(TableQuery(), scope=self._entry.scope)
+        self._show_sort_indicator(query)
         self.model.set_query(
-            replace(TableQuery(), scope=self._entry.scope),
+            query,
             on_loaded=self._select_all if new_ids else None,
         )
 
@@ -860,9 +998,9 @@ class MainWindow(QMainWindow):
             self.undo_stack.undo()
 
     def select_ids(self, ids: Collection[int], focus: bool = True) -> None:
-        """Select the loaded rows holding these papers; the first becomes current."""
-        wanted = set(ids)
-        rows = [r for r in range(self.model.rowCount()) if self.model.paper_id(r) in wanted]
+        """Select the rows holding these papers (loaded or not); the first becomes current."""
+        found = (self.model.row_of(paper_id) for paper_id in ids)
+        rows = sorted(row for row in found if row is not None)
         if not rows:
             return
         selection = QItemSelection()
@@ -921,8 +1059,11 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._search_timer.stop()
         self._similar_timer.stop()
+        self._maintain_timer.stop()
+        self.index_build.stop()  # a build cut short: the next start builds the index
         if self._import_job is not None:
             self._import_job.cancel()  # closing mid-import: nothing half done is kept
         self.save_settings()
+        self.reader.shutdown()  # reads end before the library closes under them
         self.worker.submit(self.opened.close)
         self.worker.shutdown()

@@ -31,7 +31,6 @@ from readinglist.core.models import (
     Fragment,
     LinkKind,
     Paper,
-    PaperQuery,
     ReadStatus,
     SearchResult,
     SearchResults,
@@ -50,18 +49,23 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class Column(IntEnum):
-    TITLE = 0
-    STATUS = 1
-    TAGS = 2
-    CODE = 3
-    RATING = 4
-    FIRST_SEEN = 5
-    TIMES_SEEN = 6
+    POSITION = 0
+    TITLE = 1
+    STATUS = 2
+    TAGS = 3
+    CODE = 4
+    RATING = 5
+    FIRST_SEEN = 6
+    TIMES_SEEN = 7
 
 
-HEADERS = ("Title", "Status", "Tags", "Code", "Rating", "First seen", "Times seen")
+HEADERS = ("#", "Title", "Status", "Tags", "Code", "Rating", "First seen", "Times seen")
+HEADER_TIPS = {
+    Column.POSITION: "Place in the digest (its trending order) or in the reading list shown",
+}
 # The library's sort key per column; None: the column cannot be sorted.
 SORT_KEYS: dict[Column, str | None] = {
+    Column.POSITION: "position",
     Column.TITLE: "title",
     Column.STATUS: "status",
     Column.TAGS: None,
@@ -93,9 +97,24 @@ class Scope:
     label: str = ""
 
     def paper_ids(self, library: Library) -> list[int]:
+        """The scope's papers in its own order: a list's, or the digests' trending order."""
         if self.kind in ("ids", "list"):
             return list(self.ids)
         return library.digest_paper_ids(self.digest_ids, new_only=self.kind == "new")
+
+    @property
+    def ordered(self) -> bool:
+        """Has an order of its own (the ``#`` column): a digest's or a list's."""
+        return self.kind != "ids"
+
+    def positions(self, library: Library, order: list[int]) -> dict[int, int]:
+        """The ``#`` of each paper: its place in the digest (the newest of them that
+        lists it), or in the list."""
+        if self.kind == "list":
+            return {paper_id: number for number, paper_id in enumerate(order, start=1)}
+        if self.kind == "ids":
+            return {}
+        return library.digest_positions(self.digest_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +143,31 @@ class TableQuery:
 
 
 def in_list_order(query: TableQuery) -> bool:
-    """A reading list shown without a column's sort: in the list's own order."""
-    return query.scope is not None and query.scope.kind == "list" and query.sort is None
+    """A reading list shown in its own order (no column's sort, or the ``#`` column's)."""
+    own = query.sort is None or (query.sort == "position" and not query.descending)
+    return query.scope is not None and query.scope.kind == "list" and own
+
+
+def effective_sort(query: TableQuery) -> str | None:
+    """The library's sort for a query: a column's, else the scope's own order (a list
+    always; a digest unless words rank the papers), else relevance (newest first
+    without words)."""
+    if query.sort is not None:
+        return query.sort
+    scope = query.scope
+    if scope is None or not scope.ordered:
+        return None
+    if scope.kind == "list" or not query.text.strip():
+        return "position"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A query's answer from the worker: its first page and every paper's ``#``."""
+
+    results: SearchResults
+    positions: dict[int, int]
 
 
 def stars(rating: int) -> str:
@@ -133,8 +175,10 @@ def stars(rating: int) -> str:
 
 
 def raw_value(paper: Paper, column: Column) -> object:
-    """The value a column sorts by (the model's SORT_ROLE)."""
+    """The value a column sorts by (the model's SORT_ROLE); the position is the model's."""
     match column:
+        case Column.POSITION:
+            return None
         case Column.TITLE:
             return paper.title
         case Column.STATUS:
@@ -153,6 +197,8 @@ def raw_value(paper: Paper, column: Column) -> object:
 
 def display_text(paper: Paper, column: Column) -> str:
     match column:
+        case Column.POSITION:
+            return ""  # the model's: a place in the scope shown
         case Column.TITLE:
             return paper.title
         case Column.STATUS:
@@ -190,10 +236,15 @@ class PaperTableModel(QAbstractTableModel):
         self._query = TableQuery()
         self._reorderable = False  # kept with the query: flags() is called per cell
         self._generation = 0
-        self._ids: list[int | None] = []
+        # Every row's paper id, from the query's answer: a selection of rows never
+        # loaded is still a selection of papers (a bulk action acts on all of them).
+        self._ids: list[int] = []
+        self._rows: dict[int, int] | None = None  # paper id -> row, made when first asked
+        self._positions: dict[int, int] = {}
         self._papers: dict[int, Paper] = {}
         self._fragments: dict[int, tuple[Fragment, Fragment]] = {}
         self._loading: set[int] = set()
+        self._loaded: set[int] = set()  # pages asked for and answered (no asking again)
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -211,26 +262,46 @@ class PaperTableModel(QAbstractTableModel):
     ) -> None:
         """Run a query on the worker; the rows are replaced when it answers.
 
-        The first ``max(PAGE_SIZE, min_rows)`` rows come with the answer.
+        The answer holds every paper id; the first ``max(PAGE_SIZE, min_rows)`` rows are
+        loaded with it, the others a page at a time when a view shows them.
         """
         self._query = query
         self._reorderable = self.reorderable
         self._generation += 1
         generation = self._generation
         limit = max(PAGE_SIZE, min(min_rows, MAX_FIRST_ROWS))
+        library = self._library
 
-        def run() -> SearchResults:
-            return self._search(query, 0, limit)
+        def run() -> Answer:
+            order = None if query.scope is None else query.scope.paper_ids(library)
+            results = library.search(
+                query.search_text(),
+                effective_sort(query),
+                query.descending,
+                0,
+                limit,
+                whole_abstracts=True,
+                within=order,
+                with_ids=True,
+            )
+            positions = {} if query.scope is None else query.scope.positions(library, order or [])
+            return Answer(results, positions)
 
-        def done(results: SearchResults) -> None:
+        def done(answer: Answer) -> None:
             if generation != self._generation:
                 return
+            results = answer.results
             self.beginResetModel()
-            self._ids = [None] * results.total
+            self._ids = list(results.ids)
+            self._rows = None
+            self._positions = answer.positions
             self._papers.clear()
             self._fragments.clear()
             self._loading.clear()
-            self._store(results.offset, results.results)
+            loaded = len(results.results)
+            whole = loaded >= len(self._ids)  # every page came with the answer
+            self._loaded = set(range(-(-loaded // PAGE_SIZE) if whole else loaded // PAGE_SIZE))
+            self._store(results.results)
             self.endResetModel()
             self.queryFinished.emit(results)
             if on_loaded is not None:
@@ -241,10 +312,19 @@ class PaperTableModel(QAbstractTableModel):
     def refresh(self, on_loaded: Callable[[], None] | None = None) -> None:
         self.set_query(self._query, on_loaded)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sortable(self, column: int) -> bool:
+        """A column the library can sort the current rows by (``#`` only in a scope that
+        has an order of its own)."""
         key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
-        if key is None:
+        if key == "position":
+            scope = self._query.scope
+            return scope is not None and scope.ordered
+        return key is not None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not self.sortable(column):
             return
+        key = SORT_KEYS[Column(column)]
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) != (self._query.sort, self._query.descending):
             self.set_query(replace(self._query, sort=key, descending=descending))
@@ -254,18 +334,32 @@ class PaperTableModel(QAbstractTableModel):
     def paper_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
+    def ids_of_rows(self, ranges: Iterable[tuple[int, int]]) -> list[int]:
+        """The paper ids of rows ``(first, last)`` (inclusive), loaded or not."""
+        found: list[int] = []
+        for first, last in ranges:
+            found.extend(self._ids[max(first, 0) : last + 1])
+        return list(dict.fromkeys(found))
+
     def paper(self, row: int) -> Paper | None:
         paper_id = self.paper_id(row)
         return None if paper_id is None else self._papers.get(paper_id)
+
+    def loaded_paper(self, paper_id: int) -> Paper | None:
+        """The paper if its row was loaded."""
+        return self._papers.get(paper_id)
+
+    def position(self, paper_id: int) -> int | None:
+        """The paper's ``#`` in the digest or list shown (None elsewhere)."""
+        return self._positions.get(paper_id)
 
     def fragments(self, paper_id: int) -> tuple[Fragment, Fragment] | None:
         return self._fragments.get(paper_id)
 
     def row_of(self, paper_id: int) -> int | None:
-        try:
-            return self._ids.index(paper_id)
-        except ValueError:
-            return None
+        if self._rows is None:
+            self._rows = {paper_id: row for row, paper_id in enumerate(self._ids)}
+        return self._rows.get(paper_id)
 
     def reload_papers(self, ids: Iterable[int]) -> None:
         """Re-read changed papers into the cache, keeping their rows where they are."""
@@ -273,43 +367,17 @@ class PaperTableModel(QAbstractTableModel):
         if not wanted:
             return
         generation = self._generation
+        library, text = self._library, self._query.search_text()
 
-        def done(papers: list[Paper]) -> None:
+        def done(results: list[SearchResult]) -> None:
             if generation != self._generation:
                 return
-            for paper in papers:
-                self._papers[paper.id] = paper
-                row = self.row_of(paper.id)
-                if row is not None:
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+            self._store(results)
+            rows = sorted(row for r in results if (row := self.row_of(r.paper.id)) is not None)
+            for first, last in _runs(rows):
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
 
-        self._worker.submit(lambda: self._library.papers(PaperQuery(ids=wanted)), done)
-
-    def _search(self, query: TableQuery, offset: int, limit: int) -> SearchResults:
-        """On the worker: one page of the query, highlighted in whole."""
-        within = None if query.scope is None else query.scope.paper_ids(self._library)
-        if within is not None and in_list_order(query):
-            return self._search_in_order(query, within, offset, limit)
-        return self._library.search(
-            query.search_text(),
-            query.sort,
-            query.descending,
-            offset,
-            limit,
-            whole_abstracts=True,
-            within=within,
-        )
-
-    def _search_in_order(
-        self, query: TableQuery, order: list[int], offset: int, limit: int
-    ) -> SearchResults:
-        """A reading list's papers that match, in the list's order (lists are short)."""
-        every = self._library.search(
-            query.search_text(), None, False, 0, max(len(order), 1), True, within=order
-        )
-        position = {paper_id: number for number, paper_id in enumerate(order)}
-        ranked = sorted(every.results, key=lambda result: position[result.paper.id])
-        return replace(every, results=tuple(ranked[offset : offset + limit]), offset=offset)
+        self._worker.submit(lambda: library.rows(wanted, text, whole_abstracts=True), done)
 
     # --- reordering a reading list ------------------------------------------------
 
@@ -383,35 +451,32 @@ class PaperTableModel(QAbstractTableModel):
         self.moveRequested.emit(moving, position)
         return False  # the rows move when the library has saved the new order
 
-    def _store(self, offset: int, results: Sequence[SearchResult]) -> None:
-        for row, result in enumerate(results, start=offset):
-            if row < len(self._ids):
-                self._ids[row] = result.paper.id
-                self._papers[result.paper.id] = result.paper
-                self._fragments[result.paper.id] = (result.title, result.abstract)
+    def _store(self, results: Sequence[SearchResult]) -> None:
+        for result in results:
+            self._papers[result.paper.id] = result.paper
+            self._fragments[result.paper.id] = (result.title, result.abstract)
 
     def _request_page(self, page: int) -> None:
-        if page in self._loading:
+        if page in self._loading or page in self._loaded:
             return
         self._loading.add(page)
         generation = self._generation
-        query = self._query
+        first = page * PAGE_SIZE
+        ids = tuple(self._ids[first : first + PAGE_SIZE])
+        library, text = self._library, self._query.search_text()
 
-        def run() -> SearchResults:
-            return self._search(query, page * PAGE_SIZE, PAGE_SIZE)
-
-        def done(results: SearchResults) -> None:
+        def done(results: list[SearchResult]) -> None:
             if generation != self._generation:
                 return
             self._loading.discard(page)
-            self._store(results.offset, results.results)
-            first = page * PAGE_SIZE
+            self._loaded.add(page)  # a paper deleted meanwhile stays unloaded: no loop
+            self._store(results)
             last = min(first + PAGE_SIZE, len(self._ids)) - 1
             if last >= first:
                 self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
             self.pageLoaded.emit(page)
 
-        self._worker.submit(run, done)
+        self._worker.submit(lambda: library.rows(ids, text, whole_abstracts=True), done)
 
     # --- QAbstractTableModel ------------------------------------------------------
 
@@ -430,8 +495,11 @@ class PaperTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and SORT_KEYS[Column(section)] is None:
-                return "This column cannot be sorted"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if Column(section) in HEADER_TIPS:
+                    return HEADER_TIPS[Column(section)]
+                if SORT_KEYS[Column(section)] is None:
+                    return "This column cannot be sorted"
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -444,6 +512,8 @@ class PaperTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole and column is Column.TITLE:
                 return LOADING
             return None
+        if column is Column.POSITION:
+            return self._position_data(paper.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(paper, column)
         if role == SORT_ROLE:
@@ -456,6 +526,16 @@ class PaperTableModel(QAbstractTableModel):
             return self._tooltip(paper, column)
         return None
 
+    def _position_data(self, paper_id: int, role: int) -> Any:
+        position = self._positions.get(paper_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if position is None else str(position)
+        if role == SORT_ROLE:
+            return position
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
     def _tooltip(self, paper: Paper, column: Column) -> str | None:
         # Escaped inside a tag: Qt shows tooltips that look like markup as rich text.
         if column is Column.TITLE:
@@ -464,3 +544,17 @@ class PaperTableModel(QAbstractTableModel):
         if column is Column.CODE and code is not None:
             return f"<span>{html.escape(code.url)}</span>"
         return None
+
+
+def _runs(rows: Sequence[int]) -> Iterable[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows."""
+    start = previous = None
+    for row in rows:
+        if previous is not None and row == previous + 1:
+            previous = row
+            continue
+        if start is not None and previous is not None:
+            yield start, previous
+        start = previous = row
+    if start is not None and previous is not None:
+        yield start, previous

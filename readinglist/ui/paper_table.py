@@ -23,6 +23,7 @@ STATUS_KEYS = {
 }
 LINK_KEYS = {Qt.Key.Key_O: LinkKind.CODE, Qt.Key.Key_P: LinkKind.PROJECT}
 COLUMN_WIDTHS = {
+    Column.POSITION: 44,
     Column.STATUS: 72,
     Column.TAGS: 110,
     Column.CODE: 62,
@@ -101,6 +102,13 @@ class PaperTable(QTableView):
             return []
         rows = {row for part in _ranges(model) for row in range(part.top(), part.bottom() + 1)}
         return sorted(rows)
+
+    def selected_ranges(self) -> list[tuple[int, int]]:
+        """The selection as (first row, last row) runs: select-all of 100k rows is one."""
+        model = self.selectionModel()
+        if model is None:
+            return []
+        return [(part.top(), part.bottom()) for part in _ranges(model)]
 
     def selected_count(self) -> int:
         """How many rows are selected (ranges never overlap in a row selection)."""

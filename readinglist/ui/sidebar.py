@@ -113,7 +113,9 @@ def load_sidebar(library: Library) -> SidebarData:
     """On the worker: every count the sidebar shows."""
 
     def total(query: str) -> int:
-        return library.search(query, limit=0).total
+        # Filters only: counted by the database, whether or not the search index is
+        # built yet (a library being indexed is never shown as empty).
+        return library.browse(query, limit=0).total
 
     digests = library.digests()
     last = digests[-1] if digests else None

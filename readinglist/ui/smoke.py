@@ -55,7 +55,7 @@ class SmokeRun:
         self.expected = -1
 
     def idle(self) -> bool:
-        return self.window.worker.pending == 0 and not self.window.importing
+        return not self.window.busy and not self.window.importing
 
     def import_digest(self) -> None:
         # Through a child process, as a big digest is: the path a frozen build can break.

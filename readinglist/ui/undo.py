@@ -11,9 +11,9 @@ it; an import keeps what it met and takes itself back; redo imports the same byt
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand
 
 from readinglist import import_process
 from readinglist.core.library import Library
-from readinglist.core.models import Paper, PaperQuery, ReadStatus
+from readinglist.core.models import PaperField, Priority, ReadStatus
 from readinglist.core.snapshots import ImportRecord, PaperSnapshot
 from readinglist.core.tags import normalize_tag
 
@@ -48,35 +48,23 @@ class Change(Protocol):
     def restore(self, library: Library) -> None: ...
 
 
-def _papers(library: Library, ids: Iterable[int]) -> list[Paper]:
-    """The papers with these ids that still exist (deleted ones are skipped)."""
-    wanted = tuple(ids)
-    return library.papers(PaperQuery(ids=wanted)) if wanted else []
-
-
-def _by_value(previous: dict[int, V], alive: Collection[int]) -> dict[V, list[int]]:
-    groups: dict[V, list[int]] = defaultdict(list)
-    for paper_id, value in previous.items():
-        if paper_id in alive:
-            groups[value].append(paper_id)
-    return groups
-
-
 @dataclass
 class ValueChange(Generic[V]):
-    """Set one value (status, rating, notes) on papers; undo gives each its own back."""
+    """Set one user field (status, rating, notes) on papers; undo gives each its own
+    value back, in one transaction however many papers the selection held."""
 
     text: str
     ids: tuple[int, ...]
     value: V
-    read: Callable[[Paper], V]
+    field: PaperField
     write: Callable[[Library, list[int], V], object]
-    previous: dict[int, V] = field(default_factory=dict)
+    previous: dict[int, object] = dataclass_field(default_factory=dict)
     tags_changed: bool = False
     rows_changed: bool = False
 
     def record(self, library: Library) -> None:
-        self.previous = {paper.id: self.read(paper) for paper in _papers(library, self.ids)}
+        # One column of the papers, not the papers: a selection can be 100k of them.
+        self.previous = library.field_values(self.ids, self.field)
 
     def apply(self, library: Library) -> None:
         alive = [paper_id for paper_id in self.ids if paper_id in self.previous]
@@ -84,9 +72,7 @@ class ValueChange(Generic[V]):
             self.write(library, alive, self.value)
 
     def restore(self, library: Library) -> None:
-        alive = {paper.id for paper in _papers(library, self.previous)}
-        for value, ids in _by_value(self.previous, alive).items():
-            self.write(library, ids, value)
+        library.restore_field(self.previous, self.field)
 
 
 def status_change(ids: Collection[int], status: ReadStatus) -> ValueChange[ReadStatus]:
@@ -95,18 +81,30 @@ def status_change(ids: Collection[int], status: ReadStatus) -> ValueChange[ReadS
         f"mark {len(ids)} {noun} {status.value}",
         tuple(ids),
         status,
-        lambda paper: paper.status,
+        "status",
         lambda library, ids, status: library.set_status(ids, status),
     )
 
 
 def rating_change(ids: Collection[int], rating: int) -> ValueChange[int]:
+    noun = "paper" if len(ids) == 1 else "papers"
     return ValueChange(
-        f"rate {rating}",
+        f"rate {len(ids)} {noun} {rating}",
         tuple(ids),
         rating,
-        lambda paper: paper.rating,
+        "rating",
         lambda library, ids, rating: library.rate(ids, rating),
+    )
+
+
+def priority_change(ids: Collection[int], priority: Priority) -> ValueChange[Priority]:
+    noun = "paper" if len(ids) == 1 else "papers"
+    return ValueChange(
+        f"set priority {priority.value} on {len(ids)} {noun}",
+        tuple(ids),
+        priority,
+        "priority",
+        lambda library, ids, priority: library.set_priority(ids, priority),
     )
 
 
@@ -116,7 +114,7 @@ def _set_notes(library: Library, ids: list[int], notes: str) -> None:
 
 
 def notes_change(paper_id: int, notes: str) -> ValueChange[str]:
-    return ValueChange("edit notes", (paper_id,), notes, lambda paper: paper.notes, _set_notes)
+    return ValueChange("edit notes", (paper_id,), notes, "notes", _set_notes)
 
 
 @dataclass
@@ -127,16 +125,15 @@ class TagChange:
     ids: tuple[int, ...]
     name: str
     add: bool
-    had: set[int] = field(default_factory=set)  # papers that held the tag before
-    present: set[int] = field(default_factory=set)  # papers that existed before
+    had: set[int] = dataclass_field(default_factory=set)  # papers that held the tag before
+    present: set[int] = dataclass_field(default_factory=set)  # papers that existed before
     tags_changed: bool = True
     rows_changed: bool = False
 
     def record(self, library: Library) -> None:
         self.name = normalize_tag(self.name)
-        papers = _papers(library, self.ids)
-        self.present = {paper.id for paper in papers}
-        self.had = {paper.id for paper in papers if self.name in paper.tags}
+        self.present = library.existing_ids(self.ids)
+        self.had = library.papers_with_tag(self.present, self.name)
 
     def apply(self, library: Library) -> None:
         ids = sorted(self.present)
@@ -144,7 +141,7 @@ class TagChange:
             library.tag(ids, add=[self.name]) if self.add else library.tag(ids, remove=[self.name])
 
     def restore(self, library: Library) -> None:
-        alive = {paper.id for paper in _papers(library, self.present)}
+        alive = library.existing_ids(self.present)
         if self.add:
             added = sorted(alive - self.had)
             if added:
@@ -156,7 +153,8 @@ class TagChange:
 
 
 def tag_change(ids: Collection[int], name: str, *, add: bool) -> TagChange:
-    text = f"tag {name}" if add else f"untag {name}"
+    noun = "paper" if len(ids) == 1 else "papers"
+    text = f"tag {len(ids)} {noun} {name}" if add else f"untag {len(ids)} {noun} {name}"
     return TagChange(text, tuple(ids), name, add)
 
 
@@ -166,7 +164,7 @@ class DeleteChange:
 
     text: str
     ids: tuple[int, ...]
-    snapshots: list[PaperSnapshot] = field(default_factory=list)
+    snapshots: list[PaperSnapshot] = dataclass_field(default_factory=list)
     skipped: tuple[int, ...] = ()  # not restored: a paper of that title came back since
     tags_changed: bool = True
     rows_changed: bool = True
