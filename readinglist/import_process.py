@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import pickle
 import traceback
@@ -30,6 +29,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from readinglist.child_process import spawned
 from readinglist.core.errors import ImportCancelledError, ReadingListError
 from readinglist.core.library import Library
 from readinglist.core.models import Paper
@@ -47,7 +47,7 @@ _PAPERS_PER_MESSAGE = 500
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-Child = Callable[[str, bytes, str, Connection, int], None]
+Child = Callable[[str, bytes, str, int, Connection], None]
 
 
 class ChildDiedError(ReadingListError):
@@ -97,27 +97,14 @@ def import_in_child(
 ) -> ImportRecord:
     """Run the import in a fresh process (spawned: nothing of this one's threads or Qt is
     copied) and wait for it, relaying its progress and the cancel request."""
-    context = multiprocessing.get_context("spawn")
-    receiver, childs_end = context.Pipe()  # results come back; "cancel" goes there
-    process = context.Process(
-        target=child or _child_main,
-        args=(str(library_dir), data, source_name, childs_end, papers_per_message),
-        name="readinglist-import",
-        daemon=True,
-    )
-    try:
-        process.start()
-        childs_end.close()  # the child holds the only other end: its exit ends the pipe
+    # Results come back through the pipe; "cancel" goes the other way.
+    with spawned(
+        child or _child_main,
+        (str(library_dir), data, source_name, papers_per_message),
+        "readinglist-import",
+        grace_s=_JOIN_S,
+    ) as (process, receiver):
         return _wait_for(process, receiver, source_name, progress, cancelled)
-    finally:
-        receiver.close()
-        childs_end.close()
-        if process.pid is not None:
-            process.join(_JOIN_S)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        process.close()
 
 
 def _wait_for(
@@ -167,7 +154,7 @@ def _wait_for(
 
 
 def _child_main(
-    library_dir: str, data: bytes, source_name: str, results: Connection, per_message: int
+    library_dir: str, data: bytes, source_name: str, per_message: int, results: Connection
 ) -> None:
     """The child: import (committing the outbox with it), send the record, then index;
     a message from the parent means cancel."""
@@ -212,27 +199,17 @@ def drain_in_child(library_dir: Path, maintain_s: float | None = None) -> int | 
 
     ``maintain_s``: then also run the index merges due that fit in that many seconds
     (:meth:`Library.maintain_index`), the window's idle-time maintenance."""
-    context = multiprocessing.get_context("spawn")
-    process = context.Process(
-        target=_drain_main,
-        args=(str(library_dir), maintain_s),
-        name="readinglist-index",
-        daemon=True,
-    )
-    try:
-        process.start()
+    with spawned(
+        _drain_main, (str(library_dir), maintain_s), "readinglist-index", grace_s=None
+    ) as (process, _pipe):
         process.join()
-        if process.exitcode:
-            log.warning("the indexing process ended with exit code %s", process.exitcode)
-        return process.exitcode
-    finally:
-        if process.pid is not None and process.is_alive():
-            process.kill()
-            process.join()
-        process.close()
+        code = process.exitcode
+    if code:
+        log.warning("the indexing process ended with exit code %s", code)
+    return code
 
 
-def _drain_main(library_dir: str, maintain_s: float | None) -> None:
+def _drain_main(library_dir: str, maintain_s: float | None, _pipe: Connection) -> None:
     """The child: drain the outbox into the index (the merges an edit pays for
     included; with ``maintain_s`` the bigger ones that fit too), then end."""
     from readinglist.search.index import WhooshIndex

@@ -26,7 +26,6 @@ for the outbox rows it clears in one transaction at the end.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readinglist.app_logging import configure_logging
+from readinglist.child_process import spawned
 from readinglist.core.errors import ReadingListError
 from readinglist.core.library import Library
 
@@ -70,31 +70,15 @@ def build_in_child(
     the child is killed and :class:`BuildStoppedError` raised. A failure there is a
     :class:`ReadingListError` with a one-line message.
     """
-    context = multiprocessing.get_context("spawn")
-    receiver, childs_end = context.Pipe(duplex=False)
-    process = context.Process(
-        target=child or _child_main,
-        args=(str(library_dir), childs_end),
-        name="readinglist-index-build",
-        daemon=True,
-    )
-    try:
-        process.start()
-        childs_end.close()  # the child holds the only other end: its exit ends the pipe
+    # The child has ended by the time its answer is read, or is killed (this side failed).
+    with spawned(
+        child or _child_main,
+        (str(library_dir),),
+        "readinglist-index-build",
+        grace_s=0,
+        duplex=False,
+    ) as (process, receiver):
         return _wait_for(process, receiver, progress, stopped)
-    finally:
-        receiver.close()
-        childs_end.close()
-        _end(process)
-
-
-def _end(process: BaseProcess) -> None:
-    """The child has ended or is killed (it ran late, or this side failed)."""
-    if process.pid is not None:
-        if process.is_alive():
-            process.kill()
-        process.join()
-    process.close()
 
 
 def _wait_for(

@@ -26,13 +26,13 @@ def not_here(*_args: object, **_kwargs: object) -> None:
     raise AssertionError("this import should have run in the child process")
 
 
-def dies(_folder: str, _data: bytes, _name: str, results: Connection, _per: int) -> None:
+def dies(_folder: str, _data: bytes, _name: str, _per: int, results: Connection) -> None:
     """A child that crashes before sending anything back (a segfault, an OOM kill)."""
     results.close()
     os._exit(3)
 
 
-def commits_then_dies(folder: str, data: bytes, name: str, results: Connection, _per: int) -> None:
+def commits_then_dies(folder: str, data: bytes, name: str, _per: int, results: Connection) -> None:
     """A child killed after its commit, before it indexed (or, ``silent``, before it
     replied); ``index-error``: one that could not index, and says so."""
     from readinglist.storage.store import SqlStore

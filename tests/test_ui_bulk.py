@@ -213,3 +213,11 @@ def test_the_detail_panes_status_changes_the_paper_shown(big: MainWindow, qtbot)
     assert big.worker.call(lambda: big.library.details(shown.id)).paper.status is (
         ReadStatus.SKIMMED
     )
+
+
+def test_the_place_column_shows_only_where_rows_have_a_place(big: MainWindow, qtbot) -> None:
+    assert not big.table.isColumnHidden(Column.POSITION)  # the digest just imported
+    big.sidebar.select("all")
+    qtbot.waitUntil(lambda: big.model.query.scope is None, timeout=10000)
+    idle(big, qtbot)
+    assert big.table.isColumnHidden(Column.POSITION)

@@ -486,6 +486,9 @@ class MainWindow(QMainWindow):
 
     def _query_finished(self, results: SearchResults) -> None:
         query = self.model.query
+        # "#" only where the rows have a place of their own (a digest, a list).
+        ordered = query.scope is not None and query.scope.ordered
+        self.table.setColumnHidden(Column.POSITION, not ordered)
         noun = "match" if query.text.strip() else "paper"
         plural = "es" if noun == "match" else "s"
         text = f"{results.total} {noun}{plural if results.total != 1 else ''}"
