@@ -63,6 +63,7 @@ from readinglist.search.ordering import (
     KEY_COLUMNS,
     ascending,
     places,
+    text_column,
     text_ranks,
     tie_break,
     within_places,
@@ -429,7 +430,7 @@ class WhooshIndex:
                     [
                         value
                         for leaf, _offset in arrays.leaves
-                        for value in leaf.column_reader(name, translate=False)
+                        for value in text_column(leaf.column_reader(name, translate=False))
                     ]
                 )
             else:

@@ -11,9 +11,12 @@ searcher lives: a query's page is then a partial sort of its hits' places.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from whoosh.columns import VarBytesColumn
 
 from readinglist.core.orders import TIE_BREAK
 
@@ -39,16 +42,38 @@ def ascending(values: npt.NDArray[np.int64], descending: bool) -> npt.NDArray[np
     return np.invert(values) if descending else values
 
 
+def text_column(column: Any) -> list[bytes]:
+    """A segment's bytes column, read in one piece: Whoosh's VarBytes reader keeps the
+    values back to back with an array of their lengths, and iterates them one read at a
+    time (4x slower at 100k papers: 50 ms after every write, for a title sort)."""
+    if isinstance(column, VarBytesColumn.Reader):
+        lengths = np.asarray(column._lengths, dtype=np.int64)
+        ends = np.cumsum(lengths)
+        size = int(ends[-1]) if len(ends) else 0
+        blob = column._dbfile.get(column._basepos, size) if size else b""
+        starts = (ends - lengths).tolist()
+        return [blob[start:end] for start, end in zip(starts, ends.tolist(), strict=True)]
+    return list(column)
+
+
 def text_ranks(values: Sequence[bytes]) -> npt.NDArray[np.int64]:
-    """Each value's rank in byte order (equal values, equal ranks): UTF-8 byte order is
-    code point order, the order of the core's title keys and of SQLite's text."""
-    if not values:
-        return np.zeros(0, np.int64)
-    # Fixed-width bytes compare as unsigned bytes (trailing NULs aside; keys have none).
-    array = np.array(values, dtype=np.bytes_)
-    unique, inverse = np.unique(array, return_inverse=True)
-    del unique
-    return inverse.astype(np.int64).reshape(-1)
+    """Each value's rank in byte order, equal values equal ranks (the tie-break decides
+    between them): UTF-8 byte order is code point order, the order of the core's title
+    keys and of SQLite's text. Python's sort: 3x faster than NumPy's on wide bytes."""
+    ranking = sorted(range(len(values)), key=values.__getitem__)
+    ranks = np.empty(len(values), np.int64)
+    if len(set(values)) == len(values):
+        ranks[ranking] = np.arange(len(values), dtype=np.int64)
+        return ranks
+    # Repeated values (a re-indexed paper's deleted document, mostly): dense ranks.
+    ordered_values = [values[index] for index in ranking]
+    steps = np.fromiter(
+        (a != b for a, b in pairwise(ordered_values)),
+        dtype=np.int64,
+        count=max(len(values) - 1, 0),
+    )
+    ranks[ranking] = np.concatenate((np.zeros(min(len(values), 1), np.int64), np.cumsum(steps)))
+    return ranks
 
 
 def places(keys: Iterable[npt.NDArray[np.int64]]) -> Places:

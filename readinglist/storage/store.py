@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ from readinglist.core.models import (
     TagCount,
     index_stamp,
 )
-from readinglist.core.orders import POSITION, PRIORITY_RANK, STATUS_RANK, keys_of
-from readinglist.storage.batching import chunks, link_row
+from readinglist.core.orders import POSITION, PRIORITY_RANK, STATUS_RANK, keys_of, sorted_papers
+from readinglist.storage.batching import CHUNK, chunks, link_row
 from readinglist.storage.browse_queries import BrowseQueries
 from readinglist.storage.bulk_queries import BulkQueries
 from readinglist.storage.digest_queries import DigestQueries
@@ -299,6 +300,8 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork, BulkQueries, Brows
         return list(self.session.scalars(select(PaperRow.id).order_by(PaperRow.id)))
 
     def papers(self, query: PaperQuery) -> list[Paper]:
+        if query.ids is not None and len(set(query.ids)) > CHUNK:
+            return self._many_papers(query)
         statement = self._paper_select()
         if query.status is not None:
             statement = statement.where(PaperRow.status == query.status.value)
@@ -320,6 +323,23 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork, BulkQueries, Brows
         if query.limit is not None:
             statement = statement.limit(query.limit)
         return [_to_paper(*row) for row in self.session.execute(statement)]
+
+    def _many_papers(self, query: PaperQuery) -> list[Paper]:
+        """Papers of more ids than one ``IN (...)`` may hold (a 100k-paper selection
+        exported or deleted): read a chunk at a time, then put in the query's order by
+        the core's reference of it (the same order, see readinglist.core.orders)."""
+        assert query.ids is not None
+        found: list[Paper] = []
+        for chunk in chunks(sorted(set(query.ids))):
+            found += self.papers(replace(query, ids=tuple(chunk), sort=None, limit=None))
+        if query.sort == POSITION:
+            place: dict[int, int] = {}
+            for number, paper_id in enumerate(query.ids):
+                place.setdefault(paper_id, number)
+            found.sort(key=lambda paper: place[paper.id], reverse=query.descending)
+        elif query.sort is not None:
+            found = sorted_papers(found, query.sort, query.descending)
+        return found if query.limit is None else found[: query.limit]
 
     def _in_given_order(
         self,
