@@ -1,4 +1,5 @@
-"""One background thread for all database and index work.
+"""A background thread for database and index work: the window has two of them, the
+writer (every change, in order) and the read lane (pages, searches, counts).
 
 Jobs run one at a time, in the order submitted, on a single :class:`QThread`. Their
 callbacks run on the GUI thread: the thread emits a signal carrying the job number and
