@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from readinglist.core.browse import BrowseOrder, browse_database
+from readinglist.core.browse import BrowseOrder, browse_database, plain_fragment
 from readinglist.core.bulk_cases import BulkCases
 from readinglist.core.digests import DigestInfo
 from readinglist.core.errors import (
@@ -37,7 +37,6 @@ from readinglist.core.models import (
     SEARCH_SORTS,
     SORT_KEYS,
     DriftReport,
-    Fragment,
     ImportSummary,
     Link,
     LinkKind,
@@ -370,25 +369,11 @@ class Library(ListCases, ExchangeCases, BulkCases):
             raise InvalidValueError("sorting by position needs the papers' order (within)")
         parsed = parse_query(text, now=self._clock())
         page = index.search(parsed, sort, descending, offset, limit, within, with_ids)
-        ids = tuple(hit.paper_id for hit in page.hits)
-        with self._store.unit_of_work() as uow:
-            by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=ids))}
-        words, prefixes = positive_words(parsed.root)
-        results = tuple(
-            SearchResult(
-                paper=by_id[hit.paper_id],
-                score=hit.score,
-                title=index.highlight(by_id[hit.paper_id].title, words, prefixes, True),
-                abstract=index.highlight(
-                    by_id[hit.paper_id].abstract, words, prefixes, whole_abstracts
-                ),
-            )
-            for hit in page.hits
-            if hit.paper_id in by_id
-        )
+        scores = {hit.paper_id: hit.score for hit in page.hits}
+        results = self._highlighted(list(scores), parsed, whole_abstracts, scores)
         return SearchResults(
             query=text,
-            results=results,
+            results=tuple(results),
             total=page.total,
             offset=offset,
             suggestion=self._did_you_mean(text, parsed) if page.total < 3 else None,
@@ -405,26 +390,36 @@ class Library(ListCases, ExchangeCases, BulkCases):
         shows the papers its rows were given, even when the library changed meanwhile.
         Without an index the text is shown unmarked.
         """
+        parsed = parse_query(text, now=self._clock()) if text.strip() else None
+        return self._highlighted(ids, parsed, whole_abstracts)
+
+    def _highlighted(
+        self,
+        ids: Sequence[int],
+        parsed: ParsedQuery | None,
+        whole_abstracts: bool,
+        scores: dict[int, float] | None = None,
+    ) -> list[SearchResult]:
+        """The papers of ``ids`` read in one unit of work, in that order (deleted ones
+        left out), with the query's words marked (unmarked without an index)."""
         with self._store.unit_of_work() as uow:
             by_id = {paper.id: paper for paper in uow.papers(PaperQuery(ids=tuple(ids)))}
         index = self._index
-        words: tuple[str, ...] = ()
-        prefixes: tuple[str, ...] = ()
-        if index is not None and text.strip():
-            words, prefixes = positive_words(parse_query(text, now=self._clock()).root)
-        rows: list[SearchResult] = []
+        words, prefixes = positive_words(None if parsed is None else parsed.root)
+        results: list[SearchResult] = []
         for paper_id in ids:
             paper = by_id.get(paper_id)
             if paper is None:
                 continue
             if index is None:
-                title: Fragment = ((paper.title, False),)
-                abstract: Fragment = ((paper.abstract, False),) if paper.abstract else ()
+                title = plain_fragment(paper.title, True)
+                abstract = plain_fragment(paper.abstract, whole_abstracts)
             else:
                 title = index.highlight(paper.title, words, prefixes, True)
                 abstract = index.highlight(paper.abstract, words, prefixes, whole_abstracts)
-            rows.append(SearchResult(paper=paper, score=0.0, title=title, abstract=abstract))
-        return rows
+            score = 0.0 if scores is None else scores[paper_id]
+            results.append(SearchResult(paper, score, title, abstract))
+        return results
 
     def _did_you_mean(self, text: str, parsed: ParsedQuery) -> str | None:
         """The query with each misspelt word replaced by the library's own spelling.
