@@ -5,7 +5,7 @@
 Each edit goes through ``Library`` with the search index attached and is timed end to
 end, as a user pays it: the transaction, draining the outbox into the index and the
 merges the index's policy runs inline. Two rounds of ``--edits`` edits each (the second
-shows whether costs drift as segments pile up); between them ``Library.maintain_index()``
+shows whether costs drift as segments pile up); between them ``Library.indexing.maintain()``
 runs the merges too big for an edit, as the window does when idle, and again after the
 second round; its time is reported apart (``maintain_s``, ``final_maintain_s``), never
 inside an edit's figures. ``--no-maintain`` skips both.
@@ -162,7 +162,7 @@ def _maintain(library: Library, counter: MergeCounter) -> tuple[float, int]:
     (seconds, papers its merges re-indexed). Never counted in an edit's time."""
     merged_before = counter.papers
     started = time.perf_counter()
-    library.maintain_index()
+    library.indexing.maintain()
     return time.perf_counter() - started, counter.papers - merged_before
 
 
@@ -194,7 +194,7 @@ def _indexed_library(
     store = SqlStore.open(folder)
     index = WhooshIndex(folder)
     try:
-        Library(store, index=index).rebuild_index()
+        Library(store, index=index).indexing.rebuild()
     finally:
         index.close()
         store.close()
@@ -249,7 +249,7 @@ def run_benchmark(
                 final_s, final_papers = _maintain(library, counter)
             segments_final = len(index.segment_stats())
             say("checking the index against the database")
-            clean = library.check_index(repair=False).clean
+            clean = library.indexing.check(repair=False).clean
         finally:
             index.close()
             store.close()

@@ -7,7 +7,7 @@ and the targets. The steps, in order:
 
 1. a synthetic library of N papers (database only; cached in ``--workdir`` by size and
    seed), built in a subprocess so its memory does not count in ``peak_rss_mb``;
-2. ``Library.rebuild_index()`` with a ``WhooshIndex`` -> ``index_docs_per_s``;
+2. ``Library.indexing.rebuild()`` with a ``WhooshIndex`` -> ``index_docs_per_s``;
 3. fresh subprocesses that open the library and time their first query;
 4. the query list through ``Library.search(q, limit=50)``: warm-up round(s), then timed
    rounds -> percentiles over every timing;
@@ -384,7 +384,7 @@ def time_rebuild(folder: Path, profiler: cProfile.Profile | None = None) -> tupl
         if profiler is not None:
             profiler.enable()
         started = time.perf_counter()
-        count = library.rebuild_index()
+        count = library.indexing.rebuild()
         elapsed = time.perf_counter() - started
         if profiler is not None:
             profiler.disable()

@@ -81,7 +81,7 @@ def import_undoable(
 def _drain_left_over(library: Library) -> None:
     """Index what a child left in the outbox (it died, or could not open the index)."""
     try:
-        library.sync_index()
+        library.indexing.sync()
     except Exception as error:  # the outbox keeps it for the next write or start
         log.warning("search index not caught up after an import: %s", error)
 
@@ -177,7 +177,7 @@ def _child_main(
             results.send(("done", replace(record, before=())))
             index = WhooshIndex(folder, repair=False)
             try:
-                Library(store, index=index).sync_index()
+                Library(store, index=index).indexing.sync()
             finally:
                 index.close()
         finally:
@@ -223,9 +223,9 @@ def _drain_main(library_dir: str, maintain_s: float | None, _pipe: Connection) -
             index = WhooshIndex(folder, repair=False)
             try:
                 library = Library(store, index=index)
-                library.sync_index()
+                library.indexing.sync()
                 if maintain_s is not None:
-                    library.maintain_index(budget_s=maintain_s)
+                    library.indexing.maintain(budget_s=maintain_s)
             finally:
                 index.close()
         finally:

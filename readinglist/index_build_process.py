@@ -8,11 +8,11 @@ window opens the library without building (``open_library(build_index=False)``),
 browses it from the database meanwhile (readinglist/core/browse.py), and a spawned
 child builds the index while a thread of the window's process only waits on a pipe.
 
-The child opens the same folder and runs :meth:`Library.rebuild_index`: it reads the
+The child opens the same folder and runs ``library.indexing.rebuild``: it reads the
 outbox mark and the papers, builds a new index beside the placeholder and swaps it in
 (readinglist/search/index_folders.py), clears the outbox up to the mark it read, then
 drains the rest: what was changed during the build. Until the swap the placeholder says
-it is unfinished, so no process writes into it (``Library.sync_index`` leaves the outbox
+it is unfinished, so no process writes into it (``Indexing.sync`` leaves the outbox
 alone) and a killed child leaves it unfinished: the next start builds again. The parent
 then reopens its index handle (:func:`adopt_built_index`) and drains what was changed
 since the child's last drain.
@@ -118,9 +118,9 @@ def adopt_built_index(opened: OpenLibrary) -> bool:
     new folder, then drain what changed since the child's last drain. Returns whether
     the library can be searched now."""
     opened.index.reload()
-    if opened.library.index_ready:
-        opened.library.sync_index()
-    return opened.library.index_ready
+    if opened.library.indexing.ready:
+        opened.library.indexing.sync()
+    return opened.library.indexing.ready
 
 
 def _child_main(library_dir: str, results: Connection) -> None:
@@ -152,9 +152,9 @@ def _child_main(library_dir: str, results: Connection) -> None:
 
 def _build(library: Library, results: Connection) -> int:
     """Rebuild unless another process finished the index meanwhile (then only drain)."""
-    if library.index_ready:
-        library.sync_index()
+    if library.indexing.ready:
+        library.indexing.sync()
         return library.browse("", limit=0).total
     total = library.browse("", limit=0).total
     results.send(("progress", 0, total))
-    return library.rebuild_index(lambda done, total: results.send(("progress", done, total)))
+    return library.indexing.rebuild(lambda done, total: results.send(("progress", done, total)))

@@ -73,10 +73,10 @@ def annotate(library: Library) -> None:
             library.set_tag_colour(tag, colour)
             library.rate(ids[:3], 4)
     group = [r.paper.id for r in library.search("tag:reading-group", limit=10).results]
-    library.create_list("Reading group")
-    library.add_to_list("Reading group", group)
-    library.save_search("Splatting with code", "gaussian splatting has:code")
-    library.save_search("Unread LLM papers", "tag:llm status:unread")
+    library.lists.create("Reading group")
+    library.lists.add("Reading group", group)
+    library.searches.save("Splatting with code", "gaussian splatting has:code")
+    library.searches.save("Unread LLM papers", "tag:llm status:unread")
 
 
 def shoot(

@@ -71,8 +71,8 @@ def build_rich_library(folder: Path, digest: Path) -> OpenLibrary:
     library.tag([ids[-1]], remove=["unused"])  # a tag no paper has any more
     library.set_notes(ids[0], HOSTILE_NOTES)
     library.set_notes(ids[-1], "# Heading\n\n- [ ] a task with <html>")
-    library.create_list("Reading group")
-    library.add_to_list("Reading group", [ids[9], ids[2], ids[150], ids[-1]])
-    library.create_list("Empty list")
-    library.save_search("Splatting with code", "gaussian splatting has:code")
+    library.lists.create("Reading group")
+    library.lists.add("Reading group", [ids[9], ids[2], ids[150], ids[-1]])
+    library.lists.create("Empty list")
+    library.searches.save("Splatting with code", "gaussian splatting has:code")
     return opened

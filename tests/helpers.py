@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +36,35 @@ ROBUSTNESS_EXAMPLES_CI = 10_000
 ROBUSTNESS_DEADLINE_MS = 5_000
 
 
+# How tests.test_cli.Cli runs a command line when a test does not say: in this process,
+# through ``readinglist.cli.main(argv)`` (milliseconds), or in a fresh interpreter (a
+# third of a second each). conftest.py sets it for each test: a fresh interpreter only
+# for tests marked ``real_process`` (kills, locks held by other processes, pipes).
+CLI_IN_PROCESS = True
+
+
+def seal_template(library_dir: Path) -> Path:
+    """Make a closed library safe to copy file by file: the WAL checkpointed into the
+    database file and truncated, so that the copy holds every committed change."""
+    from readinglist.storage.engine import database_path
+
+    connection = sqlite3.connect(database_path(library_dir))
+    try:
+        busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        connection.close()
+    assert busy == 0, f"{library_dir} is still open: close it before copying it"
+    return library_dir
+
+
+def copy_library(template: Path, target: Path) -> Path:
+    """A new library at ``target``: a copy of a sealed template's database and search
+    index (6 ms, where creating and filling one takes 0.1-1 s). Its backups stay behind:
+    the copy's first opening takes today's backup, as a new library's does."""
+    shutil.copytree(template, target, ignore=shutil.ignore_patterns("backups", "*-wal", "*-shm"))
+    return target
+
+
 def robustness_examples() -> int:
     return ROBUSTNESS_EXAMPLES_CI if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 200
 
@@ -52,8 +86,6 @@ def make_first_schema_library(library_dir: Path) -> None:
 
 def database_dump(library_dir: Path) -> list[str]:
     """Every row of every table, as SQL: two equal dumps are two equal libraries."""
-    import sqlite3
-
     from readinglist.storage.engine import database_path
 
     connection = sqlite3.connect(database_path(library_dir))
@@ -61,3 +93,21 @@ def database_dump(library_dir: Path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+@contextlib.contextmanager
+def logger_restored() -> Iterator[None]:
+    """The ``readinglist`` logger as it was after the block: a command line run in-process
+    (``readinglist.cli.main(argv)``) adds a handler for the log file of that test's home,
+    which must not outlive the command (no later test may write into this one's home)."""
+    logger = logging.getLogger("readinglist")
+    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    try:
+        yield
+    finally:
+        for handler in list(logger.handlers):
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.setLevel(level)
+        logger.propagate = propagate

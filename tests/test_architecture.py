@@ -1,8 +1,10 @@
-"""The layering of DEVELOPERS.md, enforced: import-linter contracts plus a purity check."""
+"""The layering of docs/architecture.md, enforced: import-linter contracts, a purity
+check, and the window's controllers kept to their host protocols."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +36,7 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def test_core_imports_only_the_standard_library_and_itself():
-    core_files = sorted((PACKAGE / "core").glob("*.py"))
+    core_files = sorted((PACKAGE / "core").rglob("*.py"))
     assert len(core_files) >= 8
     for path in core_files:
         for name in _imported_modules(path):
@@ -49,3 +51,35 @@ def test_the_command_line_does_not_load_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+CONTROLLERS = (
+    "search_controller.py",
+    "import_controller.py",
+    "list_actions.py",
+    "change_runner.py",
+    "window_settings.py",
+)
+
+
+def _private_uses(path: Path) -> list[str]:
+    """``x._name`` where ``x`` is the window or a host (``self.window``, ``host``...)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
+            continue
+        owner = ast.unparse(node.value)
+        if owner.split(".")[-1] in {"window", "host", "main"}:
+            found.append(f"{owner}.{node.attr} (line {node.lineno})")
+    return found
+
+
+def test_the_window_controllers_use_only_their_host_protocol():
+    """A controller reaches the window through its protocol (SearchHost, ImportHost,
+    ListHost, ChangeHost, SettingsHost), never through the window's private state, and
+    never imports the window module."""
+    for name in CONTROLLERS:
+        path = PACKAGE / "ui" / name
+        assert _private_uses(path) == [], name
+        assert "readinglist.ui.main_window" not in _imported_modules(path), name
+        assert re.search(r"class \w+Host\((\w+, )*Protocol\)", path.read_text("utf-8")), name

@@ -67,14 +67,16 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenLibrary]:
 
 @pytest.fixture(scope="module")
 def backup(original: OpenLibrary) -> bytes:
-    return original.library.export("json").encode("utf-8")
+    return original.library.exchange.export("json").encode("utf-8")
 
 
+@pytest.mark.slow
 def test_the_comparison_covers_every_table(original: OpenLibrary) -> None:
     tables = set(inspect(original.store.engine).get_table_names())
     assert tables - NOT_USER_DATA == set(QUERIES)
 
 
+@pytest.mark.slow
 def test_backup_into_an_empty_library_is_lossless(
     original: OpenLibrary, backup: bytes, tmp_path: Path
 ) -> None:
@@ -90,13 +92,13 @@ def test_backup_into_an_empty_library_is_lossless(
         # The same through the use cases: every paper with its history and appearances.
         for paper_id, *_rest in before["papers"]:
             assert restored.library.details(paper_id) == original.library.details(paper_id)
-        assert restored.library.lists() == original.library.lists()
-        assert restored.library.saved_searches() == original.library.saved_searches()
+        assert restored.library.lists.all() == original.library.lists.all()
+        assert restored.library.searches.all() == original.library.searches.all()
         assert restored.library.tags() == original.library.tags()
         # The restored library is searchable at once and exports the same file again.
         query = "gaussian splatting has:code"
         assert restored.library.query_ids(query) == original.library.query_ids(query)
-        again = json.loads(restored.library.export("json"))
+        again = json.loads(restored.library.exchange.export("json"))
         first = json.loads(backup)
         assert {**again, "exported_at": None} == {**first, "exported_at": None}
 
@@ -121,15 +123,15 @@ def test_merging_a_backup_never_overwrites_and_adds_what_is_missing(
         digest = f"{first['title']}\n{first['abstract']}\n"
         library.import_bytes(digest.encode(), "mine.txt")
         library.set_notes(1, "my own notes")
-        library.create_list("reading GROUP")
-        library.add_to_list("reading group", [1])
+        library.lists.create("reading GROUP")
+        library.lists.add("reading group", [1])
         summary = library.import_bytes(backup, "backup.json")
         assert summary.already_present == 1
         assert summary.new == len(data["papers"]) - 1
         assert library.details(1).paper.notes == "my own notes"  # not HOSTILE_NOTES
-        assert library.reading_list("Reading group").paper_ids == (1,)  # kept as it was
+        assert library.lists.get("Reading group").paper_ids == (1,)  # kept as it was
         assert len(library.papers()) == len(data["papers"])
-        assert [rl.name for rl in library.lists()] == ["Empty list", "reading GROUP"]
+        assert [rl.name for rl in library.lists.all()] == ["Empty list", "reading GROUP"]
         last = data["papers"][-1]["title"]
         moved = library.details(next(p.id for p in library.papers() if p.title == last))
         assert moved.paper.title == data["papers"][-1]["title"]

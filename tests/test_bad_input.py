@@ -79,7 +79,6 @@ def test_bad_input_through_the_library_changes_nothing(library: Path, name: str)
     assert database_dump(library) == before
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["empty", "binary", "pdf", "eml-headers-only", "json-truncated"])
 def test_bad_input_through_the_command_line_changes_nothing(
     library: Path, tmp_path: Path, name: str
@@ -101,7 +100,6 @@ def _sparse(path: Path, size: int) -> Path:
     return path
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "make",
     [

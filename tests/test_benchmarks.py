@@ -90,3 +90,31 @@ def test_search_benchmark_reports_every_field(tmp_path: Path):
     # The library stays cached in the work folder (database only); scratch copies go.
     work = tmp_path / "work"
     assert [p.name for p in work.iterdir()] == [f"library-n{SIZE}-s7"]
+
+
+@pytest.mark.slow
+def test_cli_benchmark_reports_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.cli import BENCH_TAG, TARGETS_MS
+    from benchmarks.cli import main as cli_benchmark
+    from readinglist.app_context import open_library
+
+    digest = shared_digest_path()
+    folder = tmp_path / "library"
+    argv = ["--size", "200", "--repeat", "1", "--json", "--quiet", "--digest", str(digest)]
+    assert cli_benchmark([*argv, "--out", str(folder)]) == 0
+    result = json.loads(capsys.readouterr().out)
+
+    assert result["papers"] == 200 and result["repeat"] == 1
+    assert set(result["commands"]) == {"floor", *TARGETS_MS}
+    for name, row in result["commands"].items():
+        assert set(row) == {"argv", "median_ms", "p95_ms", "min_ms", "max_ms", "cpu_median_ms"}
+        assert 0 < row["min_ms"] <= row["median_ms"] <= row["p95_ms"] <= row["max_ms"], name
+    assert result["commands"]["floor"]["argv"] == ["-c", "pass"]
+    assert set(result["median_within_target"]) == set(TARGETS_MS)
+    assert set(result["loadavg"]) == {"start", "end"}
+    assert result["library_build_s"] >= 0
+    # The paper the writes went back and forth on is left without the benchmark's tag.
+    with open_library(folder) as opened:
+        assert BENCH_TAG not in opened.library.details(result["paper_id"]).paper.tags

@@ -56,7 +56,7 @@ def annotated(
         with opened.store.unit_of_work(write=True) as uow:
             for paper_id, arxiv in ((90, "2401.01234"), (91, "2402.00001")):
                 uow.set_metadata(paper_id, None, arxiv, None, START)
-        library.sync_index()
+        library.indexing.sync()
         yield opened, library
 
 
@@ -216,7 +216,7 @@ def test_browsing_works_without_any_index(tmp_path: Path) -> None:
         )
     opened.index.discard(folder)
     with open_library(folder, build_index=False) as reopened:
-        assert not reopened.library.index_ready
+        assert not reopened.library.indexing.ready
         browsed = reopened.library.browse("", "title", False, 0, 10, with_ids=True)
         assert browsed.total == 150 and len(browsed.ids) == 150
         assert browsed.results[0].paper.title == "Paper 0"

@@ -77,7 +77,7 @@ def test_build_makes_a_wheel_and_an_sdist_with_the_resources(dist: Path):
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert f"resources/desktop/{APP_ID}.desktop" in names
     assert f"resources/icons/app/{APP_ID}.svg" in names
-    assert "pyproject.toml" in names and "readinglist/cli.py" in names
+    assert "pyproject.toml" in names and "readinglist/cli/__init__.py" in names
     assert wheel.stat().st_size < 2_000_000
 
 

@@ -86,6 +86,7 @@ def _compare(tmp_path: Path, papers: Sequence[Paper]) -> dict[str, bytes]:
     return actual
 
 
+@pytest.mark.slow
 def test_same_bytes_as_whoosh_on_the_digest(tmp_path: Path, papers: list[Paper]) -> None:
     _compare(tmp_path, papers)
     with windex.open_dir(str(tmp_path / "bulk")).searcher() as searcher:
@@ -97,6 +98,7 @@ def test_same_bytes_as_whoosh_on_the_digest(tmp_path: Path, papers: list[Paper])
         assert max(reader.doc_frequency("abstract", t) for t in reader.lexicon("abstract")) > 128
 
 
+@pytest.mark.slow
 def test_same_bytes_with_small_runs(
     tmp_path: Path, papers: list[Paper], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,6 +161,7 @@ def _postings_by_id(folder: Path) -> dict[tuple[str, bytes], dict[str, float]]:
         return found
 
 
+@pytest.mark.slow
 def test_segments_every_n_papers(tmp_path: Path, papers: list[Paper]) -> None:
     """A rebuild cut into segments indexes the same terms, papers and weights."""
     _build(tmp_path / "one", papers, lambda index: BulkWriter(index, PAIR_FIELD, PAIR_SOURCES))

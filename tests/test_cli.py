@@ -1,13 +1,20 @@
-"""The command line end to end: ``python -m readinglist`` in a subprocess, on a temporary library.
+"""The command line end to end, on a temporary library.
 
-Every command runs in a fresh interpreter, as a user would run it, with ``--library`` (or
-``$READINGLIST_HOME``) pointing into ``tmp_path``. The real digest is imported once into
-a template library that each test copies. Commands that only read run a few at a time
-(:meth:`Cli.many`); commands that write always run one after the other.
+Every command runs as ``readinglist.cli.main(argv)`` in this process, with its own
+environment, working directory, standard input and captured output, and ``--library``
+(or ``$READINGLIST_HOME``) pointing into ``tmp_path``: milliseconds a command. Tests
+marked ``real_process`` run ``python -m readinglist`` in a fresh interpreter, as a user
+would: a pipe closed early and a browser handed a URL (slow: the full tier), and
+``--version``/``--help``, the fast tier's smoke test of ``python -m readinglist``. The
+real digest is imported once into a template library that each test copies. In fresh
+interpreters, commands that only read run a few at a time (:meth:`Cli.many`); commands
+that write always run one after the other.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -15,7 +22,8 @@ import stat
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +35,16 @@ from readinglist import __version__
 from readinglist.app_context import ENV_HOME
 from readinglist.core.models import ReadStatus
 from readinglist.core.normalize import title_key
-from tests.helpers import FIRST_TITLE, LAST_TITLE, SHARED_DIGEST_PAPERS, shared_digest_path
+from tests import helpers
+from tests.helpers import (
+    FIRST_TITLE,
+    LAST_TITLE,
+    SHARED_DIGEST_PAPERS,
+    logger_restored,
+    shared_digest_path,
+)
 
-pytestmark = pytest.mark.slow  # about a hundred interpreter starts
+# Tests that need fresh interpreters (a third of a second each) are marked real_process.
 
 CODE_LINKS = 48
 PROJECT_PAGES = 24
@@ -114,16 +129,80 @@ def base_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, st
 
 
 @dataclass
+class Captured:
+    out: bytes = b""
+    err: bytes = b""
+
+
+@contextlib.contextmanager
+def _as_a_process(cwd: Path, env: Mapping[str, str], data: bytes | None) -> Iterator[Captured]:
+    """This process made to look like a fresh one for one command: ``env`` its whole
+    environment, ``cwd`` its working directory, ``data`` (or nothing) its standard input,
+    its UTF-8 standard output and error captured (in the Captured, on leaving). The log
+    handler the command adds is removed after, as a process's ends with it."""
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    streams = sys.stdin, sys.stdout, sys.stderr
+    out, err, captured = io.BytesIO(), io.BytesIO(), Captured()
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data or b""), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8")
+    sys.stderr = io.TextIOWrapper(err, encoding="utf-8")
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with logger_restored():
+            yield captured
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        captured.out, captured.err = out.getvalue(), err.getvalue()
+        sys.stdin, sys.stdout, sys.stderr = streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def run_in_process(
+    argv: Sequence[str], cwd: Path, env: Mapping[str, str], data: bytes | None
+) -> tuple[int, str, str]:
+    """``readinglist.cli.main(argv)`` as ``python -m readinglist`` runs it: the exit
+    status, stdout and stderr (an uncaught exception: its traceback on stderr, status 1)."""
+    from readinglist.cli import main
+
+    traceback_text = ""
+    with _as_a_process(cwd, env, data) as captured:
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:  # argparse: usage errors, --help, --version
+            if exit_.code is None or isinstance(exit_.code, int):
+                code = exit_.code or 0
+            else:
+                print(exit_.code, file=sys.stderr)
+                code = 1
+        except Exception:
+            traceback_text = traceback.format_exc()
+            code = 1
+    return code, captured.out.decode("utf-8"), captured.err.decode("utf-8") + traceback_text
+
+
+@dataclass
 class Cli:
-    """``python -m readinglist [--library LIB] ...`` in ``cwd``."""
+    """``python -m readinglist [--library LIB] ...`` in ``cwd``: in this process through
+    ``readinglist.cli.main(argv)``, or in a fresh interpreter for tests marked
+    ``real_process`` (``in_process`` None: tests.helpers.CLI_IN_PROCESS decides)."""
 
     cwd: Path
     library: Path | None
     env: dict[str, str] = field(default_factory=dict)
+    in_process: bool | None = None
 
     def argv(self, args: Sequence[str]) -> list[str]:
         library = ["--library", str(self.library)] if self.library is not None else []
         return [sys.executable, "-m", "readinglist", *library, *args]
+
+    @property
+    def runs_in_process(self) -> bool:
+        return helpers.CLI_IN_PROCESS if self.in_process is None else self.in_process
 
     def __call__(
         self,
@@ -134,13 +213,17 @@ class Cli:
     ) -> Result:
         argv = self.argv(args) if library else [sys.executable, "-m", "readinglist", *args]
         data = stdin.encode() if isinstance(stdin, str) else stdin
+        environment = base_env(self.cwd / "home", {**self.env, **(env or {})})
+        if self.runs_in_process:
+            code, out, err = run_in_process(argv[3:], self.cwd, environment, data)
+            return Result(tuple(args), code, out, err)
         done = subprocess.run(
             argv,
             input=data,
             stdin=None if data is not None else subprocess.DEVNULL,
             capture_output=True,
             cwd=self.cwd,
-            env=base_env(self.cwd / "home", {**self.env, **(env or {})}),
+            env=environment,
             timeout=TIMEOUT,
             check=False,
         )
@@ -161,6 +244,8 @@ class Cli:
         def run(command: Sequence[str] | Callable[[], Result]) -> Result:
             return command() if callable(command) else self(*command)
 
+        if self.runs_in_process:  # one process, one environment: one at a time
+            return [run(command) for command in commands]
         with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 2, 2)) as pool:
             return list(pool.map(run, commands))
 
@@ -231,7 +316,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     digest = shared_digest_path()
     root = tmp_path_factory.mktemp("template")
     library = root / "library"
-    cli = Cli(root, library)
+    cli = Cli(root, library, in_process=True)
     imported = ok(cli("import", "--json", str(digest)))
     listed = ok(cli("list", "--json"))
     return Template(library, digest, imported.json()[0], listed.json())
@@ -266,6 +351,7 @@ def test_template_import_json_summary(template: Template) -> None:
     assert template.papers[-1]["title"] == LAST_TITLE
 
 
+@pytest.mark.slow
 def test_import_real_digest_twice_counts_and_keeps_user_fields(
     cli: Cli, shared_digest: Path, template: Template
 ) -> None:
@@ -671,6 +757,8 @@ def test_notes_set_print_stdin_and_editor(lib: Cli, tmp_path: Path) -> None:
 # --- open ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.real_process
 @POSIX_ONLY
 def test_open_prints_or_hands_the_url_to_the_browser(
     lib: Cli, tmp_path: Path, template: Template
@@ -703,6 +791,8 @@ def test_open_prints_or_hands_the_url_to_the_browser(
     assert opened.read_text(encoding="utf-8").splitlines() == [code_url]
 
 
+@pytest.mark.slow
+@pytest.mark.real_process
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="other browsers may open")
 def test_open_reports_a_browser_that_fails(lib: Cli, tmp_path: Path, template: Template) -> None:
     coded = next(p for p in template.papers if "code" in kinds(p))
@@ -760,6 +850,7 @@ def test_exit_codes_for_bad_usage_and_bad_library_folders(cli: Cli, tmp_path: Pa
     user_error(below_file, "cannot open the library")
 
 
+@pytest.mark.real_process  # fast: the smoke test of `python -m readinglist`
 def test_version_and_help(cli: Cli) -> None:
     version, help_text, import_help = cli.many(("--version",), ("--help",), ("import", "--help"))
     assert ok(version).out.strip() == f"readinglist {__version__}"
@@ -771,6 +862,8 @@ def test_version_and_help(cli: Cli) -> None:
     assert "FILE" in ok(import_help).out
 
 
+@pytest.mark.slow
+@pytest.mark.real_process
 @POSIX_ONLY
 def test_output_into_a_closed_pipe_is_not_an_error(lib: Cli) -> None:
     read_end, write_end = os.pipe()
@@ -947,6 +1040,7 @@ def test_export_every_format_scope_and_file(lib: Cli, tmp_path: Path, template: 
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
 
 
+@pytest.mark.slow
 def test_backup_and_restore_through_the_command_line(lib: Cli, tmp_path: Path) -> None:
     ok(lib("status", "3", "reading"))
     ok(lib("status", "3", "read"))

@@ -27,7 +27,11 @@ from readinglist.storage.engine import database_path
 from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
 from tests.test_cli import Cli, base_env, ok
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.real_process,
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL"),
+]
 
 KILLS_PER_OPERATION = 8
 BIG_DIGEST_PAPERS = 3000

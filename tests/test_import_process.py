@@ -11,6 +11,7 @@ import pytest
 from readinglist import import_process
 from readinglist.app_context import OpenLibrary
 from readinglist.core.errors import DigestError, ImportCancelledError, ReadingListError
+from readinglist.core.indexing import Indexing
 from readinglist.core.library import Library
 from readinglist.core.models import PaperQuery, ReadStatus
 from readinglist.core.snapshots import ImportRecord
@@ -59,6 +60,7 @@ def dying_after_commit(
 REAL_IMPORT_IN_CHILD = import_process.import_in_child
 
 
+@pytest.mark.slow
 def test_a_big_import_runs_in_a_child_and_this_process_sees_all_of_it(
     opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,6 +90,7 @@ def test_a_big_import_runs_in_a_child_and_this_process_sees_all_of_it(
     assert library.digests() == []
 
 
+@pytest.mark.slow
 def test_the_papers_an_import_met_come_back_whole_in_pieces(
     opened: OpenLibrary, shared_digest_bytes: bytes
 ) -> None:
@@ -149,6 +152,7 @@ def test_a_child_that_dies_is_reported_and_the_library_is_unchanged(
     assert papers(opened) == 0
 
 
+@pytest.mark.slow
 def test_a_child_killed_while_indexing_keeps_the_import_and_this_process_indexes_it(
     opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -162,6 +166,7 @@ def test_a_child_killed_while_indexing_keeps_the_import_and_this_process_indexes
     assert papers(opened) == 0
 
 
+@pytest.mark.slow
 def test_a_child_killed_before_it_replied_says_what_it_kept(
     opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,6 +178,7 @@ def test_a_child_killed_before_it_replied_says_what_it_kept(
     assert papers(opened) == SHARED_DIGEST_PAPERS  # stored, and indexed here
 
 
+@pytest.mark.slow
 def test_a_child_that_could_not_index_keeps_the_import_and_this_process_indexes_it(
     opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,17 +230,18 @@ def test_an_error_that_cannot_cross_the_pipe_keeps_its_message() -> None:
     assert import_process._picklable(plain) is plain
 
 
+@pytest.mark.slow
 def test_a_bulk_edit_left_in_the_outbox_is_indexed_by_a_child(
     opened: OpenLibrary, shared_digest_bytes: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = opened.library
     library.import_bytes(shared_digest_bytes, "digest.txt")
     ids = library.search("", limit=0, with_ids=True).ids
-    with library.index_later():
-        assert library.set_status(ids, ReadStatus.READ) == SHARED_DIGEST_PAPERS
+    with library.indexing.later():
+        assert library.set_status(ids, ReadStatus.READ).count == SHARED_DIGEST_PAPERS
     assert library.search("status:read").total == 0  # waiting in the outbox
-    monkeypatch.setattr(Library, "sync_index", not_here)  # this process indexes nothing
+    monkeypatch.setattr(Indexing, "sync", not_here)  # this process indexes nothing
     assert import_process.drain_in_child(opened.library_dir, maintain_s=5.0) == 0
     monkeypatch.undo()
     assert library.search("status:read").total == SHARED_DIGEST_PAPERS
-    assert library.check_index(repair=False).clean
+    assert library.indexing.check(repair=False).clean

@@ -211,7 +211,7 @@ def test_bibtex_import_and_a_bib_export_imported_again(opened: OpenLibrary) -> N
     assert papers[0].arxiv_id == "1706.03762"
     assert papers[1].first_link(LinkKind.CODE) is not None
     assert papers[1].first_link(LinkKind.DOI) is not None
-    exported = library.export("bibtex")
+    exported = library.exchange.export("bibtex")
     again = library.import_bytes(exported.encode(), "again.bib")
     assert (again.new, again.already_present) == (0, 2)
     assert [(p.title, p.abstract, p.authors) for p in library.papers()] == [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -45,27 +44,14 @@ def dies_mid_build(library_dir: str, results: Connection) -> None:
         results.send(("progress", done, total))
         os._exit(9)
 
-    library.rebuild_index(killed)
-
-
-@pytest.fixture(autouse=True)
-def _logging_restored() -> Iterator[None]:
-    """``cli.main`` in-process sets up the log file of this test's home: put the
-    logger back as it was, so no later test writes into this one's home."""
-    logger = logging.getLogger("readinglist")
-    handlers, level = list(logger.handlers), logger.level
-    yield
-    for handler in list(logger.handlers):
-        if handler not in handlers:
-            logger.removeHandler(handler)
-            handler.close()
-    logger.setLevel(level)
+    library.indexing.rebuild(killed)
 
 
 @pytest.fixture
-def unindexed(library_dir: Path, shared_digest_bytes: bytes) -> Iterator[OpenLibrary]:
-    without_index(library_dir, shared_digest_bytes)
-    opened = open_library(library_dir, build_index=False)
+def unindexed(digest_library: Path) -> Iterator[OpenLibrary]:
+    """What without_index() makes, from a copy of the session's digest library."""
+    WhooshIndex.discard(digest_library)
+    opened = open_library(digest_library, build_index=False)
     yield opened
     opened.close()
 
@@ -74,11 +60,11 @@ def test_a_library_opens_without_building_and_keeps_changes_in_the_outbox(
     unindexed: OpenLibrary,
 ) -> None:
     library = unindexed.library
-    assert not library.index_ready
+    assert not library.indexing.ready
     assert unindexed.index.needs_rebuild
     assert (unindexed.index.folder / UNFINISHED_MARK).exists()  # the placeholder says so
     library.set_status([1, 2], ReadStatus.READ)
-    assert library.sync_index() == 0  # nothing written into the placeholder
+    assert library.indexing.sync() == 0  # nothing written into the placeholder
     assert outbox_rows(unindexed) == 2
     assert library.browse("status:read", limit=0).total == 2  # the database answers
 
@@ -90,7 +76,7 @@ def test_a_tiny_library_is_indexed_at_open_anyway(library_dir: Path) -> None:
     WhooshIndex.discard(library_dir)
     assert app_context.BUILD_AT_OPEN_PAPERS >= 3
     with open_library(library_dir, build_index=False) as reopened:
-        assert reopened.library.index_ready
+        assert reopened.library.indexing.ready
         assert reopened.library.search("paper").total == 3
 
 
@@ -105,14 +91,15 @@ def test_the_child_builds_with_progress_and_the_parent_then_searches(
     assert count == SHARED_DIGEST_PAPERS
     assert seen[0] == (0, SHARED_DIGEST_PAPERS)
     assert seen[-1] == (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS)
-    assert not library.index_ready  # until this process takes the new index in
+    assert not library.indexing.ready  # until this process takes the new index in
     assert index_build_process.adopt_built_index(unindexed)
-    assert library.index_ready
+    assert library.indexing.ready
     assert library.search("gaussian splatting").total > 0
-    assert library.check_index(repair=False).clean
+    assert library.indexing.check(repair=False).clean
     assert not (unindexed.index.folder / UNFINISHED_MARK).exists()
 
 
+@pytest.mark.slow
 def test_writes_made_during_the_build_end_up_indexed(unindexed: OpenLibrary) -> None:
     library = unindexed.library
     fresh = [ParsedPaper("Zyxwvut Quokka Networks", "Quokka nets hop.", 1)]
@@ -132,22 +119,23 @@ def test_writes_made_during_the_build_end_up_indexed(unindexed: OpenLibrary) -> 
     assert sorted(r.paper.id for r in library.search("tag:during").results) == [5, 6]
     assert [r.paper.id for r in library.search("status:read tag:during").results] == [5]
     assert [r.paper.id for r in library.search("quokka").results] == written
-    assert library.check_index(repair=False).clean  # paper 7 gone from the index too
+    assert library.indexing.check(repair=False).clean  # paper 7 gone from the index too
 
 
+@pytest.mark.slow
 def test_a_killed_child_leaves_the_index_unfinished_and_the_next_start_builds(
     unindexed: OpenLibrary, library_dir: Path
 ) -> None:
     with pytest.raises(ReadingListError, match="stopped unexpectedly"):
         index_build_process.build_in_child(library_dir, child=dies_mid_build)
     assert not index_build_process.adopt_built_index(unindexed)
-    assert not unindexed.library.index_ready
+    assert not unindexed.library.indexing.ready
     unindexed.close()
     with open_library(library_dir, build_index=False) as again:
-        assert not again.library.index_ready  # not an empty index taken for complete
+        assert not again.library.indexing.ready  # not an empty index taken for complete
     messages: list[str] = []
     with open_library(library_dir, on_message=messages.append) as built:
-        assert built.library.index_ready
+        assert built.library.indexing.ready
         assert built.library.search("", limit=0).total == SHARED_DIGEST_PAPERS
     assert messages == [
         f"the search index was not finished: rebuilt it from the library"
@@ -190,6 +178,7 @@ def big_unindexed(library_dir: Path) -> Path:
     return library_dir
 
 
+@pytest.mark.slow
 def test_commands_that_do_not_search_do_not_build(
     big_unindexed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -199,10 +188,11 @@ def test_commands_that_do_not_search_do_not_build(
     assert "building the search index" not in captured.err
     assert "rebuilt" not in captured.err
     with open_library(big_unindexed, build_index=False) as opened:
-        assert not opened.library.index_ready
+        assert not opened.library.indexing.ready
         assert outbox_rows(opened) == 1  # the status change waits for the index
 
 
+@pytest.mark.slow
 def test_a_search_builds_with_progress_on_stderr(
     big_unindexed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -145,9 +145,9 @@ def test_status_changes_are_kept_in_history(opened: OpenLibrary):
     times = iter(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=h) for h in range(10))
     library = Library(opened.store, clock=lambda: next(times))
     library.import_bytes(_digest("a", "b"), "digest.txt")
-    assert library.set_status([1, 2], ReadStatus.READING) == 2
-    assert library.set_status([1, 2], ReadStatus.READING) == 0  # no change, no history
-    assert library.set_status([1], ReadStatus.READ) == 1
+    assert library.set_status([1, 2], ReadStatus.READING).count == 2
+    assert library.set_status([1, 2], ReadStatus.READING).count == 0  # no change, no history
+    assert library.set_status([1], ReadStatus.READ).count == 1
     history = library.details(1).status_history
     assert [(c.status, c.changed_at.hour) for c in history] == [
         (ReadStatus.UNREAD, 0),

@@ -21,84 +21,88 @@ def five(opened: OpenLibrary) -> OpenLibrary:
 
 def test_lists_are_named_ordered_and_shared(five: OpenLibrary) -> None:
     library = five.library
-    created = library.create_list("  To   Read ")
+    created = library.lists.create("  To   Read ")
     assert created.name == "To Read" and created.paper_ids == ()
-    assert library.add_to_list("to read", [3, 1, 3]) == 2  # once each, in the order given
-    assert library.add_to_list("TO READ", [1, 2]) == 1  # 1 is in already
-    library.create_list("Group")
-    library.add_to_list("group", [2])
-    assert library.reading_list("to read").paper_ids == (3, 1, 2)
-    assert [(rl.name, rl.paper_ids) for rl in library.lists()] == [
+    assert library.lists.add("to read", [3, 1, 3]).count == 2  # once each, in the order given
+    assert library.lists.add("TO READ", [1, 2]).count == 1  # 1 is in already
+    library.lists.create("Group")
+    library.lists.add("group", [2])
+    assert library.lists.get("to read").paper_ids == (3, 1, 2)
+    assert [(rl.name, rl.paper_ids) for rl in library.lists.all()] == [
         ("Group", (2,)),
         ("To Read", (3, 1, 2)),
     ]
-    assert library.remove_from_list("to read", [1, 5]) == 1
-    assert library.reading_list("to read").paper_ids == (3, 2)
+    assert library.lists.remove("to read", [1, 5]).count == 1
+    assert library.lists.get("to read").paper_ids == (3, 2)
     library.delete([2])  # a deleted paper leaves every list
-    assert library.reading_list("to read").paper_ids == (3,)
-    assert library.reading_list("group").paper_ids == ()
+    assert library.lists.get("to read").paper_ids == (3,)
+    assert library.lists.get("group").paper_ids == ()
 
 
 def test_drag_and_drop_reorders(five: OpenLibrary) -> None:
     library = five.library
-    library.create_list("L")
-    library.add_to_list("L", [1, 2, 3, 4, 5])
-    assert library.move_in_list("L", [5], 0).paper_ids == (5, 1, 2, 3, 4)
-    assert library.move_in_list("L", [1, 2], 99).paper_ids == (5, 3, 4, 1, 2)
-    assert library.move_in_list("L", [4, 5], 1).paper_ids == (3, 4, 5, 1, 2)
-    assert library.reading_list("L").paper_ids == (3, 4, 5, 1, 2)
+    library.lists.create("L")
+    library.lists.add("L", [1, 2, 3, 4, 5])
+    assert library.lists.move("L", [5], 0).count
+    assert library.lists.get("L").paper_ids == (5, 1, 2, 3, 4)
+    assert library.lists.move("L", [1, 2], 99).count
+    assert library.lists.get("L").paper_ids == (5, 3, 4, 1, 2)
+    assert library.lists.move("L", [4, 5], 1).count
+    assert library.lists.get("L").paper_ids == (3, 4, 5, 1, 2)
+    assert library.lists.get("L").paper_ids == (3, 4, 5, 1, 2)
     with pytest.raises(NotFoundError, match="not in the list 'L': 9"):
-        library.move_in_list("L", [9], 0)
+        library.lists.move("L", [9], 0)
 
 
 def test_a_list_can_be_given_back_its_papers_in_an_order(five: OpenLibrary) -> None:
     library = five.library
-    library.create_list("L")
-    library.add_to_list("L", [1, 2, 3])
+    library.lists.create("L")
+    library.lists.add("L", [1, 2, 3])
     library.delete([2])
-    assert library.set_list_papers("l", [4, 2, 1, 4]).paper_ids == (4, 1)  # 2 is gone
-    assert library.reading_list("L").paper_ids == (4, 1)
+    assert library.lists.set_papers("l", [4, 2, 1, 4]).count
+    assert library.lists.get("l").paper_ids == (4, 1)  # 2 is gone
+    assert library.lists.get("L").paper_ids == (4, 1)
     with pytest.raises(NotFoundError):
-        library.set_list_papers("nope", [1])
+        library.lists.set_papers("nope", [1])
 
 
 def test_list_names_and_bad_requests_change_nothing(five: OpenLibrary) -> None:
     library = five.library
-    library.create_list("Mine")
+    library.lists.create("Mine")
     with pytest.raises(InvalidValueError, match="already exists"):
-        library.create_list("MINE")
+        library.lists.create("MINE")
     with pytest.raises(InvalidValueError, match="needs a name"):
-        library.create_list("   ")
+        library.lists.create("   ")
     with pytest.raises(NotFoundError, match="no list named 'nope'"):
-        library.add_to_list("nope", [1])
+        library.lists.add("nope", [1])
     with pytest.raises(NotFoundError, match="no paper with id 42"):
-        library.add_to_list("mine", [1, 42])
-    assert library.reading_list("mine").paper_ids == ()
-    library.create_list("Other")
+        library.lists.add("mine", [1, 42])
+    assert library.lists.get("mine").paper_ids == ()
+    library.lists.create("Other")
     with pytest.raises(InvalidValueError, match="already exists"):
-        library.rename_list("other", "mine")
-    library.rename_list("other", "Renamed")
-    library.delete_list("mine")
-    assert [rl.name for rl in library.lists()] == ["Renamed"]
+        library.lists.rename("other", "mine")
+    library.lists.rename("other", "Renamed")
+    library.lists.delete("mine")
+    assert [rl.name for rl in library.lists.all()] == ["Renamed"]
     assert len(library.papers()) == 5  # deleting a list keeps its papers
 
 
 def test_saved_searches_are_always_current(five: OpenLibrary) -> None:
     library = five.library
     library.set_status([1], ReadStatus.READ)
-    saved = library.save_search("Gaussians", "Gaussian  -status:read")
+    saved = library.searches.save("Gaussians", "Gaussian  -status:read")
     assert saved.query == "Gaussian  -status:read"  # kept as typed
-    assert library.saved_search_ids("gaussians") == [2, 3, 4, 5]
+    assert library.searches.ids("gaussians") == [2, 3, 4, 5]
     more = ParsedPaper("Gaussian Late Arrival", ABSTRACT.format(name="late"), 0)
     library.import_bytes(render_digest([more]).encode(), "e.txt")
-    assert library.saved_search_ids("GAUSSIANS") == [2, 3, 4, 5, 6]
+    assert library.searches.ids("GAUSSIANS") == [2, 3, 4, 5, 6]
     with pytest.raises(InvalidValueError, match="already exists"):
-        library.save_search("gaussians", "x")
-    library.save_search("gaussians", "title:late", replace=True)
-    assert library.saved_search_ids("gaussians") == [6]
-    assert [s.name for s in library.saved_searches()] == ["gaussians"]  # as typed last
-    library.delete_saved_search("gaussians")
-    assert library.saved_searches() == []
+        library.searches.save("gaussians", "x")
+    library.searches.save("gaussians", "title:late", replace=True)
+    assert library.searches.ids("gaussians") == [6]
+    assert [s.name for s in library.searches.all()] == ["gaussians"]  # as typed last
+    library.searches.delete("gaussians")
+    assert library.searches.all() == []
 
 
 @pytest.mark.parametrize(
@@ -114,29 +118,29 @@ def test_a_query_that_does_not_parse_is_not_saved(
     five: OpenLibrary, query: str, message: str
 ) -> None:
     with pytest.raises(InvalidValueError, match=message):
-        five.library.save_search("bad", query)
-    assert five.library.saved_searches() == []
+        five.library.searches.save("bad", query)
+    assert five.library.searches.all() == []
 
 
 def test_a_deleted_list_comes_back_as_it_was(five: OpenLibrary) -> None:
     library = five.library
-    library.create_list("To Read")
-    library.add_to_list("to read", [4, 2])
-    library.add_to_list("to read", [5, 1])  # added later: times differ
-    before = library.reading_list("to read")
-    snapshot = library.list_snapshot("to read")
+    library.lists.create("To Read")
+    library.lists.add("to read", [4, 2])
+    library.lists.add("to read", [5, 1])  # added later: times differ
+    before = library.lists.get("to read")
+    snapshot = library.lists.snapshot("to read")
     with five.store.unit_of_work() as uow:
         times = uow.list_item_times(before.id)
 
-    library.delete_list("to read")
+    library.lists.delete("to read")
     library.delete([5])  # gone from the library since: left out on restore
-    back = library.restore_list(snapshot)
+    back = library.lists.restore(snapshot)
 
-    assert back == library.reading_list("to read")
+    assert back == library.lists.get("to read")
     assert (back.id, back.name, back.created_at) == (before.id, before.name, before.created_at)
     assert back.paper_ids == (4, 2, 1)
     with five.store.unit_of_work() as uow:
         assert uow.list_item_times(back.id) == {i: times[i] for i in (4, 2, 1)}
     with pytest.raises(InvalidValueError, match="already exists"):
-        library.restore_list(snapshot)  # its name is taken (by itself): nothing changes
-    assert [rl.paper_ids for rl in library.lists()] == [(4, 2, 1)]
+        library.lists.restore(snapshot)  # its name is taken (by itself): nothing changes
+    assert [rl.paper_ids for rl in library.lists.all()] == [(4, 2, 1)]

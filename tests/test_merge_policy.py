@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readinglist.app_context import OpenLibrary, open_library
+from readinglist.core.indexing import Indexing
 from readinglist.core.library import Library
 from readinglist.core.models import ReadStatus
 from readinglist.search import bulk_writer
@@ -28,7 +29,7 @@ from readinglist.search.merge_policy import Merge, MergePolicy, SegmentStats
 from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
 
 POLICY = MergePolicy()
-INLINE = Library.INLINE_MERGE_PAPERS
+INLINE = Indexing.INLINE_MERGE_PAPERS
 
 
 # --------------------------------------------------------------------- the policy
@@ -147,7 +148,7 @@ class SimulatedIndex:
         return len(papers)
 
     def run_merges(self, max_papers: int | None) -> int:
-        """Library._compact_index: cheapest first, re-planned, within ``max_papers``."""
+        """Indexing._compact: cheapest first, re-planned, within ``max_papers``."""
         done = 0
         while True:
             due = [
@@ -262,7 +263,7 @@ def segmented(
     monkeypatch.setattr(bulk_writer.BulkWriter, "add_document", counted)
     with open_library(tmp_path / "library") as opened:
         opened.library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
-        opened.library.rebuild_index()
+        opened.library.indexing.rebuild()
         written.clear()
         yield opened, written
 
@@ -271,6 +272,7 @@ def _segments(opened: OpenLibrary) -> int:
     return len(opened.index.searcher().reader().leaf_readers())
 
 
+@pytest.mark.slow
 def test_single_edits_on_full_segments_stay_cheap(
     segmented: tuple[OpenLibrary, list[int]],
 ) -> None:
@@ -288,31 +290,33 @@ def test_single_edits_on_full_segments_stay_cheap(
     assert max(per_edit) <= 1 + POLICY.max_per_tier + 1  # the paper, at most a tier-0 merge
     assert sum(per_edit) <= 24 * 3
     assert _segments(opened) <= 5 + POLICY.max_per_tier + 2
-    assert library.check_index(repair=False).clean
+    assert library.indexing.check(repair=False).clean
     found = library.search("status:read", limit=100).results
     assert {result.paper.id for result in found} >= set(edited)
 
 
+@pytest.mark.slow
 def test_big_merges_wait_for_maintain_index(
     segmented: tuple[OpenLibrary, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened, written = segmented
     library = opened.library
-    monkeypatch.setattr(Library, "INLINE_MERGE_PAPERS", 0)  # every merge is "big" here
+    monkeypatch.setattr(Indexing, "INLINE_MERGE_PAPERS", 0)  # every merge is "big" here
     for paper_id in range(1, 16):  # 30% of the first segment: not reclaimed yet
         library.tag([paper_id], add=["later"])
     assert len(written) == 15  # the edits' own papers, nothing merged
     assert _segments(opened) == 5 + 15
-    assert library.maintain_index(budget_s=0.0) == 0  # nothing fits in no time
-    assert library.maintain_index() == 15
+    assert library.indexing.maintain(budget_s=0.0) == 0  # nothing fits in no time
+    assert library.indexing.maintain() == 15
     assert _segments(opened) <= 5 + POLICY.max_per_tier
     assert isinstance(opened.index, WhooshIndex)
     assert opened.index.planned_merges() == []
-    assert library.check_index(repair=False).clean
+    assert library.indexing.check(repair=False).clean
     found = library.search("tag:later", limit=50).results
     assert sorted(result.paper.id for result in found) == list(range(1, 16))
 
 
+@pytest.mark.slow
 def test_a_stale_merge_plan_writes_nothing(segmented: tuple[OpenLibrary, list[int]]) -> None:
     opened, written = segmented
     index = opened.index
@@ -328,6 +332,6 @@ def test_without_an_index_there_is_nothing_to_maintain(tmp_path: Path) -> None:
 
     store = SqlStore.open(tmp_path / "bare")
     try:
-        assert Library(store).maintain_index() == 0
+        assert Library(store).indexing.maintain() == 0
     finally:
         store.close()

@@ -154,7 +154,7 @@ def built(plan: Plan) -> Iterator[tuple[OpenLibrary, Library, list[int], list[in
                 uow.session.execute(
                     update(PaperRow).where(PaperRow.id == paper_id).values(added_at=added)
                 )
-        library.rebuild_index()
+        library.indexing.rebuild()
         yield opened, library, ids, digest_ids
 
 
@@ -168,6 +168,7 @@ def test_every_order_is_defined_in_core() -> None:
     assert set(SEARCH_SORTS) == set(SORT_KEYS) | {RELEVANCE}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

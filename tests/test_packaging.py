@@ -36,6 +36,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.mark.slow
 def test_wheel_contains_the_migrations_and_entry_point(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from readinglist import import_process
-from readinglist.app_context import OpenLibrary
+from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.models import Paper, PaperQuery, ReadStatus
 from readinglist.ui.main_window import MainWindow
 from tests import test_ui_window
@@ -28,9 +28,10 @@ ANSWER_S = 10.0  # far longer than any read takes; far shorter than "never"
 
 
 @pytest.fixture
-def filled(opened: OpenLibrary, shared_digest_bytes: bytes) -> OpenLibrary:
-    opened.library.import_bytes(shared_digest_bytes, "digest.txt")
-    return opened
+def filled(digest_library: Path) -> Iterator[OpenLibrary]:
+    """The shared digest imported as "digest.txt" (a copy of the session's template)."""
+    with open_library(digest_library) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -97,6 +98,7 @@ def test_reads_answer_while_a_database_write_is_open(
     assert len(filled.library.papers(PaperQuery(status=ReadStatus.READ))) == 1
 
 
+@pytest.mark.slow
 def test_the_window_searches_while_its_writer_is_busy(loaded: MainWindow, qtbot) -> None:
     release = threading.Event()
     loaded.worker.submit(lambda: release.wait(ANSWER_S * 3))  # a long write, in order
@@ -121,8 +123,8 @@ def test_the_idle_writer_runs_the_index_merges_edits_leave(
         return 0
 
     monkeypatch.setattr(import_process, "drain_in_child", drain)
-    monkeypatch.setattr(loaded.library, "index_merges_due", lambda: True)
-    loaded._maintain_timer.setInterval(50)
+    monkeypatch.setattr(loaded.library.indexing, "merges_due", lambda: True)
+    loaded.runner.maintain_timer.setInterval(50)
     loaded.set_status(ReadStatus.READ, [1])  # the writer works, then goes idle
     qtbot.waitUntil(lambda: bool(calls), timeout=int(ANSWER_S * 1000))
     folder, budget = calls[0]
@@ -143,8 +145,8 @@ def test_an_idle_writer_with_no_merge_due_starts_no_process(
         return False
 
     monkeypatch.setattr(import_process, "drain_in_child", started)
-    monkeypatch.setattr(loaded.library, "index_merges_due", due)
-    loaded._maintain_timer.setInterval(50)
+    monkeypatch.setattr(loaded.library.indexing, "merges_due", due)
+    loaded.runner.maintain_timer.setInterval(50)
     loaded.set_status(ReadStatus.READ, [1])
     qtbot.waitUntil(lambda: bool(asked), timeout=int(ANSWER_S * 1000))
     qtbot.waitUntil(lambda: not loaded.busy)

@@ -36,7 +36,7 @@ from tests.helpers import (
 )
 from tests.test_cli import Cli, Result, ok, user_error
 
-pytestmark = pytest.mark.slow  # real processes
+pytestmark = [pytest.mark.slow, pytest.mark.real_process]  # real processes
 
 
 @pytest.fixture(scope="module")

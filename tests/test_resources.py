@@ -97,6 +97,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.mark.slow
 def test_wheel_carries_the_resources_as_package_data(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())

@@ -208,7 +208,7 @@ def test_every_change_reaches_the_index(small: OpenLibrary):
     assert ids(small, "tag:3d") == []
     library.delete([3])
     assert ids(small, "transformer") == []
-    assert small.library.check_index(repair=False).clean
+    assert small.library.indexing.check(repair=False).clean
 
 
 def test_an_outbox_left_by_a_crash_is_drained_on_the_next_start(
@@ -217,7 +217,7 @@ def test_an_outbox_left_by_a_crash_is_drained_on_the_next_start(
     with open_library(library_dir) as opened:
         opened.library.import_bytes(render_digest(PAPERS[:2]).encode(), "a.txt")
         # The process "dies" after commit, before the index is written.
-        monkeypatch.setattr(type(opened.library), "sync_index", lambda self: 0)
+        monkeypatch.setattr(type(opened.library.indexing), "sync", lambda self: 0)
         opened.library.import_bytes(render_digest(PAPERS[2:]).encode(), "b.txt")
         assert ids(opened, "transformer") == []
         with opened.store.unit_of_work() as uow:
@@ -285,18 +285,18 @@ def test_doctor_finds_and_repairs_planted_drift(small: OpenLibrary):
     index.apply([], [1])  # missing
     index.apply([replace(papers[1], rating=0, updated_at=papers[1].added_at)], [])  # stale
     index.apply([replace(papers[0], id=99)], [])  # extra
-    report = small.library.check_index(repair=True)
+    report = small.library.indexing.check(repair=True)
     assert (report.missing, report.stale, report.extra) == ((1,), (2,), (99,))
-    assert small.library.check_index(repair=False).clean
+    assert small.library.indexing.check(repair=False).clean
     assert ids(small, "rating:5") == [2]
 
 
 def test_reindex_rebuilds_from_scratch_with_progress(digest_library: OpenLibrary):
     calls: list[tuple[int, int]] = []
-    count = digest_library.library.rebuild_index(lambda done, total: calls.append((done, total)))
+    count = digest_library.library.indexing.rebuild(lambda done, total: calls.append((done, total)))
     assert count == SHARED_DIGEST_PAPERS
     assert calls[-1] == (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS)
-    assert digest_library.library.check_index(repair=False).clean
+    assert digest_library.library.indexing.check(repair=False).clean
 
 
 @pytest.mark.parametrize(
@@ -313,10 +313,10 @@ def test_a_rebuild_in_several_segments_ranks_the_same(
         found = library.search(query, limit=300)
         return [(result.paper.id, round(result.score, 4)) for result in found.results]
 
-    library.rebuild_index()
+    library.indexing.rebuild()
     one = ranked()
     monkeypatch.setattr(bulk_writer, "SEGMENT_DOCS", 50)
-    library.rebuild_index()
+    library.indexing.rebuild()
     assert len(digest_library.index.searcher().reader().leaf_readers()) == 5
     assert ranked() == one
     assert one or not query
@@ -379,16 +379,16 @@ def test_typos_in_long_words_are_found_and_corrected(digest_library: OpenLibrary
 
 
 def test_a_write_decodes_only_the_new_segment(small: OpenLibrary, monkeypatch: pytest.MonkeyPatch):
-    from readinglist.search import engine
+    from readinglist.search import whoosh_private
 
     decoded: list[str] = []
-    real = engine._raw_postings
+    real = whoosh_private.raw_matcher
 
     def counting(leaf: object, field: str, btext: bytes) -> object:
-        decoded.append(engine._segment_id(leaf))
+        decoded.append(whoosh_private.INTERNALS.segment_key(leaf))
         return real(leaf, field, btext)
 
-    monkeypatch.setattr(engine, "_raw_postings", counting)
+    monkeypatch.setattr(whoosh_private, "raw_matcher", counting)
     assert ids(small, "title:radiance") == [1, 4]
     first = set(decoded)
     decoded.clear()
@@ -439,7 +439,7 @@ def test_author_and_arxiv_fields(library_dir: Path, query: str, expected: list[i
     with open_library(library_dir) as opened:
         opened.library.import_bytes(HF_DAILY.encode(), "daily.json")
         assert ids(opened, query) == expected
-        opened.library.rebuild_index()  # the bulk writer indexes them the same way
+        opened.library.indexing.rebuild()  # the bulk writer indexes them the same way
         assert ids(opened, query) == expected
 
 
@@ -451,7 +451,7 @@ def test_writes_add_segments_and_small_ones_are_compacted(
     from readinglist.search import index as index_module
 
     library = digest_library.library
-    library.rebuild_index()
+    library.indexing.rebuild()
     before = {q: ids(digest_library, q) for q in ("gaussian", "model")}
     monkeypatch.setattr(index_module, "MAX_SMALL_SEGMENTS", 2)
 
@@ -465,7 +465,7 @@ def test_writes_add_segments_and_small_ones_are_compacted(
         counts.append(segments())
     assert max(counts) <= 1 + 2 + 1  # compaction ran whenever a write went past the limit
     assert counts[0] == 2  # the first write: the rebuilt segment and its own
-    assert digest_library.library.check_index(repair=False).clean
+    assert digest_library.library.indexing.check(repair=False).clean
     assert all(ids(digest_library, f"tag:w{n}") == [n] for n in range(1, 8))
     assert ids(digest_library, "gaussian") == before["gaussian"]
     assert ids(digest_library, "model") == before["model"]

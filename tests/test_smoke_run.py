@@ -16,7 +16,7 @@ from tests.helpers import REPO
 SMALL_DIGEST = REPO / "packaging" / "pyinstaller" / "smoke-digest.txt"
 
 
-@pytest.mark.slow
+# Fast (2 s): the one test that runs readinglist/ui/smoke.py (--check-all-modules).
 def test_the_smoke_run_imports_searches_and_exits_0(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, "-m", "readinglist.ui.smoke", "--library", str(tmp_path / "lib"),

@@ -37,10 +37,10 @@ def test_more_ids_than_one_statement_holds_keep_every_order(opened, monkeypatch)
     monkeypatch.setattr(batching, "CHUNK", 4)
     monkeypatch.setattr(store, "CHUNK", 4)
     ids = tuple(p.id for p in library.papers())
-    assert library.set_status(ids[::2], ReadStatus.READ) == 12
-    assert library.rate(ids[1::3], 3) == 8
-    assert library.tag(ids, add=["all"]) == 23
-    assert library.field_values(ids, "status") == {
+    assert library.set_status(ids[::2], ReadStatus.READ).count == 12
+    assert library.rate(ids[1::3], 3).count == 8
+    assert library.tag(ids, add=["all"]).count == 23
+    assert library.bulk.field_values(ids, "status") == {
         i: ("read" if n % 2 == 0 else "unread") for n, i in enumerate(ids)
     }
     everything = library.papers()
@@ -54,4 +54,4 @@ def test_more_ids_than_one_statement_holds_keep_every_order(opened, monkeypatch)
     assert [p.id for p in library.papers(PaperQuery(ids=given, sort="position", limit=5))] == [
         *given[:5]
     ]
-    assert library.delete(ids) == 23
+    assert library.delete(ids).count == 23

@@ -118,6 +118,7 @@ def test_status_and_rating_from_the_menu_apply_to_every_selected_paper(loaded: M
     qtbot.waitUntil(lambda: sidebar_text(loaded, "status:read") == "Read  (3)")
 
 
+@pytest.mark.slow
 def test_t_asks_for_a_tag_and_the_menu_removes_it(
     loaded: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
 ):
@@ -176,6 +177,7 @@ def test_enter_goes_to_the_notes_of_the_current_paper(loaded: MainWindow, qtbot)
 # --- undo and redo ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_undo_gives_each_paper_its_own_status_back_and_redo_reapplies(loaded: MainWindow, qtbot):
     a, b, c = select(loaded, [0, 1, 2])
     before = {a: ReadStatus.READ, b: ReadStatus.QUEUED, c: ReadStatus.UNREAD}
@@ -216,6 +218,7 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo(loaded: MainWindow, qtbot):
     assert papers(loaded, [paper_id])[paper_id].status is ReadStatus.READING
 
 
+@pytest.mark.slow
 def test_undo_restores_ratings_and_tags(loaded: MainWindow, qtbot):
     a, b = select(loaded, [0, 1])
     loaded.worker.call(lambda: loaded.library.rate([a], 2))
@@ -295,6 +298,7 @@ def test_question_mark_lists_the_keyboard_shortcuts(loaded: MainWindow, qtbot):
 # --- undo of deletes --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_undo_of_a_bulk_delete_brings_the_papers_back_with_everything(
     loaded: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
 ):
@@ -330,6 +334,7 @@ def test_undo_of_a_bulk_delete_brings_the_papers_back_with_everything(
     assert len(papers(loaded, ids)) == 3
 
 
+@pytest.mark.slow
 def test_undo_of_status_after_a_delete_and_its_undo_reaches_the_papers(loaded: MainWindow, qtbot):
     ids = select(loaded, [5, 6])
     loaded.set_status(ReadStatus.DROPPED)

@@ -82,6 +82,6 @@ def test_bad_files_dropped_or_chosen_change_nothing(
     qtbot.waitUntil(lambda: f"{name}.txt" in _message(loaded) and not loaded.busy)
     assert "Not imported" in _message(loaded)
     assert database_dump(library_dir) == before
-    loaded.import_files([bad])  # File > Import digest takes the same path
+    loaded.imports.import_files([bad])  # File > Import digest takes the same path
     idle(loaded, qtbot)
     assert database_dump(library_dir) == before

@@ -35,7 +35,7 @@ def idle(main: MainWindow, qtbot) -> None:
 def big(window: MainWindow, qtbot) -> MainWindow:
     """The window right after importing a 450-paper digest: all of it selected."""
     text = render_digest(synthetic_papers(PAPERS, 11))
-    window.import_text(text, "big digest")
+    window.imports.import_text(text, "big digest")
     qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS, timeout=60000)
     idle(window, qtbot)
     assert window.table.selected_count() == PAPERS
@@ -57,6 +57,7 @@ def redo(main: MainWindow, qtbot) -> None:
     idle(main, qtbot)
 
 
+@pytest.mark.slow
 def test_the_selection_names_every_paper_loaded_or_not(big: MainWindow) -> None:
     ids = big.selected_ids()
     assert len(ids) == PAPERS == len(set(ids))
@@ -65,6 +66,7 @@ def test_the_selection_names_every_paper_loaded_or_not(big: MainWindow) -> None:
     assert big.export_context().selection == tuple(ids)
 
 
+@pytest.mark.slow
 def test_a_status_key_marks_the_whole_selection_and_undo_takes_it_all_back(
     big: MainWindow, qtbot
 ) -> None:
@@ -104,6 +106,7 @@ def _prioritised(main: MainWindow, priority: Priority) -> int:
     return sum(1 for paper in papers if paper.priority is priority)
 
 
+@pytest.mark.slow
 def test_rating_reaches_every_selected_paper(big: MainWindow, qtbot) -> None:
     big.rate(4)
     idle(big, qtbot)
@@ -112,6 +115,7 @@ def test_rating_reaches_every_selected_paper(big: MainWindow, qtbot) -> None:
     assert _rated(big, 0) == PAPERS
 
 
+@pytest.mark.slow
 def test_priority_from_the_context_menu_reaches_every_selected_paper(
     big: MainWindow, qtbot
 ) -> None:
@@ -126,6 +130,7 @@ def test_priority_from_the_context_menu_reaches_every_selected_paper(
     assert _prioritised(big, Priority.NONE) == PAPERS
 
 
+@pytest.mark.slow
 def test_adding_and_removing_a_tag_reach_every_selected_paper(big: MainWindow, qtbot) -> None:
     big.add_tag("bulk/tagged")
     idle(big, qtbot)
@@ -139,6 +144,7 @@ def test_adding_and_removing_a_tag_reach_every_selected_paper(big: MainWindow, q
     assert count(big, tag="bulk/tagged") == 0
 
 
+@pytest.mark.slow
 def test_the_remove_tag_menu_offers_tags_of_rows_never_loaded(big: MainWindow, qtbot) -> None:
     last = big.model.paper_id(PAPERS - 1)
     assert last is not None
@@ -148,15 +154,17 @@ def test_the_remove_tag_menu_offers_tags_of_rows_never_loaded(big: MainWindow, q
     assert "only-at-the-end" in big.selection_tags()
 
 
+@pytest.mark.slow
 def test_adding_to_a_list_takes_the_whole_selection(big: MainWindow, qtbot) -> None:
-    big.worker.call(lambda: big.library.create_list("Big"))
+    big.worker.call(lambda: big.library.lists.create("Big"))
     big.lists.add_to_list("Big")
     idle(big, qtbot)
-    assert len(big.worker.call(lambda: big.library.reading_list("Big")).paper_ids) == PAPERS
+    assert len(big.worker.call(lambda: big.library.lists.get("Big")).paper_ids) == PAPERS
     undo(big, qtbot)
-    assert big.worker.call(lambda: big.library.reading_list("Big")).paper_ids == ()
+    assert big.worker.call(lambda: big.library.lists.get("Big")).paper_ids == ()
 
 
+@pytest.mark.slow
 def test_deleting_takes_the_whole_selection_and_undo_brings_all_back(
     big: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,9 +175,10 @@ def test_deleting_takes_the_whole_selection_and_undo_brings_all_back(
     assert count(big) == PAPERS
 
 
+@pytest.mark.slow
 def test_select_all_of_a_search_result_acts_on_every_match(big: MainWindow, qtbot) -> None:
     big.search_box.setText("status:unread")
-    big._apply_search()
+    big.search.apply()
     idle(big, qtbot)
     assert big.model.rowCount() == PAPERS
     big.table.setFocus()
@@ -180,6 +189,7 @@ def test_select_all_of_a_search_result_acts_on_every_match(big: MainWindow, qtbo
     assert count(big, status=ReadStatus.READ) == PAPERS
 
 
+@pytest.mark.slow
 def test_the_digest_shows_in_its_trending_order_with_its_place(big: MainWindow, qtbot) -> None:
     model = big.model
     titles = [paper.title for paper in synthetic_papers(PAPERS, 11)]
@@ -202,6 +212,7 @@ def test_the_digest_shows_in_its_trending_order_with_its_place(big: MainWindow, 
     assert model.row_of(paper.id) == row
 
 
+@pytest.mark.slow
 def test_the_detail_panes_status_changes_the_paper_shown(big: MainWindow, qtbot) -> None:
     big.select_ids([big.model.paper_id(3) or 0])
     idle(big, qtbot)
@@ -215,6 +226,7 @@ def test_the_detail_panes_status_changes_the_paper_shown(big: MainWindow, qtbot)
     )
 
 
+@pytest.mark.slow
 def test_the_place_column_shows_only_where_rows_have_a_place(big: MainWindow, qtbot) -> None:
     assert not big.table.isColumnHidden(Column.POSITION)  # the digest just imported
     big.sidebar.select("all")

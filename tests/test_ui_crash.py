@@ -62,7 +62,7 @@ def reporter(qtbot, log_file: Path) -> Iterator[CrashReporter]:
 @pytest.fixture
 def triaged(window: MainWindow, qtbot) -> MainWindow:
     """The window with three papers, the first selected."""
-    window.import_text(small_digest("alpha", "beta", "gamma"), "small")
+    window.imports.import_text(small_digest("alpha", "beta", "gamma"), "small")
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=20000)
     idle(window, qtbot)
     select_row(window, 0)

@@ -61,6 +61,7 @@ def answer(monkeypatch: pytest.MonkeyPatch, yes: bool) -> list[str]:
     return asked
 
 
+@pytest.mark.slow
 def test_ctrl_e_opens_the_dialog_with_every_format(loaded: MainWindow, qtbot):
     assert loaded.export_action.shortcut().toString() == "Ctrl+E"
     loaded.export_action.trigger()
@@ -76,6 +77,7 @@ def test_ctrl_e_opens_the_dialog_with_every_format(loaded: MainWindow, qtbot):
     dialog.reject()
 
 
+@pytest.mark.slow
 def test_a_whole_library_json_export_previews_and_parses(loaded: MainWindow, qtbot, tmp_path: Path):
     dialog = open_dialog(loaded, qtbot)
     dialog.choose("json", "all")
@@ -94,6 +96,7 @@ def test_a_whole_library_json_export_previews_and_parses(loaded: MainWindow, qtb
     assert not list(tmp_path.glob(".all.json.*"))  # no partial file left behind
 
 
+@pytest.mark.slow
 def test_a_status_scope_as_csv(loaded: MainWindow, qtbot, tmp_path: Path):
     ids = select(loaded, [3, 4, 5])
     loaded.set_status(ReadStatus.READ)
@@ -113,6 +116,7 @@ def test_a_status_scope_as_csv(loaded: MainWindow, qtbot, tmp_path: Path):
     assert {row["status"] for row in rows} == {"read"}
 
 
+@pytest.mark.slow
 def test_the_selection_and_the_current_search_are_scopes(loaded: MainWindow, qtbot, tmp_path: Path):
     loaded.search_box.setText("gaussian splatting")
     qtbot.waitUntil(lambda: loaded.model.query.text == "gaussian splatting", timeout=10000)
@@ -138,6 +142,7 @@ def test_the_selection_and_the_current_search_are_scopes(loaded: MainWindow, qtb
     assert len(json.loads((tmp_path / "search.json").read_text(encoding="utf-8"))) == total
 
 
+@pytest.mark.slow
 def test_an_existing_file_is_kept_unless_the_user_says_replace(
     loaded: MainWindow, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -160,9 +165,12 @@ def test_an_existing_file_is_kept_unless_the_user_says_replace(
     assert target.read_text(encoding="utf-8").startswith("#")
 
 
+@pytest.mark.slow
 def test_the_preview_is_plain_text(loaded: MainWindow, qtbot):
     title = "<b>Bold</b> &amp; <i>markup</i> in a title"
-    loaded.import_text(f"{title}\n\nAn abstract about splines, long enough to count.", "markup")
+    loaded.imports.import_text(
+        f"{title}\n\nAn abstract about splines, long enough to count.", "markup"
+    )
     idle(loaded, qtbot)
     context = ExportContext(query="title:markup")
     dialog = ExportDialog(loaded.worker, loaded.library, context, loaded)

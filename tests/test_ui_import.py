@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
@@ -93,8 +94,8 @@ def test_a_drag_of_something_else_is_refused(window: MainWindow):
 def test_the_import_reports_real_progress(window: MainWindow, qtbot, shared_digest_bytes: bytes):
     seen: list[tuple[int, int]] = []
     release = gate(window)
-    window.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
-    job = window._import_job
+    window.imports.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
+    job = window.imports.job
     assert job is not None
     job.progressed.connect(lambda _name, done, total: seen.append((done, total)))
     assert window.progress.isVisible()
@@ -112,7 +113,7 @@ def test_the_import_reports_real_progress(window: MainWindow, qtbot, shared_dige
 
 def test_cancel_rolls_the_import_back(window: MainWindow, qtbot, shared_digest_bytes: bytes):
     release = gate(window)
-    window.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
+    window.imports.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
     window.cancel_button.click()
     assert not window.cancel_button.isEnabled()
     release.set()
@@ -146,7 +147,7 @@ def test_a_file_that_is_no_digest_is_reported_and_the_others_imported(
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     good = tmp_path / "good.txt"
     good.write_text(small_digest("a"), encoding="utf-8")
-    window.import_files([bad, good])
+    window.imports.import_files([bad, good])
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10000)
     summary = window.import_banner.message.text()
     assert "Not imported: photo.png:" in summary
@@ -160,7 +161,7 @@ def test_the_summary_counts_papers_already_present_and_warnings(loaded: MainWind
     assert paper is not None
     text = f"{paper.title}\n\n{paper.abstract}\n\n" + small_digest("fresh")
     text += "\n\nhttps://example.org/stray-line-of-markup <b>bold</b>\n"
-    loaded.import_text(text, "mixed")
+    loaded.imports.import_text(text, "mixed")
     qtbot.waitUntil(lambda: "mixed:" in loaded.import_banner.message.text(), timeout=10000)
     idle(loaded, qtbot)
     banner = loaded.import_banner
@@ -178,6 +179,7 @@ def test_the_summary_counts_papers_already_present_and_warnings(loaded: MainWind
 # --- undo and redo of an import ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_undo_of_an_import_removes_its_papers_and_redo_brings_them_back(loaded: MainWindow, qtbot):
     assert loaded.undo_stack.count() == 1
     loaded.undo_action.trigger()
@@ -197,7 +199,9 @@ def test_undo_of_an_import_removes_its_papers_and_redo_brings_them_back(loaded: 
 def test_undo_of_a_second_import_keeps_what_the_first_brought(loaded: MainWindow, qtbot):
     paper = loaded.model.paper(0)
     assert paper is not None
-    loaded.import_text(f"{paper.title}\n\n{paper.abstract}\n\n" + small_digest("new"), "second")
+    loaded.imports.import_text(
+        f"{paper.title}\n\n{paper.abstract}\n\n" + small_digest("new"), "second"
+    )
     qtbot.waitUntil(lambda: "second:" in loaded.import_banner.message.text(), timeout=10000)
     idle(loaded, qtbot)
     assert loaded.model.rowCount() == 1  # the table shows what the import brought
@@ -215,14 +219,15 @@ def test_undo_of_a_second_import_keeps_what_the_first_brought(loaded: MainWindow
 # --- a big digest: imported by a child process ------------------------------------
 
 
+@pytest.mark.slow
 def test_a_big_digest_is_imported_by_a_child_process_then_undone_and_redone(
     window: MainWindow, qtbot, shared_digest_bytes: bytes, monkeypatch
 ):
     monkeypatch.setattr(import_process, "CHILD_IMPORT_BYTES", 0)  # every digest is "big"
     monkeypatch.setattr(Library, "import_undoable", not_here)  # never in this process
     seen: list[int] = []
-    window.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
-    job = window._import_job
+    window.imports.import_text(shared_digest_bytes.decode("utf-8"), "clipboard")
+    job = window.imports.job
     assert job is not None
     job.progressed.connect(lambda _name, done, _total: seen.append(done))
     qtbot.waitUntil(lambda: not window.importing, timeout=30000)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.app_context import open_library
 from readinglist.search.index import WhooshIndex
 from readinglist.search.index_folders import UNFINISHED_MARK
 from readinglist.ui.app import build_main_window
@@ -23,11 +22,10 @@ BUILD_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def unindexed(library_dir: Path, shared_digest_bytes: bytes) -> Path:
-    with open_library(library_dir) as opened:
-        opened.library.import_bytes(shared_digest_bytes, "digest.txt")
-    WhooshIndex.discard(library_dir)
-    return library_dir
+def unindexed(digest_library: Path) -> Path:
+    """The shared digest imported as "digest.txt", its search index deleted."""
+    WhooshIndex.discard(digest_library)
+    return digest_library
 
 
 @pytest.fixture
@@ -43,13 +41,14 @@ def idle(window: MainWindow, qtbot) -> None:
     qtbot.waitUntil(lambda: window.worker.pending == 0 and window.reader.pending == 0)
 
 
+@pytest.mark.slow
 def test_the_window_browses_while_the_index_is_built_then_searches(
     opening: MainWindow, qtbot
 ) -> None:
     window = opening
     # The window exists before the build ends: the child is still building.
     assert window.index_build.running
-    assert not window.library.index_ready
+    assert not window.library.indexing.ready
     assert not window.search_box.isEnabled()
     assert window.search_box.placeholderText() == WAITING
     assert window.search_box.toolTip() == WAITING
@@ -58,13 +57,13 @@ def test_the_window_browses_while_the_index_is_built_then_searches(
     # Browsing from the database: every paper, and never "Your library is empty".
     qtbot.waitUntil(lambda: window.model.rowCount() == SHARED_DIGEST_PAPERS)
     assert not window.search_box.isEnabled()  # the rows came before the index
-    qtbot.waitUntil(lambda: window._sidebar_data is not None)
-    assert window._sidebar_data is not None
-    assert window._sidebar_data.total == SHARED_DIGEST_PAPERS
+    qtbot.waitUntil(lambda: window.sidebar_data is not None)
+    assert window.sidebar_data is not None
+    assert window.sidebar_data.total == SHARED_DIGEST_PAPERS
     assert window.stack.currentWidget() is window.table
 
     qtbot.waitUntil(window.search_box.isEnabled, timeout=BUILD_TIMEOUT_MS)
-    assert window.library.index_ready
+    assert window.library.indexing.ready
     assert not window.index_build.running
     assert not window.index_build.bar.isVisible()
     assert window.search_box.placeholderText().startswith("Search")
@@ -83,6 +82,7 @@ def test_the_progress_reads_in_papers(opening: MainWindow) -> None:
     assert (opening.index_build.bar.value(), opening.index_build.bar.maximum()) == (50, 211)
 
 
+@pytest.mark.slow
 def test_closing_mid_build_stops_it_and_the_next_start_builds(
     qtbot, unindexed: Path, settings_dir: Path
 ) -> None:
@@ -108,7 +108,7 @@ def test_a_ready_index_builds_nothing(qtbot, library_dir: Path, settings_dir: Pa
     window = build_main_window(library_dir)
     qtbot.addWidget(window)
     try:
-        assert window.library.index_ready
+        assert window.library.indexing.ready
         assert not window.index_build.running
         assert window.search_box.isEnabled()
         idle(window, qtbot)

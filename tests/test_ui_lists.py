@@ -24,7 +24,7 @@ loaded = test_ui_window.loaded
 
 
 def order(main: MainWindow, name: str) -> tuple[int, ...]:
-    return main.worker.call(lambda: main.library.reading_list(name).paper_ids)
+    return main.worker.call(lambda: main.library.lists.get(name).paper_ids)
 
 
 def rows(main: MainWindow) -> list[int | None]:
@@ -33,9 +33,9 @@ def rows(main: MainWindow) -> list[int | None]:
 
 def make_list(main: MainWindow, qtbot, name: str, ids: Sequence[int]) -> None:
     library = main.library
-    main.worker.call(lambda: library.create_list(name))
+    main.worker.call(lambda: library.lists.create(name))
     if ids:
-        main.worker.call(lambda: library.add_to_list(name, ids))
+        main.worker.call(lambda: library.lists.add(name, ids))
     main.refresh_counts()
     idle(main, qtbot)
 
@@ -111,6 +111,7 @@ def test_l_chooses_a_list_with_completion_or_makes_a_new_one(
     assert order(loaded, "Brand new") == tuple(ids)
 
 
+@pytest.mark.slow
 def test_a_list_shows_in_its_order_and_shift_l_removes_from_it(
     loaded: MainWindow, qtbot, qtmodeltester
 ):
@@ -225,7 +226,7 @@ def test_rename_and_delete_a_list_from_the_sidebar_menu(
     answer_question(monkeypatch, yes=True)
     action(menu, "Delete list…").trigger()
     qtbot.waitUntil(lambda: loaded.sidebar.item("list:New name") is None, timeout=10000)
-    assert loaded.worker.call(loaded.library.lists) == []
+    assert loaded.worker.call(loaded.library.lists.all) == []
     qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=10000)
     assert loaded.lists.shown_list() is None
 
@@ -237,7 +238,7 @@ def test_save_a_search_run_it_and_delete_it(
     answer_tag(monkeypatch, "Splats")
     loaded.lists.save_search_action.trigger()
     qtbot.waitUntil(lambda: loaded.sidebar.item("search:Splats") is not None, timeout=10000)
-    saved = loaded.worker.call(lambda: loaded.library.saved_search("splats"))
+    saved = loaded.worker.call(lambda: loaded.library.searches.get("splats"))
     assert saved.query == "gaussian has:code"
 
     loaded.search_box.clear()
@@ -250,7 +251,7 @@ def test_save_a_search_run_it_and_delete_it(
     loaded.lists.save_search("splats", "gaussian")
     qtbot.waitUntil(
         lambda: (
-            loaded.worker.call(lambda: loaded.library.saved_search("splats")).query == "gaussian"
+            loaded.worker.call(lambda: loaded.library.searches.get("splats")).query == "gaussian"
         ),
         timeout=10000,
     )
@@ -259,7 +260,7 @@ def test_save_a_search_run_it_and_delete_it(
     menu = loaded.lists.build_sidebar_menu(loaded.sidebar.current_entry())
     action(menu, "Delete saved search…").trigger()
     qtbot.waitUntil(lambda: loaded.sidebar.item("search:Splats") is None, timeout=10000)
-    assert loaded.worker.call(loaded.library.saved_searches) == []
+    assert loaded.worker.call(loaded.library.searches.all) == []
 
 
 def test_an_empty_search_is_not_saved(loaded: MainWindow, qtbot, monkeypatch):
@@ -279,6 +280,7 @@ def test_moved_position_counts_among_the_papers_not_moved():
     assert moved_position(order, [9], 1) is None
 
 
+@pytest.mark.slow
 def test_the_message_box_default_is_no(loaded: MainWindow, monkeypatch):
     seen: list[object] = []
 
@@ -312,4 +314,4 @@ def test_deleting_and_creating_a_list_can_be_undone_and_redone(loaded: MainWindo
     loaded.redo_action.trigger()
     qtbot.waitUntil(lambda: loaded.sidebar.item("list:Fresh list") is not None, timeout=10000)
     idle(loaded, qtbot)
-    assert [rl.name for rl in loaded.worker.call(loaded.library.lists)] == ["Fresh list"]
+    assert [rl.name for rl in loaded.worker.call(loaded.library.lists.all)] == ["Fresh list"]

@@ -77,7 +77,7 @@ def test_shown_text_sees_markup():  # the helper itself can fail
 def evil(window: MainWindow, qtbot) -> MainWindow:
     """The window with the evil digest pasted, tagged, noted, listed and searched."""
     digest = render_digest([ParsedPaper(TITLE, ABSTRACT, 0), *OTHERS])
-    window.import_text(digest, SOURCE)
+    window.imports.import_text(digest, SOURCE)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=20000)
     idle(window, qtbot)
     library = window.library
@@ -86,9 +86,9 @@ def evil(window: MainWindow, qtbot) -> MainWindow:
         (found,) = [p for p in library.papers() if p.title == TITLE]
         library.tag([found.id], add=[TAG])
         library.set_notes(found.id, NOTES)
-        library.create_list(LIST)
-        library.add_to_list(LIST, [found.id])
-        library.save_search(SEARCH_NAME, SEARCH_QUERY)
+        library.lists.create(LIST)
+        library.lists.add(LIST, [found.id])
+        library.searches.save(SEARCH_NAME, SEARCH_QUERY)
         return found.id
 
     window.evil_id = window.worker.call(annotate)  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ def test_the_sidebar_shows_markup_literally(evil: MainWindow, qtbot):
 
 
 def test_the_import_summary_and_status_bar_show_markup_literally(window: MainWindow, qtbot):
-    window.import_text(render_digest([ParsedPaper(TITLE, ABSTRACT, 0)]), SOURCE)
+    window.imports.import_text(render_digest([ParsedPaper(TITLE, ABSTRACT, 0)]), SOURCE)
     qtbot.waitUntil(lambda: window.import_banner.isVisible(), timeout=20000)
     assert label_shows(window.import_banner.message, f"{SOURCE}: ")
     assert window.statusBar().currentMessage().startswith(f"{SOURCE}: ")  # drawn as plain text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 
 from readinglist.core.digests import DigestInfo, days_of
@@ -47,6 +48,7 @@ def test_an_empty_library_says_what_each_section_will_hold(window: MainWindow):
     assert not note.flags() & Qt.ItemFlag.ItemIsSelectable
 
 
+@pytest.mark.slow
 def test_digests_by_day_and_new_in_the_last_digest(loaded: MainWindow, qtbot):
     new = f"New in the last digest  ({SHARED_DIGEST_PAPERS})"
     assert children(loaded, "Digests") == [new, f"Today  ({SHARED_DIGEST_PAPERS})"]
@@ -71,7 +73,7 @@ def test_a_second_digest_brings_fewer_new_papers(loaded: MainWindow, qtbot):
     first = [loaded.model.paper(row) for row in range(2)]
     text = "\n\n".join(f"{p.title}\n\n{p.abstract}" for p in first if p is not None)
     text += "\n\nA Brand New Paper About Splines\n\nWe fit splines to everything, fast."
-    loaded.import_text(text, "second digest")
+    loaded.imports.import_text(text, "second digest")
     qtbot.waitUntil(lambda: sidebar_text(loaded, NEW_KEY) == "New in the last digest  (1)")
     assert sidebar_text(loaded, "all") == f"All  ({SHARED_DIGEST_PAPERS + 1})"
     assert loaded.sidebar.select(NEW_KEY)
@@ -109,6 +111,7 @@ def test_tags_show_as_a_tree_with_counts_and_colours(loaded: MainWindow, qtbot):
     assert loaded.model.paper_id(0) == ids[0]
 
 
+@pytest.mark.slow
 def test_the_chosen_entry_stays_chosen_when_counts_change(loaded: MainWindow, qtbot):
     ids = select(loaded, [0, 1])
     loaded.add_tag("later")
@@ -149,9 +152,9 @@ def test_reading_lists_and_saved_searches_can_be_filled(loaded: MainWindow, qtbo
 def test_the_library_s_lists_and_saved_searches_are_shown(loaded: MainWindow, qtbot):
     ids = select(loaded, [7, 8, 9])
     library = loaded.library
-    loaded.worker.call(lambda: library.create_list("Reading group"))
-    loaded.worker.call(lambda: library.add_to_list("Reading group", ids))
-    loaded.worker.call(lambda: library.save_search("With code", "has:code"))
+    loaded.worker.call(lambda: library.lists.create("Reading group"))
+    loaded.worker.call(lambda: library.lists.add("Reading group", ids))
+    loaded.worker.call(lambda: library.searches.save("With code", "has:code"))
     loaded.refresh_counts()
     idle(loaded, qtbot)
     assert children(loaded, "Reading lists") == ["Reading group  (3)"]

@@ -51,7 +51,7 @@ def test_a_restored_paper_has_everything_it_had(opened: OpenLibrary):
 
 
 def list_times(opened: OpenLibrary, name: str) -> dict[int, object]:
-    list_id = opened.library.reading_list(name).id
+    list_id = opened.library.lists.get(name).id
     with opened.store.unit_of_work() as uow:
         return dict(uow.list_item_times(list_id))
 
@@ -59,21 +59,21 @@ def list_times(opened: OpenLibrary, name: str) -> dict[int, object]:
 def test_restored_papers_go_back_to_their_places_in_their_lists(opened: OpenLibrary):
     library = opened.library
     a, b, c, d = library.import_bytes(digest("a", "b", "c", "d"), "one.txt").new_ids
-    library.create_list("To read")
-    library.add_to_list("To read", [d, a, c, b])
-    library.create_list("Gone soon")
-    library.add_to_list("Gone soon", [a])
+    library.lists.create("To read")
+    library.lists.add("To read", [d, a, c, b])
+    library.lists.create("Gone soon")
+    library.lists.add("Gone soon", [a])
     times = list_times(opened, "To read")
 
     snapshots = library.snapshot([a, c])
     library.delete([a, c])
-    assert library.reading_list("To read").paper_ids == (d, b)
-    library.delete_list("Gone soon")
+    assert library.lists.get("To read").paper_ids == (d, b)
+    library.lists.delete("Gone soon")
     library.restore(snapshots)
 
-    assert library.reading_list("To read").paper_ids == (d, a, c, b)
+    assert library.lists.get("To read").paper_ids == (d, a, c, b)
     assert list_times(opened, "To read") == times  # each kept the time it was added
-    assert [reading_list.name for reading_list in library.lists()] == ["To read"]
+    assert [reading_list.name for reading_list in library.lists.all()] == ["To read"]
 
 
 def test_a_paper_imported_again_since_its_delete_is_not_restored_twice(opened: OpenLibrary):

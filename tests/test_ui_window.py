@@ -20,7 +20,7 @@ from readinglist.ui.paper_model import SORT_ROLE, Column, PaperTableModel, Table
 from readinglist.ui.sidebar import ENTRY_ROLE
 from readinglist.ui.theme import Theme, is_dark
 from readinglist.ui.worker import Worker
-from tests.helpers import SHARED_DIGEST_PAPERS
+from tests.helpers import SHARED_DIGEST_PAPERS, copy_library
 from tests.test_desktop_files import DESKTOP_FILE
 
 WindowFactory = Callable[[], MainWindow]
@@ -34,11 +34,18 @@ def settings_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_window(qtbot, library_dir: Path, settings_dir: Path) -> Iterator[WindowFactory]:
+def make_window(
+    qtbot, library_dir: Path, settings_dir: Path, empty_library_template: Path
+) -> Iterator[WindowFactory]:
     windows: list[MainWindow] = []
 
     def make() -> MainWindow:
-        window = build_main_window(library_dir)
+        # A library folder that does not exist yet is a first run; the new library is a
+        # copy of the empty template rather than created (and migrated) again.
+        first_run = not library_dir.exists()
+        if first_run:
+            copy_library(empty_library_template, library_dir)
+        window = build_main_window(library_dir, first_run=first_run)
         windows.append(window)
         qtbot.addWidget(window)
         window.show()
@@ -142,6 +149,7 @@ def test_a_second_model_on_the_same_library_loads_pages_lazily(loaded: MainWindo
     assert model.paper(last) is not None
 
 
+@pytest.mark.slow
 def test_sorting_is_done_by_the_library(loaded: MainWindow, qtbot, qtmodeltester):
     with qtbot.waitSignal(loaded.model.queryFinished, timeout=10000):
         loaded.table.sortByColumn(Column.TITLE, Qt.SortOrder.DescendingOrder)
@@ -184,6 +192,7 @@ def test_the_column_header_has_an_empty_selection_of_its_own(loaded: MainWindow)
     assert header.selectionModel().model() is table.model()
 
 
+@pytest.mark.slow
 def test_search_as_you_type_filters_the_table(loaded: MainWindow, qtbot):
     qtbot.keyClicks(loaded.search_box, "gaussian splatting")
     qtbot.waitUntil(lambda: 0 < loaded.model.rowCount() < SHARED_DIGEST_PAPERS, timeout=10000)
@@ -194,6 +203,7 @@ def test_search_as_you_type_filters_the_table(loaded: MainWindow, qtbot):
     assert "gaussian" in f"{paper.title} {paper.abstract}".lower()
 
 
+@pytest.mark.slow
 def test_a_misspelt_search_offers_a_suggestion_that_fills_the_box(loaded: MainWindow, qtbot):
     loaded.search_box.setText("gausian")
     qtbot.waitUntil(lambda: not loaded.did_you_mean.isHidden(), timeout=10000)
@@ -202,6 +212,7 @@ def test_a_misspelt_search_offers_a_suggestion_that_fills_the_box(loaded: MainWi
     qtbot.waitUntil(lambda: loaded.model.rowCount() > 3, timeout=10000)
 
 
+@pytest.mark.slow
 def test_keys_1_to_6_set_the_status_in_the_library(loaded: MainWindow, qtbot):
     select_row(loaded, 0)
     paper_id = loaded.model.paper_id(0)
@@ -261,6 +272,7 @@ def test_o_opens_the_code_link_and_p_the_project_page(
     assert opened[-1] == project.url
 
 
+@pytest.mark.slow
 def test_notes_save_themselves_after_a_pause(loaded: MainWindow, qtbot):
     select_row(loaded, 2)
     loaded.table.setCurrentIndex(loaded.model.index(2, 0))
@@ -275,6 +287,7 @@ def test_notes_save_themselves_after_a_pause(loaded: MainWindow, qtbot):
     qtbot.waitUntil(saved, timeout=10000)
 
 
+@pytest.mark.slow
 def test_the_tag_editor_adds_a_tag_on_enter(loaded: MainWindow, qtbot):
     select_row(loaded, 0)
     loaded.table.setCurrentIndex(loaded.model.index(0, 0))
@@ -384,6 +397,7 @@ def test_the_code_column_shows_an_icon_only_when_there_is_code(loaded: MainWindo
     assert model.data(model.index(with_code, Column.CODE), SORT_ROLE) is True
 
 
+@pytest.mark.slow
 def test_similar_papers_are_listed_and_open_on_a_click(loaded: MainWindow, qtbot):
     select_row(loaded, 0)
     loaded.table.setCurrentIndex(loaded.model.index(0, 0))
@@ -403,6 +417,7 @@ def test_similar_papers_are_listed_and_open_on_a_click(loaded: MainWindow, qtbot
     assert loaded.model.row_of(ids[0]) == loaded.current_row()
 
 
+@pytest.mark.slow
 def test_a_similar_paper_outside_the_table_is_shown_with_its_neighbours(loaded: MainWindow, qtbot):
     source = loaded.model.paper(0)
     assert source is not None
@@ -438,7 +453,7 @@ def test_the_status_bar_counts_papers_unread_shown_and_selected(loaded: MainWind
 def test_markup_in_a_digest_is_shown_as_text(window: MainWindow, qtbot):
     title = "<b>Bold</b> &amp; <img src=x> Claims: A Study of Markup"
     abstract = "We <i>never</i> render <script>alert(1)</script> tags."
-    window.import_text(f"{title}\n\n{abstract}\n", "clipboard")
+    window.imports.import_text(f"{title}\n\n{abstract}\n", "clipboard")
     qtbot.waitUntil(lambda: window.detail.paper is not None, timeout=10000)
     assert window.model.data(window.model.index(0, Column.TITLE)) == title
     assert window.detail.title.text().count("&lt;b&gt;") == 1

@@ -1,4 +1,4 @@
-"""What an undoable bulk edit needs from the library, mixed into :class:`Library`.
+"""What an undoable bulk edit needs from the library: ``library.bulk``.
 
 A window's selection can be every paper of a 100k-paper search. Recording what a bulk
 edit will overwrite must then cost one column, not 100k whole papers; and its undo
@@ -8,46 +8,41 @@ is one step, all or nothing, like the edit it takes back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from contextlib import AbstractContextManager
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Mapping
 
+from readinglist.core.changes import NO_CHANGES, Changes, papers_changed
 from readinglist.core.models import PaperField
-from readinglist.core.ports import Store, UnitOfWork
+from readinglist.core.parts import LibraryContext
 from readinglist.core.tags import normalize_tag
 
 
-class BulkCases:
-    """Needs what :class:`Library` has: a store, a clock and ``_write``."""
+class BulkEdits:
+    """Read one field of many papers, and give each its own value back."""
 
-    _store: Store
-    _clock: Callable[[], datetime]
-
-    if TYPE_CHECKING:
-
-        def _write(self) -> AbstractContextManager[UnitOfWork]: ...
+    def __init__(self, context: LibraryContext) -> None:
+        self._context = context
 
     def field_values(self, ids: Collection[int], field: PaperField) -> dict[int, object]:
         """Each existing paper's stored value of a user field (a status or priority as
         its name); ids of papers that do not exist are left out."""
-        with self._store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             return uow.field_values(ids, field)
 
     def existing_ids(self, ids: Collection[int]) -> set[int]:
         """Which of these papers exist (an undo skips those deleted since)."""
-        with self._store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             return uow.existing_ids(ids)
 
     def papers_with_tag(self, ids: Collection[int], tag: str) -> set[int]:
         """Which of these papers carry this tag (exactly, not a sub-tag)."""
-        with self._store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             return uow.papers_with_tag(ids, normalize_tag(tag))
 
-    def restore_field(self, values: Mapping[int, object], field: PaperField) -> int:
+    def restore_field(self, values: Mapping[int, object], field: PaperField) -> Changes:
         """Give each paper its own value of a field back (one transaction); papers
-        deleted since are skipped. Returns how many papers changed."""
+        deleted since are skipped. ``count``: how many papers changed."""
         if not values:
-            return 0
-        with self._write() as uow:
-            return uow.set_field_values(values, field, self._clock())
+            return NO_CHANGES
+        with self._context.write() as uow:
+            changed = uow.set_field_values(values, field, self._context.clock())
+        return papers_changed(changed, values)

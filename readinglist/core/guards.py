@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from readinglist.core.errors import InvalidValueError, NotFoundError
-from readinglist.core.ports import UnitOfWork
+from readinglist.core.ports import PaperReads
 
 
-def require_papers(uow: UnitOfWork, ids: Collection[int]) -> None:
+def require_papers(uow: PaperReads, ids: Collection[int]) -> None:
     """Every id names a paper (and there is at least one), or a one-line error."""
     if not ids:
         raise InvalidValueError("name at least one paper id")

@@ -1,4 +1,4 @@
-"""Use cases for reading lists and saved searches, mixed into :class:`Library`.
+"""Reading lists and saved searches: ``library.lists`` and ``library.searches``.
 
 A list is named and ordered; a paper can be in several. A saved search keeps the
 query text the user typed, checked by the one query parser, and is evaluated on the
@@ -7,20 +7,18 @@ search index whenever it is shown, so it is always current.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from contextlib import AbstractContextManager
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable, Sequence
 
+from readinglist.core.changes import Changes
 from readinglist.core.errors import InvalidValueError, NotFoundError
 from readinglist.core.guards import require_papers
 from readinglist.core.models import ReadingList, SavedSearch
-from readinglist.core.ports import SearchIndex, Store, UnitOfWork
+from readinglist.core.parts import LibraryContext
+from readinglist.core.ports import ListStore, SavedSearchStore
 from readinglist.core.query import parse_query
 from readinglist.core.snapshots import ListSnapshot
 
 MAX_NAME_CHARS = 200
-EVERY_HIT = 2**62  # a page size that holds every hit
 
 
 def normalize_name(name: str, what: str = "list") -> tuple[str, str]:
@@ -33,66 +31,59 @@ def normalize_name(name: str, what: str = "list") -> tuple[str, str]:
     return shown, shown.casefold()
 
 
-class ListCases:
-    """Needs what :class:`Library` has: a store, a clock, an index and ``_write``."""
+class ReadingLists:
+    """``library.lists``: named, ordered lists of papers."""
 
-    _store: Store
-    _clock: Callable[[], datetime]
-    _index: SearchIndex | None
+    def __init__(self, context: LibraryContext) -> None:
+        self._context = context
 
-    if TYPE_CHECKING:
-
-        def _write(self) -> AbstractContextManager[UnitOfWork]: ...
-
-        def _require_index(self) -> SearchIndex: ...
-
-    # --- reading lists ----------------------------------------------------------------
-
-    def lists(self) -> list[ReadingList]:
+    def all(self) -> list[ReadingList]:
         """Every list with its papers in order, by name."""
-        with self._store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             return uow.reading_lists()
 
-    def reading_list(self, name: str) -> ReadingList:
-        with self._store.unit_of_work() as uow:
+    def get(self, name: str) -> ReadingList:
+        with self._context.store.unit_of_work() as uow:
             return get_list(uow, name)
 
-    def create_list(self, name: str) -> ReadingList:
+    def create(self, name: str) -> ReadingList:
         shown, key = normalize_name(name)
-        now = self._clock()
-        with self._write() as uow:
+        now = self._context.clock()
+        with self._context.write() as uow:
             if uow.reading_list(key) is not None:
                 raise InvalidValueError(f"a list named {shown!r} already exists")
             list_id = uow.create_list(shown, key, now)
         return ReadingList(list_id, shown, now, ())
 
-    def rename_list(self, old: str, new: str) -> None:
+    def rename(self, old: str, new: str) -> Changes:
         shown, key = normalize_name(new)
-        with self._write() as uow:
+        with self._context.write() as uow:
             current = get_list(uow, old)
             other = uow.reading_list(key)
             if other is not None and other.id != current.id:
                 raise InvalidValueError(f"a list named {shown!r} already exists")
             uow.rename_list(current.id, shown, key)
+        return Changes(count=1, lists=True, counts=True)
 
-    def delete_list(self, name: str) -> None:
+    def delete(self, name: str) -> Changes:
         """Deletes the list, never its papers."""
-        with self._write() as uow:
+        with self._context.write() as uow:
             uow.delete_list(get_list(uow, name).id)
+        return Changes(count=1, lists=True, counts=True)
 
-    def list_snapshot(self, name: str) -> ListSnapshot:
+    def snapshot(self, name: str) -> ListSnapshot:
         """The list as it is now, for :meth:`restore_list` (the window's undo)."""
-        with self._store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             current = get_list(uow, name)
             times = uow.list_item_times(current.id)
         return ListSnapshot(current, tuple(times[i] for i in current.paper_ids))
 
-    def restore_list(self, snapshot: ListSnapshot) -> ReadingList:
+    def restore(self, snapshot: ListSnapshot) -> ReadingList:
         """A deleted list back as it was: name, creation time, id when still free, and
         the papers still in the library, in order, each with the time it was added."""
         old = snapshot.reading_list
         shown, key = normalize_name(old.name)
-        with self._write() as uow:
+        with self._context.write() as uow:
             if uow.reading_list(key) is not None:
                 raise InvalidValueError(f"a list named {shown!r} already exists")
             found = uow.existing_ids(old.paper_ids)
@@ -107,36 +98,36 @@ class ListCases:
             )
         return ReadingList(list_id, shown, old.created_at, tuple(i for i, _ in items))
 
-    def add_to_list(self, name: str, ids: Sequence[int]) -> int:
-        """Appends the papers not yet in the list (in the order given); returns how many."""
-        with self._write() as uow:
+    def add(self, name: str, ids: Sequence[int]) -> Changes:
+        """Appends the papers not yet in the list (in the order given); ``count``: how many."""
+        with self._context.write() as uow:
             current = get_list(uow, name)
             require_papers(uow, ids)
             have = set(current.paper_ids)
             fresh = [i for i in dict.fromkeys(ids) if i not in have]
             if fresh:
-                uow.set_list_items(current.id, [*current.paper_ids, *fresh], self._clock())
-            return len(fresh)
+                uow.set_list_items(current.id, [*current.paper_ids, *fresh], self._context.clock())
+        return _list_changed(len(fresh), fresh)
 
-    def remove_from_list(self, name: str, ids: Collection[int]) -> int:
-        """Removes papers from the list (not from the library); returns how many."""
+    def remove(self, name: str, ids: Collection[int]) -> Changes:
+        """Removes papers from the list (not from the library); ``count``: how many."""
         if not ids:
             raise InvalidValueError("name at least one paper id")
-        with self._write() as uow:
+        with self._context.write() as uow:
             current = get_list(uow, name)
             gone = set(ids)
             kept = [i for i in current.paper_ids if i not in gone]
             if len(kept) != len(current.paper_ids):
-                uow.set_list_items(current.id, kept, self._clock())
-            return len(current.paper_ids) - len(kept)
+                uow.set_list_items(current.id, kept, self._context.clock())
+        return _list_changed(len(current.paper_ids) - len(kept), gone)
 
-    def move_in_list(self, name: str, ids: Sequence[int], position: int) -> ReadingList:
+    def move(self, name: str, ids: Sequence[int], position: int) -> Changes:
         """Moves papers of the list (kept in the order given) to ``position`` (drag and drop).
 
         ``position`` counts among the papers that are not moved: 0 puts them first, the
         number of the others (or more) puts them last.
         """
-        with self._write() as uow:
+        with self._context.write() as uow:
             current = get_list(uow, name)
             moving = list(dict.fromkeys(ids))
             missing = set(moving) - set(current.paper_ids)
@@ -146,38 +137,43 @@ class ListCases:
             rest = [i for i in current.paper_ids if i not in set(moving)]
             at = min(max(position, 0), len(rest))
             order = [*rest[:at], *moving, *rest[at:]]
-            uow.set_list_items(current.id, order, self._clock())
-        return ReadingList(current.id, current.name, current.created_at, tuple(order))
+            uow.set_list_items(current.id, order, self._context.clock())
+        return _list_changed(len(moving), moving)
 
-    def set_list_papers(self, name: str, ids: Sequence[int]) -> ReadingList:
+    def set_papers(self, name: str, ids: Sequence[int]) -> Changes:
         """The list holds exactly these papers, in this order (undo puts a list back so).
 
         Papers that no longer exist are left out; papers kept keep their added time.
         """
-        with self._write() as uow:
+        with self._context.write() as uow:
             current = get_list(uow, name)
             wanted = list(dict.fromkeys(ids))
             found = uow.existing_ids(wanted)
             order = [i for i in wanted if i in found]
-            uow.set_list_items(current.id, order, self._clock())
-        return ReadingList(current.id, current.name, current.created_at, tuple(order))
+            uow.set_list_items(current.id, order, self._context.clock())
+        return _list_changed(len(order), {*current.paper_ids, *order})
 
-    # --- saved searches ---------------------------------------------------------------
 
-    def saved_searches(self) -> list[SavedSearch]:
-        with self._store.unit_of_work() as uow:
+class SavedSearches:
+    """``library.searches``: queries kept by name, evaluated whenever they are shown."""
+
+    def __init__(self, context: LibraryContext) -> None:
+        self._context = context
+
+    def all(self) -> list[SavedSearch]:
+        with self._context.store.unit_of_work() as uow:
             return uow.saved_searches()
 
-    def saved_search(self, name: str) -> SavedSearch:
-        with self._store.unit_of_work() as uow:
+    def get(self, name: str) -> SavedSearch:
+        with self._context.store.unit_of_work() as uow:
             return _get_saved(uow, name)
 
-    def save_search(self, name: str, query: str, replace: bool = False) -> SavedSearch:
+    def save(self, name: str, query: str, replace: bool = False) -> SavedSearch:
         """Keeps ``query`` as typed; refuses one the query language cannot read."""
         shown, key = normalize_name(name, "saved search")
         check_query(query)
-        now = self._clock()
-        with self._write() as uow:
+        now = self._context.clock()
+        with self._context.write() as uow:
             existing = uow.saved_search(key)
             if existing is not None and not replace:
                 raise InvalidValueError(
@@ -189,19 +185,18 @@ class ListCases:
             search_id = uow.save_search(shown, key, query, now)
         return SavedSearch(search_id, shown, query, now)
 
-    def delete_saved_search(self, name: str) -> None:
-        with self._write() as uow:
+    def delete(self, name: str) -> Changes:
+        with self._context.write() as uow:
             uow.delete_saved_search(_get_saved(uow, name).id)
+        return Changes(count=1, saved_searches=True, counts=True)
 
-    def query_ids(self, query: str) -> list[int]:
-        """Every paper matching a query, by id (for exports and counts)."""
-        index = self._require_index()
-        parsed = parse_query(query, now=self._clock())
-        page = index.search(parsed, None, False, 0, EVERY_HIT)
-        return sorted(hit.paper_id for hit in page.hits)
+    def ids(self, name: str) -> list[int]:
+        """Every paper the saved search finds now, by id."""
+        return self._context.query_ids(self.get(name).query)
 
-    def saved_search_ids(self, name: str) -> list[int]:
-        return self.query_ids(self.saved_search(name).query)
+
+def _list_changed(count: int, ids: Iterable[int]) -> Changes:
+    return Changes(count=count, touched=frozenset(ids), lists=True, counts=count > 0)
 
 
 def check_query(query: str) -> None:
@@ -213,7 +208,7 @@ def check_query(query: str) -> None:
         raise InvalidValueError(f"the query cannot be saved: {parsed.message}")
 
 
-def get_list(uow: UnitOfWork, name: str) -> ReadingList:
+def get_list(uow: ListStore, name: str) -> ReadingList:
     shown, key = normalize_name(name)
     found = uow.reading_list(key)
     if found is None:
@@ -221,7 +216,7 @@ def get_list(uow: UnitOfWork, name: str) -> ReadingList:
     return found
 
 
-def _get_saved(uow: UnitOfWork, name: str) -> SavedSearch:
+def _get_saved(uow: SavedSearchStore, name: str) -> SavedSearch:
     shown, key = normalize_name(name, "saved search")
     found = uow.saved_search(key)
     if found is None:

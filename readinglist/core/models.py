@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
+from readinglist.core.changes import Changes
+
 
 class ReadStatus(StrEnum):
     """Where a reader stands with a paper. The order is the triage order (keys 1-6)."""
@@ -180,6 +182,19 @@ class ImportSummary:
     @property
     def already_present(self) -> int:
         return len(self.existing_ids)
+
+    @property
+    def changes(self) -> Changes:
+        """What the import changed, for the views that show it."""
+        return Changes(
+            count=self.new,
+            added=frozenset(self.new_ids),
+            touched=frozenset(self.existing_ids),
+            tags=True,  # a backup brings tags; a digest's papers may carry some
+            lists=bool(self.extra),
+            digests=True,
+            counts=True,
+        )
 
     def describe(self) -> str:
         """One human line: '211 new, 0 already in the library, ...'."""

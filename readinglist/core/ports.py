@@ -38,58 +38,8 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-class UnitOfWork(Protocol):
-    def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]: ...
-
-    def add_paper(
-        self, title: str, abstract: str, key: str, links: Sequence[Link], now: datetime
-    ) -> int: ...
-
-    def set_abstract(self, paper_id: int, abstract: str, now: datetime) -> None: ...
-
-    def add_links(self, paper_id: int, links: Sequence[Link], now: datetime) -> int:
-        """Adds the links the paper lacks; returns how many were new."""
-        ...
-
-    def add_digest(
-        self,
-        source_name: str,
-        sha256: str,
-        now: datetime,
-        counts: tuple[int, int, int],
-    ) -> int:
-        """counts: (papers, new papers, warnings)."""
-        ...
-
-    def add_appearances(
-        self, digest_id: int, paper_positions: Sequence[tuple[int, int]]
-    ) -> None: ...
-
-    def existing_ids(self, ids: Collection[int]) -> set[int]: ...
-
-    def field_values(self, ids: Collection[int], field: PaperField) -> dict[int, object]:
-        """Each existing paper's stored value of one user field (chunked: any size)."""
-        ...
-
-    def papers_with_tag(self, ids: Collection[int], tag: str) -> set[int]: ...
-
-    def set_field_values(
-        self, values: Mapping[int, object], field: PaperField, now: datetime
-    ) -> int:
-        """Each paper its own value of a field (an undo of a bulk edit)."""
-        ...
-
-    def all_ids(self) -> list[int]: ...
-
-    def outbox(self, limit: int) -> tuple[list[int], int]:
-        """Up to ``limit`` paper ids waiting for the index, and the last outbox row read."""
-        ...
-
-    def last_outbox_row(self) -> int: ...
-
-    def clear_outbox(self, upto: int | None = None) -> None: ...
-
-    def all_stamps(self) -> dict[int, str]: ...
+class PaperReads(Protocol):
+    """Reading papers and their tags (every part of the library reads)."""
 
     def papers(self, query: PaperQuery) -> list[Paper]: ...
 
@@ -108,6 +58,30 @@ class UnitOfWork(Protocol):
 
     def details(self, paper_id: int) -> PaperDetails | None: ...
 
+    def existing_ids(self, ids: Collection[int]) -> set[int]: ...
+
+    def all_ids(self) -> list[int]: ...
+
+    def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]: ...
+
+    def papers_by_arxiv(self, arxiv_ids: Collection[str]) -> dict[str, int]: ...
+
+    def field_values(self, ids: Collection[int], field: PaperField) -> dict[int, object]:
+        """Each existing paper's stored value of one user field (chunked: any size)."""
+        ...
+
+    def papers_with_tag(self, ids: Collection[int], tag: str) -> set[int]: ...
+
+    def tag_counts(self) -> list[TagCount]: ...
+
+    def tag_names(self) -> set[str]: ...
+
+    def is_empty(self) -> bool: ...
+
+
+class PaperEdits(Protocol):
+    """What a user changes on papers: status, priority, rating, notes, tags, deletes."""
+
     def set_status(self, ids: Collection[int], status: ReadStatus, now: datetime) -> int: ...
 
     def set_priority(self, ids: Collection[int], priority: Priority, now: datetime) -> int: ...
@@ -116,15 +90,15 @@ class UnitOfWork(Protocol):
 
     def set_notes(self, paper_id: int, notes: str, now: datetime) -> None: ...
 
-    def delete_papers(self, ids: Collection[int]) -> int: ...
+    def set_field_values(
+        self, values: Mapping[int, object], field: PaperField, now: datetime
+    ) -> int:
+        """Each paper its own value of a field (an undo of a bulk edit)."""
+        ...
 
     def change_tags(
         self, ids: Collection[int], add: Collection[str], remove: Collection[str], now: datetime
     ) -> int: ...
-
-    def tag_counts(self) -> list[TagCount]: ...
-
-    def tag_names(self) -> set[str]: ...
 
     def rename_tags(self, renames: Sequence[tuple[str, str]], now: datetime) -> None:
         """Renames each (old, new); merges into new when it exists."""
@@ -132,7 +106,50 @@ class UnitOfWork(Protocol):
 
     def set_tag_colour(self, name: str, colour: str | None) -> None: ...
 
-    # --- digests and undo (the window's sidebar, undo of deletes and imports) ------
+    def delete_papers(self, ids: Collection[int]) -> int: ...
+
+
+class ImportWrites(Protocol):
+    """What an import writes: papers, their abstracts, links and metadata."""
+
+    def add_paper(
+        self, title: str, abstract: str, key: str, links: Sequence[Link], now: datetime
+    ) -> int: ...
+
+    def set_abstract(self, paper_id: int, abstract: str, now: datetime) -> None: ...
+
+    def add_links(self, paper_id: int, links: Sequence[Link], now: datetime) -> int:
+        """Adds the links the paper lacks; returns how many were new."""
+        ...
+
+    def remove_links(self, paper_id: int, urls: Sequence[str], now: datetime) -> int: ...
+
+    def set_metadata(
+        self,
+        paper_id: int,
+        authors: Sequence[str] | None,
+        arxiv_id: str | None,
+        upvotes: int | None,
+        now: datetime,
+    ) -> None: ...
+
+
+class DigestStore(Protocol):
+    """Digests and where each paper stood in them (the sidebar's days, the # column)."""
+
+    def add_digest(
+        self,
+        source_name: str,
+        sha256: str,
+        now: datetime,
+        counts: tuple[int, int, int],
+    ) -> int:
+        """counts: (papers, new papers, warnings)."""
+        ...
+
+    def add_appearances(
+        self, digest_id: int, paper_positions: Sequence[tuple[int, int]]
+    ) -> None: ...
 
     def digests(self) -> list[DigestInfo]: ...
 
@@ -146,24 +163,29 @@ class UnitOfWork(Protocol):
 
     def delete_digest(self, digest_id: int) -> None: ...
 
-    def remove_links(self, paper_id: int, urls: Sequence[str], now: datetime) -> int: ...
+    def digest_records(self, ids: Collection[int] | None) -> list[DigestRecord]: ...
 
-    def snapshots(self, ids: Collection[int]) -> list[PaperSnapshot]: ...
+    def find_digest(self, source_name: str, sha256: str, imported_at: datetime) -> int | None: ...
 
-    def restore_papers(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport: ...
+    def restore_digest(self, digest: DigestRecord, keep_id: bool) -> int: ...
 
-    # --- metadata, lists, saved searches, export and restore (storage/exchange.py) ----
 
-    def papers_by_arxiv(self, arxiv_ids: Collection[str]) -> dict[str, int]: ...
+class SearchOutbox(Protocol):
+    """The papers waiting for the search index, written in the same transaction as they change."""
 
-    def set_metadata(
-        self,
-        paper_id: int,
-        authors: Sequence[str] | None,
-        arxiv_id: str | None,
-        upvotes: int | None,
-        now: datetime,
-    ) -> None: ...
+    def outbox(self, limit: int) -> tuple[list[int], int]:
+        """Up to ``limit`` paper ids waiting for the index, and the last outbox row read."""
+        ...
+
+    def last_outbox_row(self) -> int: ...
+
+    def clear_outbox(self, upto: int | None = None) -> None: ...
+
+    def all_stamps(self) -> dict[int, str]: ...
+
+
+class ListStore(Protocol):
+    """Reading lists and their ordered papers."""
 
     def reading_lists(self) -> list[ReadingList]: ...
 
@@ -181,6 +203,19 @@ class UnitOfWork(Protocol):
 
     def list_item_times(self, list_id: int) -> dict[int, datetime]: ...
 
+    def restore_list(
+        self,
+        name: str,
+        name_key: str,
+        created_at: datetime,
+        items: Sequence[tuple[int, datetime]],
+        list_id: int | None = None,
+    ) -> int: ...
+
+
+class SavedSearchStore(Protocol):
+    """Saved searches: a name and the query as typed."""
+
     def saved_searches(self) -> list[SavedSearch]: ...
 
     def saved_search(self, name_key: str) -> SavedSearch | None: ...
@@ -191,31 +226,6 @@ class UnitOfWork(Protocol):
 
     def delete_saved_search(self, search_id: int) -> None: ...
 
-    def status_histories(self, ids: Collection[int]) -> dict[int, tuple[StatusChange, ...]]: ...
-
-    def digest_records(self, ids: Collection[int] | None) -> list[DigestRecord]: ...
-
-    def is_empty(self) -> bool: ...
-
-    def insert_paper_record(
-        self, paper: Paper, history: Sequence[StatusChange], keep_id: bool
-    ) -> int: ...
-
-    def ensure_tags(self, names: Collection[str]) -> None: ...
-
-    def find_digest(self, source_name: str, sha256: str, imported_at: datetime) -> int | None: ...
-
-    def restore_digest(self, digest: DigestRecord, keep_id: bool) -> int: ...
-
-    def restore_list(
-        self,
-        name: str,
-        name_key: str,
-        created_at: datetime,
-        items: Sequence[tuple[int, datetime]],
-        list_id: int | None = None,
-    ) -> int: ...
-
     def restore_saved_search(
         self,
         name: str,
@@ -224,6 +234,37 @@ class UnitOfWork(Protocol):
         created_at: datetime,
         search_id: int | None = None,
     ) -> int: ...
+
+
+class HistoryStore(Protocol):
+    """What undo and backup restore need: snapshots, status histories, records as they were."""
+
+    def snapshots(self, ids: Collection[int]) -> list[PaperSnapshot]: ...
+
+    def restore_papers(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport: ...
+
+    def status_histories(self, ids: Collection[int]) -> dict[int, tuple[StatusChange, ...]]: ...
+
+    def insert_paper_record(
+        self, paper: Paper, history: Sequence[StatusChange], keep_id: bool
+    ) -> int: ...
+
+    def ensure_tags(self, names: Collection[str]) -> None: ...
+
+
+class UnitOfWork(
+    PaperReads,
+    PaperEdits,
+    ImportWrites,
+    DigestStore,
+    SearchOutbox,
+    ListStore,
+    SavedSearchStore,
+    HistoryStore,
+    Protocol,
+):
+    """One transaction, with every role; a function that needs only one role takes
+    that role (``get_list(uow: ListStore)``), so what it may touch is in its type."""
 
 
 class Store(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from readinglist.core.changes import Changes
 from readinglist.core.models import ImportSummary, Paper, ReadingList, StatusChange
 
 
@@ -33,6 +34,12 @@ class RestoreReport:
 
     ids: dict[int, int]
     skipped: tuple[int, ...] = ()
+
+    @property
+    def changes(self) -> Changes:
+        """The papers back in the library (with their tags and list places)."""
+        back = frozenset(self.ids.values())
+        return Changes(count=len(back), added=back, tags=True, lists=True, counts=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from readinglist.core.errors import InvalidValueError
 
@@ -34,3 +35,17 @@ def normalize_colour(colour: str) -> str | None:
     if not _COLOUR.match(value):
         raise InvalidValueError(f"{colour!r} is not a colour: use #rgb or #rrggbb, or none")
     return value
+
+
+def check_tag_change(
+    add: Iterable[str], remove: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tags to add and to remove, normalised and sorted; a one-line error when there
+    are none, or when one tag is both added and removed."""
+    to_add = sorted({normalize_tag(name) for name in add})
+    to_remove = sorted({normalize_tag(name) for name in remove})
+    if not to_add and not to_remove:
+        raise InvalidValueError("name at least one tag to add or remove")
+    if both := set(to_add) & set(to_remove):
+        raise InvalidValueError(f"cannot add and remove the same tag: {', '.join(sorted(both))}")
+    return tuple(to_add), tuple(to_remove)

@@ -12,12 +12,15 @@ own format. The files are the same bytes Whoosh writes for the same documents
 (``tests/test_bulk_writer.py`` compares them), so Whoosh and ``search/engine.py`` read
 them as they read any segment. Fields analysed by anything other than
 :class:`EnglishAnalyzer` go through Whoosh's own ``field.index``.
+
+Everything here that touches Whoosh's internals (the writer's segments and files, the
+block format) is in :mod:`readinglist.search.whoosh_private` (:class:`BulkSegmentWriter`,
+:class:`W3Blocks`); this module gathers and sorts. With a Whoosh that module does not
+know, the index writes with Whoosh's own writer instead (see ``search/index.py``).
 """
 
 from __future__ import annotations
 
-import pickle
-import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,20 +29,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.codec.whoosh3 import (
-    COMPRESSION_MIN_SIZE,
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3FieldWriter,
-    W3TermInfo,
-)
-from whoosh.formats import Existence, Frequency
+from whoosh.formats import Frequency
 from whoosh.index import Index
-from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
-from whoosh.writing import SegmentWriter
 
 from readinglist.search.analysis import MAX_WORD, STOP_WORDS, WORD, EnglishAnalyzer, stem
+from readinglist.search.whoosh_private import BulkSegmentWriter
 
 Ints = npt.NDArray[np.int64]
 
@@ -122,7 +116,7 @@ class _Postings:
         return np.frombuffer(self.freqs, dtype=np.uint32)
 
 
-class BulkWriter(SegmentWriter):  # type: ignore[misc]
+class BulkWriter(BulkSegmentWriter):
     """A Whoosh writer that adds documents in new segments (one every ``segment_docs``
     papers) and never merges: Whoosh's merge sorts every posting of the merged segments
     in one call that holds the GIL (hundreds of milliseconds: a frozen window). Deletes
@@ -141,12 +135,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         segment_docs: int | None = None,
         timeout: float = 0.0,
     ) -> None:
-        super().__init__(index, compound=False, timeout=timeout)
+        super().__init__(index, timeout=timeout)
         self._segment_docs = segment_docs or SEGMENT_DOCS
-        self._written: list[Any] = []  # finished segments, added to the index at commit
-        codec = self.codec
-        if not isinstance(codec, W3Codec) or codec._inlinelimit > 1:
-            raise TypeError("BulkWriter writes Whoosh 3 postings without inlining only")
         schema = self.schema
         self._pair_field = pair_field
         self._pair_sources = tuple(pair_sources)
@@ -178,18 +168,13 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
 
     def add_document(self, **fields: Any) -> None:
         """Like SegmentWriter.add_document, without boosts or ``_stored_`` values."""
-        self._check_state()
         if any(name.startswith("_") for name in fields):
             raise ValueError("BulkWriter takes no boosts or _stored_ values")
-        if self.docnum >= self._segment_docs:
-            self._next_segment()
         schema = self.schema
         names = sorted(name for name, value in fields.items() if value is not None)
-        self._check_fields(schema, names)
-        docnum = self.docnum
+        docnum = self._begin_document(names, self._segment_docs)
         term_ids = {name: self._term_ids.of(fields[name]) for name in self._fast if name in fields}
-        perdoc = self.perdocwriter
-        perdoc.start_doc(docnum)
+        stored: list[tuple[str, Any, Any, int]] = []
         lengths: dict[str, int] = {}
         for name in names:
             value = fields[name]
@@ -205,15 +190,11 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             elif field.indexed:
                 length = self._add_with_whoosh(docnum, name, field, value)
             lengths[name] = length
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            column = field.column_type
-            if column:
-                perdoc.add_column_value(name, column, field.to_column_value(value))
-        perdoc.finish_doc()
+            stored.append((name, field, value, length))
+        self._store_document(docnum, stored)
         for name, column in self._lengths.items():
             column.append(lengths.get(name, 0))
-        self._added = True
-        self.docnum += 1
+        self._end_document()
 
     def _add_pairs(
         self, docnum: int, value: str, fields: dict[str, Any], term_ids: dict[str, list[int]]
@@ -254,20 +235,9 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
 
     def _next_segment(self) -> None:
         """Write the current segment and start an empty one."""
-        self._written.append(self._finalize_segment())
-        codec = self.codec
-        self.newsegment = codec.new_segment(self.storage, self.indexname)
-        self.perdocwriter = codec.per_document_writer(self.storage, self.newsegment)
-        self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
-        self.docnum = 0
+        super()._next_segment()
         self._postings = {}
         self._lengths = {name: array("I") for name in self._lengths}
-
-    def commit(self, **_options: Any) -> None:
-        """Add the written segments and the current one to the index, merging none."""
-        kept = [segment for segment in self.segments if segment.doc_count() > 0]
-        self.segments: list[Any] = [*kept, *self._written]
-        super().commit(merge=False)
 
     def _term_bytes(self, name: str, ids: Ints) -> list[bytes]:
         terms = self._term_ids.terms.by_id
@@ -283,14 +253,11 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         values = self._byte_terms[name].by_id
         return [values[i] for i in ids.tolist()]
 
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        fieldwriter = self.fieldwriter
+    def _write_postings(self) -> None:
         for name in sorted(self._postings):
-            self._write_field(fieldwriter, name, self._postings.pop(name))
-        fieldwriter.close()
+            self._write_field(name, self._postings.pop(name))
 
-    def _write_field(self, fieldwriter: W3FieldWriter, name: str, postings: _Postings) -> None:
+    def _write_field(self, name: str, postings: _Postings) -> None:
         keys = np.frombuffer(postings.keys, dtype=np.uint32)
         if not len(keys):
             return
@@ -310,22 +277,19 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
 
         field = self.schema[name]
         lengths = np.frombuffer(self._lengths[name], np.uint32)[docs] if field.scorable else None
-        fieldmap = fieldwriter._fieldmap
-        field_id = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
-        tindex = fieldwriter._tindex
+        prefix = self._field_prefix(name)
         sorted_texts = (texts[i] for i in by_text)
         for start, run_ends in _runs(ends):
             stop = int(run_ends[-1])
-            layout = _Layout(
+            self._write_terms(
+                prefix,
+                sorted_texts,
                 docs[start:stop],
                 freqs[start:stop],
                 None if lengths is None else lengths[start:stop],
                 run_ends - start,
                 field.format,
-                self.codec,
             )
-            for terminfo in layout.write(fieldwriter._postfile):
-                tindex.add(field_id + next(sorted_texts), terminfo)
 
 
 def _byte_order(texts: list[bytes], text_only: bool) -> list[int]:
@@ -362,119 +326,3 @@ def _runs(ends: Ints) -> Iterator[tuple[int, Ints]]:
         last_term = max(last_term, first_term + 1)
         yield start, ends[first_term:last_term]
         first_term, start = last_term, int(ends[last_term - 1])
-
-
-def _length_bytes(lengths: npt.NDArray[np.uint32]) -> Ints:
-    """Whoosh's one-byte field lengths, looked up for every length at once."""
-    table = np.array([length_to_byte(n) for n in range(int(lengths.max(initial=0)) + 1)])
-    return np.asarray(table[lengths], dtype=np.int64)
-
-
-class _Layout:
-    """A run of terms' sorted postings cut into Whoosh 3 blocks, with the statistics
-    W3PostingsWriter and W3TermInfo keep, computed for all blocks and terms at once."""
-
-    def __init__(
-        self,
-        docs: Ints,
-        freqs: Ints,
-        lengths: npt.NDArray[np.uint32] | None,
-        ends: Ints,
-        format_: Any,
-        codec: W3Codec,
-    ) -> None:
-        if type(format_) not in (Frequency, Existence):
-            raise TypeError(f"BulkWriter cannot write {type(format_).__name__} postings")
-        self._values = type(format_) is Frequency
-        self._compression = int(codec._compression)
-        limit = int(codec._blocklimit)
-        starts = np.concatenate(([0], ends[:-1]))
-        blocks_per_term = (ends - starts + limit - 1) // limit
-        first_block = np.cumsum(blocks_per_term) - blocks_per_term
-        block_term = np.repeat(np.arange(len(ends)), blocks_per_term)
-        within = np.arange(len(block_term)) - first_block[block_term]
-        block_starts = starts[block_term] + within * limit
-        block_ends = np.minimum(block_starts + limit, ends[block_term])
-
-        weights = freqs.astype(np.float32) * np.float32(format_.field_boost)
-        deltas = docs.copy()
-        deltas[1:] -= docs[:-1]
-        deltas[block_starts] = docs[block_starts]
-        block_max = np.maximum.reduceat(weights, block_starts)
-        block_min = np.minimum.reduceat(weights, block_starts)
-        self._blocks = list(
-            zip(
-                block_starts.tolist(),
-                block_ends.tolist(),
-                block_max.tolist(),
-                (block_min == block_max).tolist(),
-                *self._length_stats(lengths, block_starts),
-                strict=True,
-            )
-        )
-        self._term_blocks = list(
-            zip(first_block.tolist(), (first_block + blocks_per_term).tolist(), strict=True)
-        )
-        self._deltas = deltas.tolist()
-        self._docs = docs.tolist()
-        self._weights = weights.tolist()
-        self._freq_bytes = freqs.astype(">u4").tobytes() if self._values else b""
-
-        pack = W3TermInfo._struct.pack
-        self._term_heads = [
-            pack(False, *stats)
-            for stats in zip(
-                np.add.reduceat(weights.astype(np.float64), starts).tolist(),
-                (ends - starts).tolist(),
-                *self._length_stats(lengths, starts),
-                np.maximum.reduceat(block_max, first_block).tolist(),
-                docs[starts].tolist(),
-                docs[ends - 1].tolist(),
-                strict=True,
-            )
-        ]
-
-    @staticmethod
-    def _length_stats(
-        lengths: npt.NDArray[np.uint32] | None, starts: Ints
-    ) -> tuple[list[int], list[int]]:
-        """The shortest and longest field length from each start, as Whoosh's bytes
-        (0 and 0 for a field without lengths)."""
-        if lengths is None:
-            zeros = [0] * len(starts)
-            return zeros, zeros
-        return (
-            _length_bytes(np.minimum.reduceat(lengths, starts)).tolist(),
-            _length_bytes(np.maximum.reduceat(lengths, starts)).tolist(),
-        )
-
-    def write(self, postfile: Any) -> Iterator[bytes]:
-        """Write every term's blocks; yield each term's W3TermInfo bytes, in order."""
-        buffer = bytearray()
-        base = postfile.tell()
-        block = self._block
-        for head, (first, end) in zip(self._term_heads, self._term_blocks, strict=True):
-            offset = base + len(buffer)
-            buffer += WHOOSH3_HEADER_MAGIC
-            for number in range(first, end):
-                block(buffer, number, last=number == end - 1)
-            yield head + pack_long(offset) + pack_int(base + len(buffer) - offset)
-        postfile.write(bytes(buffer))
-
-    def _block(self, buffer: bytearray, number: int, last: bool) -> None:
-        """W3PostingsWriter._write_block: minified lists, pickled, maybe compressed."""
-        begin, end, top, uniform, shortest, longest = self._blocks[number]
-        # Whoosh's minified weights: None when all are 1, one number when all are equal.
-        weights = (None if top == 1.0 else top) if uniform else tuple(self._weights[begin:end])
-        values = self._freq_bytes[4 * begin : 4 * end] if self._values else None
-        data = pickle.dumps((tuple(self._deltas[begin:end]), weights, values), 2)
-        compression = self._compression if len(data) >= COMPRESSION_MIN_SIZE else 0
-        if compression:
-            data = zlib.compress(data, compression)
-        info = pickle.dumps(
-            (end - begin, self._docs[end - 1], top, compression, shortest, longest), 2
-        )
-        size = len(info) + len(data)
-        buffer += pack_int(-size if last else size)
-        buffer += info
-        buffer += data

@@ -5,7 +5,9 @@ in a 100k library costs half a second. Here each term's postings are decoded onc
 searcher, block by block, into NumPy arrays (doc numbers and term frequencies) and
 kept while the searcher lives; a query is then a few vector operations over the whole
 library: masks for matching, BM25 sums for ranking, a partial sort for the page. Phrases
-need no positions: the pairs field holds every pair of adjacent words.
+need no positions: the pairs field holds every pair of adjacent words. Whoosh's
+internals (block decoding, segment ids, range terms) are reached through
+:mod:`readinglist.search.whoosh_private`, which falls back on its public API.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from readinglist.core.query import (
@@ -37,6 +38,7 @@ from readinglist.core.query import (
 )
 from readinglist.search.analysis import analyze_positions
 from readinglist.search.schema import FIELD_BOOSTS, PAIR_FIELD, epoch_minutes
+from readinglist.search.whoosh_private import INTERNALS, WhooshAccess
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float32]
@@ -63,10 +65,12 @@ class SegmentPostings:
     A Whoosh segment never changes once written (deletions are kept beside it), so its
     decoded postings stay valid until a merge removes the segment. After a write only
     the new small segment is decoded: the next query does not pay for the whole library.
+    (With Whoosh's public API only, segments have no ids: nothing outlives a searcher.)
     """
 
-    def __init__(self, limit: int = CACHE_POSTINGS) -> None:
+    def __init__(self, limit: int = CACHE_POSTINGS, whoosh: WhooshAccess = INTERNALS) -> None:
         self.limit = limit
+        self.whoosh = whoosh
         self._entries: dict[tuple[str, str, bytes], tuple[Ids, Scores]] = {}
         self._size = 0
 
@@ -81,23 +85,8 @@ class SegmentPostings:
         found = self._entries.get(key)
         if found is not None:
             return found
-        ids: list[Ids] = []
-        freqs: list[Scores] = []
-        if (field, btext) in leaf:
-            matcher = _raw_postings(leaf, field, btext)
-            while matcher.is_active():
-                # Whole blocks at a time (whoosh3 3.54.0 internals; the version is pinned
-                # and tests/test_search.py compares these results with Whoosh's own).
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.append(np.asarray(matcher._ids, dtype=np.int64))
-                freqs.append(np.asarray(matcher._weights, dtype=np.float32))
-                matcher._next_block()
-        found = (
-            (np.concatenate(ids), np.concatenate(freqs))
-            if ids
-            else (np.empty(0, np.int64), np.empty(0, np.float32))
-        )
+        # Whole blocks at a time (tests/test_search.py compares the results with Whoosh's).
+        found = self.whoosh.term_postings(leaf, field, btext)
         if self._size + len(found[0]) > self.limit:
             self._entries.clear()
             self._size = 0
@@ -113,15 +102,14 @@ class PostingArrays:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
-        self.segment_ids = [_segment_id(leaf) for leaf, _ in self.leaves]
         self.segments = segments or SegmentPostings()
+        self.whoosh = whoosh = self.segments.whoosh
+        self.segment_ids = [whoosh.segment_key(leaf) for leaf, _ in self.leaves]
         self.segments.keep_only(set(self.segment_ids))
         self.size = self.reader.doc_count_all()
         self.live = np.ones(self.size, dtype=np.bool_)
         for leaf, offset in self.leaves:
-            if leaf.has_deletions():
-                gone = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
-                self.live[gone + offset] = False
+            self.live[whoosh.deleted(leaf) + offset] = False
         self.live_count = int(self.live.sum())
         self._cache: dict[tuple[str, bytes], tuple[Ids, Scores]] = {}
         # Per searcher, like the postings: each document's paper id and sort places.
@@ -156,17 +144,6 @@ class PostingArrays:
             ids, _ = self.postings(field, term)
             mask[ids] = True
         return mask
-
-
-def _segment_id(leaf: Any) -> str:
-    segment = leaf.segment()
-    return "" if segment is None else str(segment.segment_id())  # "": an empty index
-
-
-def _raw_postings(leaf: Any, field: str, btext: bytes) -> Any:
-    """The segment's own block matcher, without Whoosh's deleted-documents wrapper
-    (deleted documents are masked out by ``PostingArrays.live`` instead)."""
-    return leaf._terms.matcher(field, btext, leaf.schema[field].format)
 
 
 class Evaluator:
@@ -221,18 +198,14 @@ class Evaluator:
     def _numbers(self, field: str, low: int | None, high: int | None) -> Match:
         if low is not None and high is not None and low > high:
             return Match(np.zeros(self.size, np.bool_), np.zeros(self.size, np.float32))
-        ranged = wq.NumericRange(field, low, high).simplify(self.reader)
-        while hasattr(ranged, "child"):  # ConstantScoreQuery around the real query
-            ranged = ranged.child
-        if isinstance(ranged, wq.Every):
+        hits = self.arrays.whoosh.numeric_range(self.arrays.searcher, field, low, high)
+        if hits.every:
             return Match(self.arrays.live.copy(), np.zeros(self.size, np.float32))
-        terms: list[bytes] = []
-        for leaf in ranged.leaves():
-            if isinstance(leaf, wq.TermRange):  # the index terms the range covers
-                terms.extend(leaf._btexts(self.reader))
-            elif isinstance(leaf, wq.Term):
-                terms.append(leaf.text)
-        return self._filter(field, terms)
+        if hits.docs is not None:  # Whoosh's public API: its own query's documents
+            mask = np.zeros(self.size, np.bool_)
+            mask[hits.docs] = True
+            return Match(mask, np.zeros(self.size, np.float32))
+        return self._filter(field, hits.terms)
 
     def _dates(self, node: DateFilter) -> Match:
         start = None if node.start is None else epoch_minutes(node.start)

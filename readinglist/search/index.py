@@ -5,6 +5,8 @@ them); one searcher is kept open and refreshed only after writes; writers never 
 compound files (an open searcher maps ~29 MB instead of ~600 MB); a rebuild writes its
 segment with :class:`BulkWriter` (postings sorted with NumPy, not pickled through
 Whoosh's pool); results are paged; highlighting analyses only the texts of the rows shown.
+Whoosh's internals are reached only through search/whoosh_private.py: with a Whoosh it
+does not know, the index reads and writes through Whoosh's public API (``notice``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.columns import NumericColumn
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -75,6 +76,12 @@ from readinglist.search.schema import (
     build_schema,
     document,
 )
+from readinglist.search.whoosh_private import (
+    WhooshAccess,
+    for_installed,
+    raise_generation,
+    take_segments,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +119,11 @@ class WhooshIndex:
         self._searcher: Searcher | None = None
         self._readers: dict[Searcher, int] = {}
         self._posting_arrays: PostingArrays | None = None
-        self._segment_postings = SegmentPostings()
+        # Whoosh's internals for the version they were written for, else its public API
+        # (slower; ``notice`` says so): see search/whoosh_private.py.
+        self._whoosh: WhooshAccess = for_installed()
+        self.notice: str | None = self._whoosh.notice
+        self._segment_postings = SegmentPostings(whoosh=self._whoosh)
         self.rebuild_reason: str | None = None
         if not repair:
             self._index = self._open_only()
@@ -235,8 +246,13 @@ class WhooshIndex:
 
     # --- writing ------------------------------------------------------------------
 
-    def _writer(self) -> BulkWriter:
-        return BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES, timeout=busy_timeout_ms() / 1000)
+    def _writer(self) -> Any:
+        """The bulk writer; Whoosh's own writer (and merges) when its internals are not
+        known. Both take Whoosh's write lock, waiting up to the busy timeout."""
+        timeout = busy_timeout_ms() / 1000
+        if not self._whoosh.internals:
+            return self._index.writer(compound=False, timeout=timeout)
+        return BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES, timeout=timeout)
 
     def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None:
         """Rewrite the documents of changed papers and drop deleted ones (one commit)."""
@@ -267,11 +283,8 @@ class WhooshIndex:
         """Each segment's id and documents (deleted ones too), read from the table of
         contents alone: no segment is opened, so this costs the same with 5 or 50."""
         with self._lock:
-            segments = self._index._segments()
-        return [
-            SegmentStats(segment.segment_id(), segment.doc_count_all(), segment.deleted_count())
-            for segment in segments
-        ]
+            found = self._whoosh.segment_stats(self._index)
+        return [SegmentStats(segment_id, total, deleted) for segment_id, total, deleted in found]
 
     def planned_merges(self) -> list[Merge]:
         """The merges merge_policy says are due now, cheapest first (no I/O but the
@@ -291,22 +304,18 @@ class WhooshIndex:
         Documents are deleted by number in the chosen segments, not by paper id across
         the index (Whoosh's ``update_document`` looks each id up in every segment), and
         the emptied segments are dropped at commit. Returns 0 without writing when a
-        segment is gone: another process merged it since the plan was made.
+        segment is gone: another process merged it since the plan was made (or Whoosh's
+        internals are not known: its own writer merges, and no merge is planned).
         """
-        wanted = set(segment_ids)
+        if not self._whoosh.internals:
+            return 0
         with self._write_lock:
             writer = self._writer()
             try:
-                chosen = [s for s in writer.segments if s.segment_id() in wanted]
-                if len(chosen) != len(wanted):
+                ids = take_segments(writer, segment_ids, "paper_id")
+                if ids is None:
                     writer.cancel()
                     return 0
-                ids: list[int] = []
-                for segment in chosen:
-                    live = _live_paper_ids(writer, segment)
-                    ids.extend(live.values())
-                    for docnum in live:
-                        segment.delete_document(docnum)
                 papers = load(sorted(ids))
                 for paper in papers:
                     writer.add_document(**document(paper))
@@ -348,10 +357,17 @@ class WhooshIndex:
         progress: Callable[[int, int], None] | None,
     ) -> None:
         fresh = windex.create_in(str(folder), build_schema())
-        writer = BulkWriter(fresh, PAIR_FIELD, PAIR_SOURCES)
+        internals = self._whoosh.internals
+        writer = (
+            BulkWriter(fresh, PAIR_FIELD, PAIR_SOURCES)
+            if internals
+            else fresh.writer(compound=False)
+        )
         # A newer generation than the live index's, so other processes' searchers see
-        # that the index changed under them.
-        writer.generation = max(writer.generation, self._generation() + 1)
+        # that the index changed under them (set before the commit, or reached after it).
+        newer = self._generation() + 1
+        if internals:
+            raise_generation(writer, fresh, newer)
         done = 0
         try:
             for paper in papers:
@@ -363,6 +379,8 @@ class WhooshIndex:
             writer.cancel()
             raise
         writer.commit()
+        if not internals:
+            raise_generation(None, fresh, newer)
         fresh.close()
         if progress is not None and done != total:
             progress(done, done)
@@ -403,6 +421,7 @@ class WhooshIndex:
         searcher's), so a reader on an older searcher never sees a newer one's."""
         with self._lock:
             if arrays.paper_ids is None:
+                numeric_column = self._whoosh.numeric_column
                 parts = [
                     numeric_column(
                         leaf.column_reader("paper_id", translate=False), leaf.doc_count_all()
@@ -430,12 +449,16 @@ class WhooshIndex:
                     [
                         value
                         for leaf, _offset in arrays.leaves
-                        for value in text_column(leaf.column_reader(name, translate=False))
+                        for value in text_column(
+                            leaf.column_reader(name, translate=False), self._whoosh
+                        )
                     ]
                 )
             else:
                 parts = [
-                    numeric_column(leaf.column_reader(name, translate=False), leaf.doc_count_all())
+                    self._whoosh.numeric_column(
+                        leaf.column_reader(name, translate=False), leaf.doc_count_all()
+                    )
                     for leaf, _offset in arrays.leaves
                 ]
                 values = np.concatenate(parts) if parts else np.zeros(0, np.int64)
@@ -563,35 +586,6 @@ class WhooshIndex:
             paper_ids = self._paper_ids(arrays)
         match.mask[paper_ids == paper_id] = False  # not the paper itself
         return [(int(paper_ids[doc]), float(match.scores[doc])) for doc in top(match, 0, k)]
-
-
-def _live_paper_ids(writer: BulkWriter, segment: Any) -> dict[int, int]:
-    """A segment's live documents: document number -> paper id (from the paper-id
-    column, read in one piece, as a search reads it)."""
-    count = segment.doc_count_all()
-    # The per-document files only: a SegmentReader would open the terms table as well.
-    perdoc = segment.codec().per_document_reader(writer.storage, segment)
-    try:
-        column = perdoc.column_reader("paper_id", writer.schema["paper_id"].column_type)
-        paper_ids = numeric_column(column, count)
-    finally:
-        perdoc.close()
-    deleted = set(segment.deleted_docs())
-    return {doc: int(paper_ids[doc]) for doc in range(count) if doc not in deleted}
-
-
-def numeric_column(column: Any, count: int) -> npt.NDArray[np.int64]:
-    """A segment's numeric column as an array, read in one piece: Whoosh's reader stores
-    fixed-width big-endian values, then the default for documents past the last one
-    (iterating it costs ~1 µs a document: 80 ms more on a 100k library's first query)."""
-    if isinstance(column, NumericColumn.Reader) and not column._reverse:
-        width = column._fixedlen
-        raw = column._dbfile.get(column._basepos, column._count * width)
-        values = np.frombuffer(raw, dtype=np.dtype(">" + column._typecode)).astype(np.int64)
-        if len(values) >= count:
-            return values[:count]
-        return np.concatenate((values, np.full(count - len(values), column._default, np.int64)))
-    return np.fromiter(column, dtype=np.int64, count=count)
 
 
 @lru_cache(maxsize=256)

@@ -22,6 +22,7 @@ from whoosh.index import Index
 
 from readinglist.core.errors import LibraryBusyError
 from readinglist.core.timeouts import busy_timeout_ms
+from readinglist.search.whoosh_private import write_lock
 
 INDEX_PREFIX = "index-v"
 _WORK = re.compile(rf"^{re.escape(INDEX_PREFIX)}\d+\.(?:building|old)-(\d+)$")
@@ -70,7 +71,7 @@ def write_locked(index: Index | None) -> Iterator[None]:
     if index is None:
         yield
         return
-    lock = index.lock("WRITELOCK")
+    lock = write_lock(index)
     deadline = time.monotonic() + busy_timeout_ms() / 1000
     while not lock.acquire():
         if time.monotonic() >= deadline:

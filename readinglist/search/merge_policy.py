@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # 8 rather than 10: a tier-2 merge then writes 500-900 papers, which an edit can pay
-# (Library.INLINE_MERGE_PAPERS); with 10 it wrote 1,000-1,900, so it waited for idle
+# (Indexing.INLINE_MERGE_PAPERS); with 10 it wrote 1,000-1,900, so it waited for idle
 # time and segments piled up five times faster without it (simulated: 10,000 edits).
 TIER_FACTOR = 8
 MAX_PER_TIER = 7

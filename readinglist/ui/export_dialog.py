@@ -116,9 +116,9 @@ def first_lines(text: str, count: int = PREVIEW_LINES) -> str:
 
 def preview(library: Library, format_name: str, scope: ExportScope) -> Preview:
     """On the worker: the first lines of the export, rendered from its first papers."""
-    ids = library.scope_ids(scope)
+    ids = library.exchange.scope_ids(scope)
     head = ExportScope("ids", ids=tuple(ids[:PREVIEW_PAPERS]))
-    data = replace(library.export_data(head), scope=scope.describe())
+    data = replace(library.exchange.data(head), scope=scope.describe())
     return Preview(first_lines(render(format_name, data)), len(ids))
 
 
@@ -146,7 +146,7 @@ class ExportJob(QObject):
 
     def run(self, library: Library) -> int:
         """On the worker: export and write; returns how many papers."""
-        data = library.export_data(self.scope, self._progress)
+        data = library.exchange.data(self.scope, self._progress)
         if self._cancel.is_set():
             raise ExportCancelledError
         write_atomically(self.target, render(self.format_name, data))

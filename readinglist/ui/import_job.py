@@ -14,10 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from readinglist import import_process
+from readinglist.core.changes import Changes, merged
 from readinglist.core.errors import ImportCancelledError, ReadingListError
 from readinglist.core.library import Library
 from readinglist.core.snapshots import ImportRecord
-from readinglist.ui.undo import Source
+from readinglist.core.undo import Source
 
 Reader = tuple[str, Callable[[], bytes]]  # (name, read the bytes: on the worker)
 
@@ -32,6 +33,10 @@ class ImportOutcome:
     @property
     def new_ids(self) -> list[int]:
         return [i for record in self.records for i in record.summary.new_ids]
+
+    @property
+    def changes(self) -> Changes:
+        return merged(record.summary.changes for record in self.records)
 
 
 class ImportJob(QObject):

@@ -66,7 +66,7 @@ class IndexBuildController(QObject):
 
     def start(self) -> None:
         """Build the index when the library was opened without one; else nothing."""
-        if self._window.library.index_ready or self._thread is not None:
+        if self._window.library.indexing.ready or self._thread is not None:
             return
         self._window.set_search_available(False, WAITING)
         self.label.setText("Building the search index…")

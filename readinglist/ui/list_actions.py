@@ -5,115 +5,84 @@ the sidebar's context menu (rename, delete), "Add to list" and "Remove from this
 in the table's context menu, the keys (``l`` adds to a list, Shift+L removes from the
 list shown, Alt+Up/Down move in it) and drag and drop of rows in a list shown in its
 own order. Changes to a list's papers are undoable (:class:`ListChange`); every library
-call runs on the worker.
+call runs on the writer, and what it changed is announced through the window's
+:class:`~readinglist.ui.change_notifier.ChangeNotifier` like every other change.
+
+The controller knows the window only through :class:`ListHost`: what it reads of the
+window's state and the few things it asks of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, SignalInstance
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QLineEdit, QMenu, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QStatusBar,
+    QWidget,
+)
 
+from readinglist.core.changes import Changes
 from readinglist.core.library import Library
-from readinglist.core.snapshots import ListSnapshot
-from readinglist.ui.sidebar import ENTRY_ROLE, Entry
+from readinglist.core.undo import (
+    Change,
+    ListLifeChange,
+    add_change,
+    move_change,
+    remove_change,
+)
+from readinglist.ui.change_notifier import ChangeNotifier
+from readinglist.ui.paper_model import PaperTableModel, Scope
+from readinglist.ui.paper_table import PaperTable
+from readinglist.ui.sidebar import ENTRY_ROLE, Entry, Sidebar, SidebarData
 from readinglist.ui.widgets import named
+from readinglist.ui.worker import Worker
 
-if TYPE_CHECKING:
-    from readinglist.ui.main_window import MainWindow
+SAVED_SEARCHES_CHANGED = Changes(count=1, saved_searches=True, counts=True)
+
+
+class ListHost(Protocol):
+    """What the list actions need of the window (a :class:`MainWindow`)."""
+
+    library: Library
+    worker: Worker
+    model: PaperTableModel
+    table: PaperTable
+    sidebar: Sidebar
+    changes: ChangeNotifier
+
+    @property
+    def countsShown(self) -> SignalInstance: ...  # noqa: N802
+
+    @property
+    def sidebar_data(self) -> SidebarData | None: ...
+
+    @property
+    def shown_scope(self) -> Scope | None: ...
+
+    @property
+    def search_text(self) -> str: ...
+
+    def dialog_parent(self) -> QWidget: ...
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+
+    def selected_ids(self) -> list[int]: ...
+
+    def show_error(self, error: Exception, prefix: str = "") -> None: ...
+
+    def apply_change(self, change: Change, message: str) -> None: ...
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-@dataclass
-class ListChange:
-    """Add papers to a list, remove them or move them; undo gives the list its order back."""
-
-    text: str
-    name: str
-    ids: tuple[int, ...]
-    run: Callable[[Library], object]
-    previous: tuple[int, ...] = ()
-    tags_changed: bool = False
-    rows_changed: bool = False  # the sidebar's new counts bring the list's new rows
-
-    def record(self, library: Library) -> None:
-        self.previous = library.reading_list(self.name).paper_ids
-
-    def apply(self, library: Library) -> None:
-        self.run(library)
-
-    def restore(self, library: Library) -> None:
-        library.set_list_papers(self.name, self.previous)
-
-
-@dataclass
-class ListLifeChange:
-    """Create or delete a whole list; undo deletes it again or brings it back as it was
-    (order, creation and added times: :meth:`Library.restore_list`)."""
-
-    text: str
-    name: str
-    create: bool
-    snapshot: ListSnapshot | None = None  # the list as it was before it went
-    tags_changed: bool = False
-    rows_changed: bool = False  # the sidebar's new counts bring the list
-
-    @property
-    def ids(self) -> tuple[int, ...]:
-        return () if self.snapshot is None else self.snapshot.reading_list.paper_ids
-
-    def record(self, library: Library) -> None:
-        if not self.create:
-            self.snapshot = library.list_snapshot(self.name)
-
-    def apply(self, library: Library) -> None:
-        if not self.create:
-            library.delete_list(self.name)
-        elif self.snapshot is not None:
-            library.restore_list(self.snapshot)  # redo: as it was when undone
-        else:
-            self.name = library.create_list(self.name).name
-
-    def restore(self, library: Library) -> None:
-        if self.create:
-            self.snapshot = library.list_snapshot(self.name)
-            library.delete_list(self.name)
-        elif self.snapshot is not None:
-            library.restore_list(self.snapshot)
-
-
-def add_change(name: str, ids: Sequence[int]) -> ListChange:
-    return ListChange(
-        f"add {_plural(len(ids), 'paper')} to {name}",
-        name,
-        tuple(ids),
-        lambda library: library.add_to_list(name, ids),
-    )
-
-
-def remove_change(name: str, ids: Sequence[int]) -> ListChange:
-    return ListChange(
-        f"remove {_plural(len(ids), 'paper')} from {name}",
-        name,
-        tuple(ids),
-        lambda library: library.remove_from_list(name, ids),
-    )
-
-
-def move_change(name: str, ids: Sequence[int], position: int) -> ListChange:
-    return ListChange(
-        f"move {_plural(len(ids), 'paper')} in {name}",
-        name,
-        tuple(ids),
-        lambda library: library.move_in_list(name, ids, position),
-    )
 
 
 def moved_position(order: Sequence[int], moving: Sequence[int], step: int) -> int | None:
@@ -138,12 +107,14 @@ def entry_name(entry: Entry, prefix: str) -> str | None:
 class ListController(QObject):
     """The list and saved-search actions of one :class:`MainWindow`."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ListHost, parent: QObject) -> None:
+        super().__init__(parent)
         self.window = window
-        self.new_list_action = named(QAction("&New list…", window), "newListAction")
+        self._select_when_shown: str | None = None  # a renamed list, once the sidebar has it
+        window.countsShown.connect(self._counts_shown)
+        self.new_list_action = named(QAction("&New list…", parent), "newListAction")
         self.new_list_action.triggered.connect(lambda: self.new_list())
-        self.save_search_action = named(QAction("&Save search…", window), "saveSearchAction")
+        self.save_search_action = named(QAction("&Save search…", parent), "saveSearchAction")
         self.save_search_action.triggered.connect(lambda: self.save_search())
         table = window.table
         table.setDragEnabled(True)
@@ -159,16 +130,21 @@ class ListController(QObject):
     # --- what the window shows ----------------------------------------------------
 
     def names(self) -> list[str]:
-        data = self.window._sidebar_data
+        data = self.window.sidebar_data
         return [] if data is None else [name for name, _ in data.reading_lists]
 
     def saved_names(self) -> list[str]:
-        data = self.window._sidebar_data
+        data = self.window.sidebar_data
         return [] if data is None else [name for name, _ in data.saved_searches]
 
     def shown_list(self) -> str | None:
-        scope = self.window._entry.scope
+        scope = self.window.shown_scope
         return scope.label if scope is not None and scope.kind == "list" else None
+
+    @property
+    def _parent(self) -> QWidget:
+        """Where its dialogs and menus open."""
+        return self.window.dialog_parent()
 
     def _say(self, text: str, ms: int = 5000) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -179,7 +155,7 @@ class ListController(QObject):
     def _confirm(self, title: str, question: str) -> bool:
         """Ask Yes or No (No is the default): True for Yes."""
         answer = QMessageBox.question(
-            self.window,
+            self._parent,
             title,
             question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -187,14 +163,18 @@ class ListController(QObject):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _submit(self, fn: Callable[[], object], message: str) -> None:
-        """A change to lists or saved searches (not undoable): then the sidebar's counts."""
+    def _submit(self, fn: Callable[[], object], changes: Changes, message: str) -> None:
+        """A change to saved searches (not undoable), then its announcement."""
 
         def done(_result: object) -> None:
-            self.window.refresh_counts()
+            self.window.changes.announce(changes)
             self._say(message)
 
         self.window.worker.submit(fn, done, self._failed)
+
+    def _apply(self, change: Change, message: str) -> None:
+        if change.ids:
+            self.window.apply_change(change, message)
 
     # --- keys ---------------------------------------------------------------------
 
@@ -218,7 +198,7 @@ class ListController(QObject):
 
     def new_list(self, name: str | None = None) -> None:
         if name is None:
-            name, ok = QInputDialog.getText(self.window, "New list", "Name of the list:")
+            name, ok = QInputDialog.getText(self._parent, "New list", "Name of the list:")
             if not ok or not name.strip():
                 return
         shown = " ".join(name.split())
@@ -228,21 +208,29 @@ class ListController(QObject):
     def rename_list(self, old: str, new: str | None = None) -> None:
         if new is None:
             new, ok = QInputDialog.getText(
-                self.window, "Rename list", f"New name for {old}:", QLineEdit.EchoMode.Normal, old
+                self._parent,
+                "Rename list",
+                f"New name for {old}:",
+                QLineEdit.EchoMode.Normal,
+                old,
             )
             if not ok or not new.strip() or new.strip() == old:
                 return
         library, window, name = self.window.library, self.window, new.strip()
         was_shown = self.shown_list() == old
 
-        def done(_result: object) -> None:
-            window.refresh_counts()
+        def done(changes: Changes) -> None:
             if was_shown:  # show the list under its new name once the sidebar has it
-                # (the recount just went to the read lane: this answer comes after it)
-                window.reader.submit(lambda: None, lambda _: self._select_list(name))
+                self._select_when_shown = name
+            window.changes.announce(changes)
             self._say(f"Renamed the list {old} to {name}")
 
-        window.worker.submit(lambda: library.rename_list(old, name), done, self._failed)
+        window.worker.submit(lambda: library.lists.rename(old, name), done, self._failed)
+
+    def _counts_shown(self) -> None:
+        name, self._select_when_shown = self._select_when_shown, None
+        if name is not None:
+            self._select_list(name)
 
     def _select_list(self, name: str) -> None:
         key = f"list:{name}"
@@ -270,8 +258,8 @@ class ListController(QObject):
         if shown is None:  # a new name: create it first (the worker keeps the order)
             shown = " ".join(name.split())
             library = self.window.library
-            self.window.worker.submit(lambda: library.create_list(shown), None, self._failed)
-        self.window._apply(add_change(shown, ids), f"Added {_plural(len(ids), 'paper')} to {shown}")
+            self.window.worker.submit(lambda: library.lists.create(shown), None, self._failed)
+        self._apply(add_change(shown, ids), f"Added {_plural(len(ids), 'paper')} to {shown}")
 
     def prompt_add_to_list(self) -> None:
         """``l``: choose a list (with completion) or type a new name."""
@@ -279,7 +267,7 @@ class ListController(QObject):
             return
         names = self.names()
         name, ok = QInputDialog.getItem(
-            self.window, "Add to list", "Add to the list:", names, 0, True
+            self._parent, "Add to list", "Add to the list:", names, 0, True
         )
         if ok and name.strip():
             self.add_to_list(name)
@@ -293,7 +281,7 @@ class ListController(QObject):
         ids = self.window.selected_ids()
         if ids:
             message = f"Removed {_plural(len(ids), 'paper')} from {name}"
-            self.window._apply(remove_change(name, ids), message)
+            self._apply(remove_change(name, ids), message)
 
     def move(self, ids: Sequence[int], position: int) -> None:
         """Papers of the list shown dropped at ``position`` (among the others)."""
@@ -301,7 +289,7 @@ class ListController(QObject):
         if name is None or not ids:
             return
         message = f"Moved {_plural(len(ids), 'paper')} in {name}"
-        self.window._apply(move_change(name, list(ids), position), message)
+        self._apply(move_change(name, list(ids), position), message)
 
     def move_selection(self, step: int) -> None:
         """Alt+Up / Alt+Down: move the selected papers one row in the list shown."""
@@ -320,12 +308,12 @@ class ListController(QObject):
 
     def save_search(self, name: str | None = None, query: str | None = None) -> None:
         """Keep the search box's text under a name (asks before replacing one)."""
-        query = self.window.search_box.text() if query is None else query
+        query = self.window.search_text if query is None else query
         if not query.strip():
             self._say("Type a search first, then save it")
             return
         if name is None:
-            name, ok = QInputDialog.getText(self.window, "Save search", f"Name for {query!r}:")
+            name, ok = QInputDialog.getText(self._parent, "Save search", f"Name for {query!r}:")
             if not ok or not name.strip():
                 return
         name = name.strip()
@@ -335,7 +323,11 @@ class ListController(QObject):
         ):
             return
         library, text = self.window.library, query
-        self._submit(lambda: library.save_search(name, text, replace), f"Saved the search {name}")
+        self._submit(
+            lambda: library.searches.save(name, text, replace),
+            SAVED_SEARCHES_CHANGED,
+            f"Saved the search {name}",
+        )
 
     def delete_saved_search(self, name: str, confirm: bool = True) -> None:
         if confirm and not self._confirm(
@@ -343,7 +335,11 @@ class ListController(QObject):
         ):
             return
         library = self.window.library
-        self._submit(lambda: library.delete_saved_search(name), f"Deleted the saved search {name}")
+        self._submit(
+            lambda: library.searches.delete(name),
+            SAVED_SEARCHES_CHANGED,
+            f"Deleted the saved search {name}",
+        )
 
     # --- menus --------------------------------------------------------------------
 
@@ -366,12 +362,12 @@ class ListController(QObject):
             remove.triggered.connect(self.remove_from_shown_list)
 
     def _add_to_new_list(self) -> None:
-        name, ok = QInputDialog.getText(self.window, "New list", "Name of the new list:")
+        name, ok = QInputDialog.getText(self._parent, "New list", "Name of the new list:")
         if ok and name.strip():
             self.add_to_list(name)
 
     def build_sidebar_menu(self, entry: Entry | None) -> QMenu:
-        menu = named(QMenu(self.window), "sidebarContextMenu")
+        menu = named(QMenu(self._parent), "sidebarContextMenu")
         list_name = None if entry is None else entry_name(entry, "list:")
         search_name = (
             None if entry is None or entry.search is None else entry_name(entry, "search:")

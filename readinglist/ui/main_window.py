@@ -1,25 +1,29 @@
 """The main window: sidebar, search box, paper table and detail pane.
 
-Every library call runs on the :class:`Worker`; the window only reacts to answers.
+Every library call runs on a worker thread (a writer for changes, a reader for pages,
+searches and counts); the window only reacts to answers. Its features are controllers
+of their own, each knowing the window through a narrow protocol: the search
+(:mod:`~readinglist.ui.search_controller`), imports
+(:mod:`~readinglist.ui.import_controller`), lists (:mod:`~readinglist.ui.list_actions`)
+and undoable changes (:mod:`~readinglist.ui.change_runner`). Every committed change is
+announced once by :attr:`MainWindow.changes`, which the views subscribe to.
 """
 
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Callable, Collection
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPoint,
-    QSettings,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import (
     QAction,
@@ -27,22 +31,17 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
     QShortcut,
     QTextCursor,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -50,76 +49,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readinglist import import_process
 from readinglist.app_context import OpenLibrary
+from readinglist.core.changes import OUTSIDE_CHANGES, Changes
 from readinglist.core.library import Library
-from readinglist.core.models import (
-    LinkKind,
-    Priority,
-    ReadStatus,
-    SearchResults,
-    SimilarPaper,
-    TagCount,
-)
-from readinglist.ui.about_dialog import AboutDialog
-from readinglist.ui.app_icons import action_icon, status_icon
-from readinglist.ui.crash_dialog import is_expected, report_exception
-from readinglist.ui.detail_pane import DetailPane
-from readinglist.ui.export_dialog import ExportContext, ExportDialog
-from readinglist.ui.import_banner import ImportBanner
-from readinglist.ui.import_job import ImportJob, ImportOutcome, Reader
-from readinglist.ui.index_build import IndexBuildController
-from readinglist.ui.list_actions import ListController
-from readinglist.ui.paper_model import (
-    Column,
-    PaperTableModel,
-    Scope,
-    TableQuery,
-    effective_sort,
-    stars,
-)
-from readinglist.ui.paper_table import PaperTable
-from readinglist.ui.shortcuts_dialog import ShortcutsDialog
-from readinglist.ui.sidebar import (
-    ALL,
-    ALL_KEY,
-    Entry,
-    Sidebar,
-    SidebarData,
-    load_sidebar,
-    new_entry,
-)
-from readinglist.ui.theme import Theme, apply_theme, parse_theme
-from readinglist.ui.undo import (
+from readinglist.core.models import LinkKind, Priority, ReadStatus, SimilarPaper, TagCount
+from readinglist.core.undo import (
     Change,
-    ChangeCommand,
     delete_change,
-    import_change,
     notes_change,
     priority_change,
     rating_change,
-    record_and_apply,
     status_change,
     tag_change,
 )
-from readinglist.ui.widgets import menu_text, named, plain_tooltip
+from readinglist.ui.about_dialog import AboutDialog
+from readinglist.ui.app_icons import action_icon, status_icon
+from readinglist.ui.change_notifier import ChangeNotifier
+from readinglist.ui.change_runner import ChangeRunner
+from readinglist.ui.crash_dialog import is_expected, report_exception
+from readinglist.ui.detail_pane import DetailPane
+from readinglist.ui.export_dialog import ExportContext, ExportDialog
+from readinglist.ui.import_controller import ImportController
+from readinglist.ui.index_build import IndexBuildController
+from readinglist.ui.list_actions import ListController
+from readinglist.ui.paper_model import PaperTableModel, Scope, TableQuery, stars
+from readinglist.ui.paper_table import PaperTable
+from readinglist.ui.search_controller import SearchController
+from readinglist.ui.shortcuts_dialog import ShortcutsDialog
+from readinglist.ui.sidebar import ALL, Entry, Sidebar, SidebarData, load_sidebar, new_entry
+from readinglist.ui.theme import Theme, apply_theme
+from readinglist.ui.widgets import menu_text, named
+from readinglist.ui.window_settings import restore_settings, save_settings, save_theme
 from readinglist.ui.worker import Worker
 
-log = logging.getLogger(__name__)
-
-SEARCH_DELAY_MS = 200
-# A change of at least this many papers is indexed in a child process (starting one
-# costs about half a second; indexing 2,000 papers in-process, about a second).
-CHILD_INDEX_PAPERS = 2000
-# After a minute without work the writer merges what edits leave for idle time (merges
-# of 4,000 papers and more: 2-3 s each, up to 15-25 s for the largest, every ~50k
-# edits), in a child process: a change made meanwhile waits for it, a search does not.
-MAINTAIN_AFTER_IDLE_MS = 60_000
-MAINTAIN_BUDGET_S = 30.0
 SIMILAR_DELAY_MS = 250
 SIMILAR_COUNT = 8
-ORGANIZATION = "readinglist"
-DIGEST_FILTER = "Digests (*.txt *.eml *.html *.htm);;All files (*)"
 WELCOME = """
 <h2>Welcome to readinglist</h2>
 <p>Your library is empty. Bring in a trending-papers digest:</p>
@@ -136,26 +100,13 @@ WELCOME = """
 """
 
 
-def settings() -> QSettings:
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, "readinglist"
-    )
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _same_scope(before: Scope | None, after: Scope) -> bool:
-    """The same digest(s) or list (a list's papers may have changed meanwhile)."""
-    if before is None or before.kind != after.kind:
-        return False
-    if after.kind == "list":
-        return before.label == after.label
-    return before.digest_ids == after.digest_ids
-
-
 class MainWindow(QMainWindow):
+    countsShown = Signal()  # the sidebar shows the library's current counts  # noqa: N815
+
     def __init__(self, worker: Worker, opened: OpenLibrary) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -170,53 +121,93 @@ class MainWindow(QMainWindow):
         self.opened = opened
         self.library = opened.library
         self._closed = False
-        self._entry: Entry = ALL
-        self._import_job: ImportJob | None = None
         self._sidebar_data: SidebarData | None = None
         self._tag_names: list[str] = []
         self.first_run_message: str | None = None  # set by show_first_run
         self.theme = Theme.SYSTEM
         self.model = PaperTableModel(self.reader, self.library, self)
+        # Every committed change is announced here once; the views subscribe (_connect).
+        self.changes = named(ChangeNotifier(self), "changeNotifier")
         self.undo_stack = named(QUndoStack(self), "undoStack")
         self._build()
-        self.lists = ListController(self)
+        self.lists = ListController(self, self)
         self._build_menus()
         self._connect()
-        self._restore_settings()
+        restore_settings(self)
         self.model.set_query(TableQuery())
         self.refresh_counts()
         self.refresh_tag_names()
         # A missing search index is built by a child process meanwhile (index_build.py).
         self.index_build = IndexBuildController(self)
         self.index_build.start()
+        if opened.index.notice:  # another Whoosh than the one its fast paths know
+            self.statusBar().showMessage(opened.index.notice, 30000)
+
+    # --- what the controllers see of the window (their host protocols) --------------
+
+    @property
+    def library_dir(self) -> Path:
+        return self.opened.library_dir
+
+    @property
+    def sidebar_data(self) -> SidebarData | None:
+        """What the sidebar shows: counts, lists, saved searches (None before the first)."""
+        return self._sidebar_data
+
+    @property
+    def shown_scope(self) -> Scope | None:
+        """The digest, list or papers the table is limited to (None: the library)."""
+        return self.search.entry.scope
+
+    @property
+    def search_text(self) -> str:
+        return self.search_box.text()
+
+    def dialog_parent(self) -> QWidget:
+        return self
 
     @property
     def busy(self) -> bool:
         """Work submitted to either lane whose answer has not been handled yet."""
         return bool(self.worker.pending or self.reader.pending)
 
+    @property
+    def idle(self) -> bool:
+        return not (self.busy or self.imports.running or self._closed)
+
+    @property
+    def importing(self) -> bool:
+        return self.imports.running
+
+    def apply_change(self, change: Change, message: str) -> None:
+        """Apply an undoable change on the writer (also one that names no paper)."""
+        self.runner.apply(change, message)
+
+    def run_change(self, fn: Callable[[Library], Changes], change: Change) -> None:
+        self.runner.run(fn, change)
+
+    def set_search_available(self, available: bool, message: str = "") -> None:
+        """While the search index is built the library is browsed from the database."""
+        self.search.set_available(available, message)
+
+    def show_imported(self, digest_ids: tuple[int, ...], new_ids: list[int]) -> None:
+        """The table shows what an import brought ("New in the last digest"), all
+        selected."""
+        if not new_ids:
+            entry = ALL
+        elif len(digest_ids) == 1:
+            entry = new_entry(digest_ids[0])
+        else:
+            label = f"new in this import of {len(digest_ids)} digests"
+            entry = Entry("import", scope=Scope("new", digest_ids=digest_ids, label=label))
+        self.search.show_entry(entry, on_loaded=self._select_all if new_ids else None)
+
     # --- building -----------------------------------------------------------------
 
     def _build(self) -> None:
         self.sidebar = Sidebar()
 
-        self.search_box = named(QLineEdit(clearButtonEnabled=True), "searchBox")
-        self.search_box.setPlaceholderText("Search  (Ctrl+F or /)   e.g. gaussian has:code")
-        self.search_icon = named(
-            self.search_box.addAction(
-                action_icon("search"), QLineEdit.ActionPosition.LeadingPosition
-            ),
-            "searchIcon",
-        )
-        self.result_count = named(QLabel(), "resultCount")
-        self.did_you_mean = named(QLabel(), "didYouMean")
-        self.did_you_mean.setTextFormat(Qt.TextFormat.RichText)
-        self.did_you_mean.hide()
-        self._suggestion: str | None = None
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
-        # Index merges too big for an edit run when the writer has been idle a while.
-        self._maintain_timer = QTimer(self, singleShot=True, interval=MAINTAIN_AFTER_IDLE_MS)
 
         self.table = PaperTable()
         self.table.setModel(self.model)
@@ -231,12 +222,20 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.welcome)
-        self.import_banner = ImportBanner()
+        # The features, each a controller of its own that knows the window through a
+        # narrow protocol: search (the box, the sidebar entry), imports, lists, changes.
+        self.search = SearchController(self, self)
+        self.search_box = self.search.box
+        self.search_icon = self.search.icon
+        self.result_count = self.search.result_count
+        self.did_you_mean = self.search.did_you_mean
+        self.imports = ImportController(self, self)
+        self.import_banner = self.imports.banner
+        self.progress = self.imports.progress
+        self.cancel_button = self.imports.cancel_button
+        self.runner = ChangeRunner(self, self)
 
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.search_box, 1)
-        search_row.addWidget(self.did_you_mean)
-        search_row.addWidget(self.result_count)
+        search_row = self.search.row()
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -256,13 +255,7 @@ class MainWindow(QMainWindow):
 
         self.counts_label = named(QLabel(), "statusCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
-        self.progress = named(QProgressBar(), "importProgress")
-        self.progress.setMaximumWidth(200)
-        self.progress.setFormat("%v / %m")
-        self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
-        self.cancel_button = named(QPushButton("Cancel"), "cancelImportButton")
-        self.cancel_button.hide()
         self.statusBar().addPermanentWidget(self.cancel_button)
 
     def _build_menus(self) -> None:
@@ -270,7 +263,7 @@ class MainWindow(QMainWindow):
         self.import_action = file_menu.addAction("&Import digest…")
         self.import_action.setObjectName("importAction")
         self.import_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.import_action.triggered.connect(self.import_files_dialog)
+        self.import_action.triggered.connect(self.imports.choose_files)
         self.export_action = file_menu.addAction("&Export…")
         self.export_action.setObjectName("exportAction")
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -290,17 +283,18 @@ class MainWindow(QMainWindow):
         self.paste_action = edit_menu.addAction("&Paste digest")
         self.paste_action.setObjectName("pasteDigestAction")
         self.paste_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
-        self.paste_action.triggered.connect(self.paste_digest)
+        self.paste_action.triggered.connect(self.imports.paste)
+        self.imports.actions = (self.import_action, self.paste_action)
         find = edit_menu.addAction("&Find")
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
+        find.triggered.connect(self.search.focus)
         self.find_action = find
         edit_menu.addSeparator()
         edit_menu.addAction(self.lists.new_list_action)
         edit_menu.addAction(self.lists.save_search_action)
         self._slash = QShortcut(QKeySequence("/"), self.sidebar)
         self._slash.setContext(Qt.ShortcutContext.WidgetShortcut)
-        self._slash.activated.connect(self.focus_search)
+        self._slash.activated.connect(self.search.focus)
         view_menu = self.menuBar().addMenu("&View")
         theme_menu = named(view_menu.addMenu("&Appearance"), "themeMenu")
         self.theme_group = QActionGroup(self)
@@ -329,23 +323,18 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
 
     def _connect(self) -> None:
-        self.search_box.textChanged.connect(lambda _: self._search_timer.start())
-        self.search_box.returnPressed.connect(self._search_now)
-        self._search_timer.timeout.connect(self._apply_search)
         self._similar_timer.timeout.connect(self._load_similar)
-        self.worker.idle.connect(self._maintain_timer.start)
-        self._maintain_timer.timeout.connect(self._maintain_index)
-        self.did_you_mean.linkActivated.connect(self._accept_suggestion)
-        self.sidebar.entryChosen.connect(self._entry_chosen)
-        self.model.queryFinished.connect(self._query_finished)
         self.model.dataChanged.connect(self._rows_changed)
+        self.changes.changed.connect(self.model.show_changes)
+        self.changes.changed.connect(self._show_changes)
+        self.model.changesShown.connect(self._select_changed)
         self.model.modelReset.connect(self._show_current)
         self.model.modelReset.connect(self._show_counts_line)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.table.selectionModel().selectionChanged.connect(self._show_counts_line)
         self.table.statusKey.connect(self.set_status)
         self.table.linkKey.connect(self.open_link)
-        self.table.searchKey.connect(self.focus_search)
+        self.table.searchKey.connect(self.search.focus)
         self.table.tagKey.connect(self.prompt_add_tag)
         self.table.deleteKey.connect(self.confirm_delete)
         self.table.notesKey.connect(self.focus_notes)
@@ -357,38 +346,10 @@ class MainWindow(QMainWindow):
         self.detail.tagAdded.connect(self.add_tag)
         self.detail.notesEdited.connect(self.save_notes)
         self.detail.similarChosen.connect(self.show_similar_paper)
-        self.import_banner.undoRequested.connect(self._undo_import)
-        self.cancel_button.clicked.connect(self.cancel_import)
         for lane in (self.worker, self.reader):
             lane.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
-    # --- settings -----------------------------------------------------------------
-
-    def _restore_settings(self) -> None:
-        stored = settings()
-        geometry = stored.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
-        state = stored.value("window/splitter")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.splitter.restoreState(state)
-        widths = stored.value("table/columnWidths")
-        if isinstance(widths, list) and len(widths) == len(Column):
-            for column, width in zip(Column, widths, strict=True):
-                if column is not Column.TITLE and str(width).isdigit() and int(width) > 0:
-                    self.table.setColumnWidth(column, int(width))
-        self.set_theme(parse_theme(stored.value("view/theme", Theme.SYSTEM.value)), save=False)
-
-    def save_settings(self) -> None:
-        stored = settings()
-        stored.setValue("window/geometry", self.saveGeometry())
-        stored.setValue("window/splitter", self.splitter.saveState())
-        widths = [str(self.table.columnWidth(column)) for column in Column]
-        stored.setValue("table/columnWidths", widths)
-        stored.setValue("view/theme", self.theme.value)
-        stored.sync()
+    # --- look -----------------------------------------------------------------------
 
     def set_theme(self, theme: Theme, save: bool = True) -> None:
         """Light, dark, or the system's; remembered for the next start."""
@@ -397,9 +358,7 @@ class MainWindow(QMainWindow):
         apply_theme(theme)
         self.apply_icons()
         if save:
-            stored = settings()
-            stored.setValue("view/theme", theme.value)
-            stored.sync()
+            save_theme(theme)
 
     def apply_icons(self) -> None:
         """Icons in the palette's text colour: set again after every theme change."""
@@ -421,99 +380,7 @@ class MainWindow(QMainWindow):
             target.setIcon(action_icon(name))
         self.sidebar.apply_icons()
 
-    # --- search availability (the index may be built after the window opens) ------
-
-    def set_search_available(self, available: bool, message: str = "") -> None:
-        """While the search index is built the library is browsed from the database:
-        the search box is disabled and says why (``message``), then enabled again."""
-        box = self.search_box
-        if box.isEnabled() and not available:
-            self._search_hint = box.placeholderText()  # given back when search is ready
-        box.setEnabled(available)
-        hint = getattr(self, "_search_hint", box.placeholderText())
-        box.setPlaceholderText(hint if available else message)
-        box.setToolTip("" if available else message)
-
-    # --- search and the sidebar ---------------------------------------------------
-
-    def focus_search(self) -> None:
-        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_box.selectAll()
-
-    def _search_now(self) -> None:
-        self._apply_search()
-        self.table.setFocus()
-
-    def _entry_chosen(self, entry: Entry) -> None:
-        if entry.search is not None:  # a saved search fills the box, over the library
-            self._entry = ALL
-            self.search_box.setText(entry.search)
-        else:
-            self._entry = entry
-        self._apply_search()
-
-    def _apply_search(self, keep_selection: bool = False) -> None:
-        self._search_timer.stop()
-        entry = self._entry
-        query = replace(
-            self.model.query,
-            text=self.search_box.text(),
-            status=entry.status,
-            tag=entry.tag,
-            scope=entry.scope,
-        )
-        before, after = self.model.query.scope, query.scope
-        if after is not None and after.ordered and not _same_scope(before, after):
-            # A digest or a list opens in its own order (the # column), whatever the
-            # column sorted the view before.
-            query = replace(query, sort=None, descending=False)
-        if query.sort is None:  # the header shows the order the library will use
-            self._show_sort_indicator(query)
-        if query != self.model.query:
-            kept = self.selected_ids() if keep_selection else []
-            self.model.set_query(
-                query, on_loaded=(lambda: self.select_ids(kept, focus=False)) if kept else None
-            )
-
-    def _show_sort_indicator(self, query: TableQuery) -> None:
-        """``#`` when the rows are in the digest's or list's own order, none for
-        relevance (the column's own indicator stays when a column sorts them)."""
-        own = effective_sort(query) == "position"
-        header = self.table.horizontalHeader()
-        header.blockSignals(True)  # only shown: the view would sort by it otherwise
-        header.setSortIndicator(Column.POSITION if own else -1, Qt.SortOrder.AscendingOrder)
-        header.blockSignals(False)
-
-    def _query_finished(self, results: SearchResults) -> None:
-        query = self.model.query
-        # "#" only where the rows have a place of their own (a digest, a list).
-        ordered = query.scope is not None and query.scope.ordered
-        self.table.setColumnHidden(Column.POSITION, not ordered)
-        noun = "match" if query.text.strip() else "paper"
-        plural = "es" if noun == "match" else "s"
-        text = f"{results.total} {noun}{plural if results.total != 1 else ''}"
-        if query.scope is not None and query.scope.label and self.sidebar.current_entry() is None:
-            text += f" · {query.scope.label}"
-        self.result_count.setText(text)
-        self.result_count.setToolTip(plain_tooltip(results.message or ""))
-        if results.message:
-            self.statusBar().showMessage(results.message, 8000)
-        suggestion = results.suggestion
-        filters = query.filter_text()
-        suffix = f" {filters}" if filters else ""
-        if suggestion and suffix and suggestion.endswith(suffix):
-            suggestion = suggestion.removesuffix(suffix).removeprefix("(").removesuffix(")")
-        self._suggestion = suggestion if suggestion and suggestion != query.text else None
-        if self._suggestion:
-            self.did_you_mean.setText(
-                f'Did you mean <a href="#suggestion">{html.escape(self._suggestion)}</a>?'
-            )
-        self.did_you_mean.setVisible(bool(self._suggestion))
-
-    def _accept_suggestion(self, _link: str = "") -> None:
-        if self._suggestion:
-            self.search_box.setText(self._suggestion)
-            self._apply_search()
+    # --- the sidebar's counts -------------------------------------------------------
 
     def refresh_counts(self) -> None:
         """Recount the sidebar (statuses, digests, tags) on the worker."""
@@ -523,19 +390,10 @@ class MainWindow(QMainWindow):
     def _show_counts(self, data: SidebarData) -> None:
         self._sidebar_data = data
         self.sidebar.populate(data)
-        entry, current = self._entry, self.sidebar.current_entry()
-        if current is None and self.sidebar.item(entry.key) is not None:
-            self.sidebar.select_quietly(entry.key)  # an entry that was not there before
-            current = self.sidebar.current_entry()
-        if current is not None and current.key == entry.key and current != entry:
-            self._entry = current  # "New in the last digest" after another import or an undo
-            self._apply_search(keep_selection=True)  # or a list's papers after a change
-        elif current is None and entry.scope is not None and entry.scope.kind != "ids":
-            known = {digest for day in data.days for digest in day.digest_ids}
-            if not set(entry.scope.digest_ids) <= known:  # the digests were taken back
-                self.sidebar.select(ALL_KEY)
+        self.search.sidebar_shown(data)
         self.stack.setCurrentWidget(self.welcome if data.total == 0 else self.table)
         self._show_counts_line()
+        self.countsShown.emit()
 
     def _show_counts_line(self, *_args: object) -> None:
         """The status bar's counts: the library, unread, shown, selected."""
@@ -599,13 +457,8 @@ class MainWindow(QMainWindow):
         source = self.detail.paper
         ids = tuple(dict.fromkeys([*([source.id] if source else []), *similar_ids]))
         label = f"similar to #{source.id}" if source else "similar papers"
-        self._entry = Entry("similar", scope=Scope("ids", ids=ids, label=label))
-        self.sidebar.select_quietly(None)
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
-        query = replace(TableQuery(), scope=self._entry.scope)
-        self.model.set_query(query, on_loaded=lambda: self.select_ids([paper_id]))
+        entry = Entry("similar", scope=Scope("ids", ids=ids, label=label))
+        self.search.show_entry(entry, on_loaded=lambda: self.select_ids([paper_id]))
 
     def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_roles: object) -> None:
         if top.row() <= self.current_row() <= bottom.row():
@@ -621,72 +474,20 @@ class MainWindow(QMainWindow):
     def _apply(self, change: Change, message: str) -> None:
         """Record the previous values and apply the change on the worker, then push it."""
         if change.ids:
-            self.apply_change(change, message)
+            self.runner.apply(change, message)
 
-    def apply_change(self, change: Change, message: str) -> None:
-        """:meth:`_apply`, also for a change that names no paper (a list of its own)."""
-
-        def done(_result: object) -> None:
-            self.undo_stack.push(ChangeCommand(change, self._run_change))
-            self._changed(change, message)
-
-        self.worker.submit(
-            self._writing(record_and_apply(change), change), done, self._change_failed
-        )
-
-    def _run_change(self, fn: Callable[[Library], None], change: Change) -> None:
-        """An undo or redo: run on the worker, then show the papers as they are now."""
-        self.worker.submit(
-            self._writing(fn, change), lambda _: self._changed(change, ""), self._change_failed
-        )
-
-    def _writing(self, fn: Callable[[Library], None], change: Change) -> Callable[[], None]:
-        """The writer's job for a change; the papers of a big one are indexed by a child
-        process (the writer thread only waits), so the window and the read lane keep the
-        interpreter while thousands of papers are indexed."""
-        library, folder = self.library, self.opened.library_dir
-
-        def run() -> None:
-            if len(change.ids) < CHILD_INDEX_PAPERS:
-                fn(library)
-                return
-            with library.index_later():
-                fn(library)
-            import_process.drain_in_child(folder)
-            library.sync_index()  # what the child left (it died, or could not open it)
-
-        return run
-
-    def _changed(self, change: Change, message: str) -> None:
-        if change.rows_changed:
-            ids = change.ids
-            self.model.refresh(on_loaded=lambda: self.select_ids(ids, focus=False))
-        else:
-            self.model.reload_papers(change.ids)
-        self.refresh_counts()
-        if change.tags_changed:
+    def _show_changes(self, changes: Changes) -> None:
+        """What the window itself shows of a change: the sidebar's counts, the tags."""
+        if changes.counts or changes.tags or changes.lists or changes.saved_searches:
+            self.refresh_counts()
+        if changes.tags:
             self.refresh_tag_names()
-        if message:
-            self.statusBar().showMessage(message, 4000)
 
-    def _maintain_index(self) -> None:
-        """Idle time: the index merges that edits leave alone, a bounded slice at a time
-        (Library.maintain_index, in a child process); the writer's idle signal brings the
-        next slice when more is due."""
-        if self.busy or self.importing or self._closed:
-            self._maintain_timer.start()
-            return
-        library, folder = self.library, self.opened.library_dir
+    def _select_changed(self, changes: Changes) -> None:
+        """After papers came back or went, the ones still here stay selected."""
+        self.select_ids(sorted(changes.added | changes.touched), focus=False)
 
-        def maintain() -> None:
-            if library.index_merges_due():  # else no child: the timer waits for a write
-                import_process.drain_in_child(folder, maintain_s=MAINTAIN_BUDGET_S)
-
-        self.worker.submit(
-            maintain, None, lambda error: log.warning("index maintenance failed: %s", error)
-        )
-
-    def _change_failed(self, error: Exception) -> None:
+    def change_failed(self, error: Exception) -> None:
         self._show_current()  # the detail pane's fields back to what the paper holds
         self.show_error(error)
 
@@ -839,7 +640,7 @@ class MainWindow(QMainWindow):
 
     def export_context(self) -> ExportContext:
         """What the export dialog offers as scopes: the list, search, selection shown."""
-        scope = self._entry.scope
+        scope = self.search.entry.scope
         chosen = self.sidebar.current_entry()
         saved = None
         if chosen is not None and chosen.search is not None:
@@ -865,121 +666,7 @@ class MainWindow(QMainWindow):
     def _exported(self, path: str, papers: int) -> None:
         self.statusBar().showMessage(f"Exported {_plural(papers, 'paper')} to {path}", 10000)
 
-    # --- import -------------------------------------------------------------------
-
-    def paste_digest(self) -> None:
-        self.import_text(QGuiApplication.clipboard().text(), "clipboard")
-
-    def import_text(self, text: str, name: str) -> None:
-        if not text or text.isspace():  # not strip(): no copy of a long paste here
-            self.statusBar().showMessage(f"The {name} holds no text to import", 6000)
-            return
-        self._import([(name, lambda: text.encode("utf-8"))])  # encoded on the worker
-
-    def import_files_dialog(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Import digest", "", DIGEST_FILTER)
-        self.import_files([Path(name) for name in names])
-
-    def import_files(self, paths: list[Path]) -> None:
-        """Import digest files; they are read on the worker."""
-        self._import([(path.name, path.read_bytes) for path in paths])
-
-    @property
-    def importing(self) -> bool:
-        return self._import_job is not None
-
-    def _import(self, readers: list[Reader]) -> None:
-        if not readers:
-            return
-        if self._import_job is not None:
-            self.statusBar().showMessage("An import is running; wait for it or cancel it", 6000)
-            return
-        job = ImportJob(readers, self)
-        job.progressed.connect(self._import_progressed)  # before the job can report
-        self._import_job = job
-        library, folder = self.library, self.opened.library_dir
-        for action in (self.import_action, self.paste_action):
-            action.setEnabled(False)
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.show()
-        self.import_banner.hide()
-        self.statusBar().showMessage("Importing…")
-        self.worker.submit(lambda: job.run(library, folder), self._imported, self._import_failed)
-
-    def cancel_import(self) -> None:
-        """Stop the running import: its transaction is rolled back."""
-        if self._import_job is not None:
-            self._import_job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.statusBar().showMessage("Cancelling the import…")
-
-    def _import_progressed(self, name: str, done: int, total: int) -> None:
-        if self._import_job is None:
-            return
-        if done >= total:  # stored: the commit and the search index follow
-            self.progress.setRange(0, 0)
-            self.cancel_button.setEnabled(False)
-            self.statusBar().showMessage(f"Indexing {name}…")
-            return
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        if not self._import_job.cancel_requested:
-            self.statusBar().showMessage(f"Importing {name}: {done} of {total} papers")
-
-    def _import_finished(self) -> None:
-        if self._import_job is not None:
-            self._import_job.deleteLater()
-        self._import_job = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        for action in (self.import_action, self.paste_action):
-            action.setEnabled(True)
-
-    def _import_failed(self, error: Exception) -> None:
-        self._import_finished()
-        self.statusBar().clearMessage()  # not "Importing…" any more
-        self.show_error(error, "Import failed: ")
-
-    def _imported(self, outcome: ImportOutcome) -> None:
-        self._import_finished()
-        if outcome.cancelled:
-            self.statusBar().showMessage("Import cancelled: the library is unchanged", 10000)
-            return
-        lines = [f"{r.summary.source_name}: {r.summary.describe()}" for r in outcome.records]
-        self.statusBar().showMessage("; ".join(lines + outcome.failures), 15000)
-        self.import_banner.show_outcome(outcome)
-        if not outcome.records:
-            return
-        self.undo_stack.push(
-            ChangeCommand(
-                import_change(outcome.sources, outcome.records, self.opened.library_dir),
-                self._run_change,
-            )
-        )
-        new_ids = outcome.new_ids
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
-        # The table shows what the import brought ("New in the last digest"), all selected.
-        digests = tuple(record.summary.digest_id for record in outcome.records)
-        if not new_ids:
-            self._entry = ALL
-        elif len(digests) == 1:
-            self._entry = new_entry(digests[0])
-        else:
-            label = f"new in this import of {len(digests)} digests"
-            self._entry = Entry("import", scope=Scope("new", digest_ids=digests, label=label))
-        self.sidebar.select_quietly(self._entry.key)
-        self.refresh_counts()
-        self.refresh_tag_names()
-        query = replace(TableQuery(), scope=self._entry.scope)
-        self._show_sort_indicator(query)
-        self.model.set_query(
-            query,
-            on_loaded=self._select_all if new_ids else None,
-        )
+    # --- selection ----------------------------------------------------------------
 
     def _select_all(self) -> None:
         """Select every row (rows not loaded yet too), the first one current."""
@@ -992,13 +679,6 @@ class MainWindow(QMainWindow):
         self.table.selectAll()
         self.table.scrollTo(first)
         self.table.setFocus()
-
-    def _undo_import(self) -> None:
-        """The banner's Undo: the import is on top of the stack right after it ran."""
-        self.import_banner.hide()
-        command = self.undo_stack.command(self.undo_stack.index() - 1)
-        if isinstance(command, ChangeCommand) and command.text().startswith("import "):
-            self.undo_stack.undo()
 
     def select_ids(self, ids: Collection[int], focus: bool = True) -> None:
         """Select the rows holding these papers (loaded or not); the first becomes current."""
@@ -1026,27 +706,36 @@ class MainWindow(QMainWindow):
     # --- drag and drop ------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        mime = event.mimeData()
-        # Links (a web page's URL) are not digests: only local files, or plain text.
-        files = [url for url in mime.urls() if url.isLocalFile()]
-        wanted = bool(files) if mime.hasUrls() else mime.hasText()
-        if wanted and not self.importing:
+        if self.imports.accepts(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         """Dropped files are imported as digests; dropped text as a pasted digest."""
-        mime = event.mimeData()
-        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-        if files:
-            self.import_files([path for path in files if path.is_file()])
-        elif mime.hasText() and not mime.hasUrls():
-            self.import_text(mime.text(), "dropped text")
+        if self.imports.drop(event.mimeData()):
+            event.acceptProposedAction()
         else:
             event.ignore()
+
+    # --- changes made by other processes -----------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Back to the window: what a command line changed meanwhile waits in the search
+        outbox (commands that never search do not index); index it and show it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        if self._closed or self.imports.running:
             return
-        event.acceptProposedAction()
+
+        def done(indexed: int) -> None:
+            if indexed:
+                self.changes.announce(OUTSIDE_CHANGES)
+
+        self.worker.submit(self.library.indexing.sync, done, self.show_error)
 
     # --- closing ------------------------------------------------------------------
 
@@ -1060,13 +749,12 @@ class MainWindow(QMainWindow):
             return
         self.detail.flush_notes()
         self._closed = True
-        self._search_timer.stop()
+        self.search.timer.stop()
         self._similar_timer.stop()
-        self._maintain_timer.stop()
+        self.runner.stop()
         self.index_build.stop()  # a build cut short: the next start builds the index
-        if self._import_job is not None:
-            self._import_job.cancel()  # closing mid-import: nothing half done is kept
-        self.save_settings()
+        self.imports.shutdown()  # closing mid-import: nothing half done is kept
+        save_settings(self)
         self.reader.shutdown()  # reads end before the library closes under them
         self.worker.submit(self.opened.close)
         self.worker.shutdown()

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from readinglist.core.changes import Changes
 from readinglist.core.library import Library
 from readinglist.core.models import (
     Fragment,
@@ -228,6 +229,7 @@ class PaperTableModel(QAbstractTableModel):
     queryFinished = Signal(object)  # SearchResults of the first page  # noqa: N815
     moveRequested = Signal(list, int)  # paper ids dropped, position in the list  # noqa: N815
     pageLoaded = Signal(int)  # noqa: N815
+    changesShown = Signal(object)  # Changes whose papers came or went, rows now current  # noqa: N815
 
     def __init__(self, worker: Worker, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -360,6 +362,15 @@ class PaperTableModel(QAbstractTableModel):
         if self._rows is None:
             self._rows = {paper_id: row for row, paper_id in enumerate(self._ids)}
         return self._rows.get(paper_id)
+
+    def show_changes(self, changes: Changes) -> None:
+        """The library changed (:class:`ChangeNotifier`): papers came or went, so the
+        query runs again (then :attr:`changesShown`); else the changed rows are read
+        again where they are. A list's new papers come with the sidebar's new scope."""
+        if changes.added or changes.removed or changes.digests or changes.outside:
+            self.refresh(on_loaded=lambda: self.changesShown.emit(changes))
+        elif changes.touched:
+            self.reload_papers(changes.touched)
 
     def reload_papers(self, ids: Iterable[int]) -> None:
         """Re-read changed papers into the cache, keeping their rows where they are."""

@@ -130,8 +130,8 @@ def load_sidebar(library: Library) -> SidebarData:
         new_in_last=0 if last is None else len(library.digest_paper_ids([last.id], True)),
         days=days,
         tags=tuple(tag_tree(library.tags(), lambda path: total(tag_term(path)))),
-        reading_lists=tuple((found.name, found.paper_ids) for found in library.lists()),
-        saved_searches=tuple((saved.name, saved.query) for saved in library.saved_searches()),
+        reading_lists=tuple((found.name, found.paper_ids) for found in library.lists.all()),
+        saved_searches=tuple((saved.name, saved.query) for saved in library.searches.all()),
     )
 
 

@@ -60,7 +60,7 @@ class SmokeRun:
     def import_digest(self) -> None:
         # Through a child process, as a big digest is: the path a frozen build can break.
         import_process.CHILD_IMPORT_BYTES = 0
-        self.window.import_files([self.digest])
+        self.window.imports.import_files([self.digest])
 
     def imported(self) -> bool:
         if not self.idle():

@@ -1,4 +1,4 @@
-"""Use cases for export, backup restore and richer imports, mixed into :class:`Library`.
+"""Export, backup restore and richer imports: ``library.exchange``.
 
 Restoring a backup never overwrites anything: into an empty library it reproduces the
 backup exactly (ids included); into a library that has papers it merges by key and only
@@ -8,11 +8,9 @@ source, hash and time) already in the library is kept as it is, and reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from readinglist.core.errors import InvalidValueError
 from readinglist.core.exchange import FORMATS, render
@@ -30,7 +28,8 @@ from readinglist.core.models import (
     ReadStatus,
 )
 from readinglist.core.normalize import title_key
-from readinglist.core.ports import Progress, Store, UnitOfWork
+from readinglist.core.parts import LibraryContext
+from readinglist.core.ports import ImportWrites, PaperReads, Progress
 from readinglist.core.tags import normalize_tag
 
 BATCH = 500
@@ -40,29 +39,24 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-class ExchangeCases:
-    """Needs what :class:`Library` has: a store, a clock and ``_write``."""
+class Exchange:
+    """``library.exchange``: what goes out of the library (exports) and what comes back
+    whole (a backup restored)."""
 
-    _store: Store
-    _clock: Callable[[], datetime]
-
-    if TYPE_CHECKING:
-
-        def _write(self) -> AbstractContextManager[UnitOfWork]: ...
-
-        def query_ids(self, query: str) -> list[int]: ...
+    def __init__(self, context: LibraryContext) -> None:
+        self._context = context
 
     # --- export -------------------------------------------------------------------
 
     def scope_ids(self, scope: ExportScope) -> list[int]:
         """The papers a scope covers, in export order (a list's own order)."""
         if scope.kind == "search":
-            with self._store.unit_of_work() as uow:
+            with self._context.store.unit_of_work() as uow:
                 saved = uow.saved_search(normalize_name(scope.value, "saved search")[1])
-            return self.query_ids(saved.query if saved is not None else scope.value)
+            return self._context.query_ids(saved.query if saved is not None else scope.value)
         if scope.kind == "query":
-            return self.query_ids(scope.value)
-        with self._store.unit_of_work() as uow:
+            return self._context.query_ids(scope.value)
+        with self._context.store.unit_of_work() as uow:
             if scope.kind == "all":
                 return uow.all_ids()
             if scope.kind == "ids":
@@ -82,7 +76,7 @@ class ExchangeCases:
                     ) from None
             return [paper.id for paper in uow.papers(query)]
 
-    def export_data(
+    def data(
         self, scope: ExportScope | None = None, progress: Progress | None = None
     ) -> LibraryExport:
         """Everything the formats need for the papers of ``scope`` (the library by default)."""
@@ -91,13 +85,13 @@ class ExchangeCases:
         papers: list[Paper] = []
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            with self._store.unit_of_work() as uow:
+            with self._context.store.unit_of_work() as uow:
                 by_id = {p.id: p for p in uow.papers(PaperQuery(ids=tuple(batch)))}
             papers += [by_id[i] for i in batch if i in by_id]
             if progress is not None:
                 progress(len(papers), len(ids))
         whole = scope.kind == "all"
-        with self._store.unit_of_work() as uow:
+        with self._context.store.unit_of_work() as uow:
             histories = uow.status_histories(ids)
             tags = uow.tag_counts()
             digests = uow.digest_records(None if whole else ids)
@@ -117,7 +111,7 @@ class ExchangeCases:
             ]
         return LibraryExport(
             papers=tuple(papers),
-            exported_at=self._clock(),
+            exported_at=self._context.clock(),
             scope=scope.describe(),
             status_history=histories,
             tags=tuple(tags),
@@ -139,7 +133,7 @@ class ExchangeCases:
             raise InvalidValueError(
                 f"unknown export format {format_name!r}; use one of: {', '.join(FORMATS)}"
             )
-        return render(format_name, self.export_data(scope, progress), options)
+        return render(format_name, self.data(scope, progress), options)
 
     # --- restore a backup ---------------------------------------------------------------
 
@@ -149,7 +143,7 @@ class ExchangeCases:
         existing_ids: list[int] = []
         restored = {"digest": 0, "list": 0, "saved search": 0}
         kept = {"list": 0, "saved search": 0}
-        with self._write() as uow:
+        with self._context.write() as uow:
             empty = uow.is_empty()
             keys = [title_key(p.title) for p in data.papers]
             known = uow.papers_by_key(keys)
@@ -251,7 +245,7 @@ def source_links(paper: ParsedPaper) -> tuple[Link, ...]:
 
 
 def match_by_arxiv(
-    uow: UnitOfWork, papers: Sequence[ParsedPaper], keys: Sequence[str], known: dict[str, Paper]
+    uow: PaperReads, papers: Sequence[ParsedPaper], keys: Sequence[str], known: dict[str, Paper]
 ) -> dict[str, Paper]:
     """Papers not matched by title that the library has under the same arXiv id."""
     wanted = {
@@ -271,7 +265,7 @@ def match_by_arxiv(
 
 
 def enrich(
-    uow: UnitOfWork, paper_id: int, paper: ParsedPaper, old: Paper | None, now: datetime
+    uow: ImportWrites, paper_id: int, paper: ParsedPaper, old: Paper | None, now: datetime
 ) -> bool:
     """Store what a richer source knows: authors, a missing arXiv id, current upvotes.
 

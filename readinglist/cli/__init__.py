@@ -1,0 +1,172 @@
+"""The ``readinglist`` command line. Qt-free: ``readinglist gui`` loads the window lazily.
+
+Exit codes: 0 ok, 1 an error the user can act on (one line on stderr), 2 bad usage.
+
+One module per group of commands, each command's arguments next to its handler:
+papers (list, show, status, priority, rate, open, delete), notes, tags (tag, tags),
+lists, search (search, similar, reindex), exchange (import, export, backup, restore),
+doctor and gui; output prints, args holds what the parsers share, parser is the
+top-level parser.
+
+Why it is split so, and imports so little: a command costs what it imports. Parsing
+``argv`` loads only the standard library and the chosen command's module; SQLAlchemy
+loads when a library is opened, Whoosh and NumPy only for the commands that read the
+search index, the export formats only for ``export``. ``readinglist --version`` loads
+none of them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from readinglist.cli.args import UsageError
+from readinglist.cli.output import PROG, error, say
+from readinglist.cli.parser import BY_NAME, build_parser, command_module
+from readinglist.core.errors import ReadingListError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from readinglist.app_context import OpenDatabase
+
+__all__ = ["EXIT_BUG", "PROG", "UsageError", "build_parser", "main"]
+
+# Exit status of an unexpected error (a bug): EX_SOFTWARE from sysexits.h.
+EXIT_BUG = 70
+Handler = Callable[["argparse.Namespace", "OpenDatabase"], int]
+BUILD_PROGRESS_EVERY_S = 1.0
+
+# Commands that never read the search index open the database alone (no Whoosh, no
+# NumPy: a third of a second less); their changes wait in the search outbox, which
+# the next command that opens the index drains first.
+_DATABASE_ONLY = frozenset(
+    {"list", "show", "tag", "tags", "status", "priority", "rate", "note", "open", "delete",
+     "backup", "undo"}
+)  # fmt: skip
+# Commands that open the index but never wait for it to be built: a library whose index
+# is missing or being built opens for them at once (its changes wait in the outbox).
+_INDEX_FREE = frozenset({"import", "reindex"})
+# Commands that run before (or instead of) opening a library.
+_NO_LIBRARY = frozenset({"gui", "restore"})
+
+
+def __getattr__(name: str) -> Any:
+    """``cmd_list`` and the other handlers, from their modules on first use (PEP 562),
+    so that importing this package does not import every command."""
+    command = name.removeprefix("cmd_")
+    if name.startswith("cmd_") and command in BY_NAME:
+        return getattr(command_module(command), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _handler(command: str) -> Callable[..., int]:
+    """A command's handler, looked up by name on this package each time it runs, so a
+    test can replace one (``monkeypatch.setattr(cli, "cmd_list", ...)``)."""
+    handler: Callable[..., int] = getattr(sys.modules[__name__], f"cmd_{command}")
+    return handler
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            # Flush now rather than at interpreter exit, where a closed pipe would print
+            # "Exception ignored ... BrokenPipeError" and exit with status 120.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from readinglist.app_logging import configure_logging
+
+    log_file = configure_logging()
+    args.library = getattr(args, "library", None)
+    args.json = getattr(args, "json", False)
+    try:
+        _check_usage(args)
+        if args.command in _NO_LIBRARY:
+            return _handler(args.command)(args)
+        with _open(args.library, args.command, _needs_index(args)) as opened:
+            if opened.upgrade_copy:
+                say(
+                    f"{PROG}: library upgraded; the previous database was copied to"
+                    f" {opened.upgrade_copy}"
+                )
+            handler: Handler = _handler(args.command)
+            return handler(args, opened)
+    except UsageError as problem:
+        parser.error(str(problem))  # exits with status 2
+    except ReadingListError as problem:
+        error(problem)
+        return 1
+    except BrokenPipeError:
+        raise  # output closed early (| head): main() handles it quietly
+    except Exception as problem:  # a bug: the details go to the log, one line to the user
+        import logging
+
+        logging.getLogger(__name__).exception("unexpected error in %r", args.command)
+        where = f"; details are in {log_file}" if log_file else ""
+        error(f"unexpected error ({type(problem).__name__}: {problem}){where}")
+        return EXIT_BUG
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    """Usage errors argparse cannot see, caught before any library is opened or created."""
+    if args.command == "import" and args.files.count("-") > 1:
+        raise UsageError("standard input (-) can be read only once")
+
+
+def _needs_index(args: argparse.Namespace) -> bool:
+    """Whether the command waits for a missing index to be built before it runs."""
+    if args.command == "export":
+        return getattr(args, "search", None) is not None
+    return args.command not in _INDEX_FREE
+
+
+class _BuildProgress:
+    """The index build's progress on stderr: a line a second at most, none at all for
+    a build that ends sooner (the line saying it was rebuilt comes last)."""
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last >= BUILD_PROGRESS_EVERY_S:
+            self._last = now
+            say(f"{PROG}: building the search index: {done}/{total} papers…")
+
+
+def _open(library_dir: Path | None, command: str, build_index: bool) -> OpenDatabase:
+    """The library a command runs on; SQLAlchemy (and for most commands nothing more
+    of the storage and search stack) loads only from here."""
+    from readinglist import app_context
+
+    def on_message(text: str) -> None:
+        say(f"{PROG}: {text}")
+
+    try:
+        if command in _DATABASE_ONLY:
+            return app_context.open_database(library_dir, on_message=on_message)
+        return app_context.open_library(
+            library_dir, on_message=on_message, progress=_BuildProgress(), build_index=build_index
+        )
+    except OSError as problem:  # e.g. the folder cannot be created
+        where = f"{problem.filename}: " if problem.filename else ""
+        raise ReadingListError(
+            f"cannot open the library: {where}{problem.strerror or problem}"
+        ) from None

@@ -1,0 +1,40 @@
+"""``readinglist doctor``: compare the search index with the database, and repair it.
+
+The index is a cache of the database (readinglist.search); this is the command that
+says whether the cache drifted (papers missing, stale or extra) and puts it right.
+``--check`` only reports, and exits 1 on drift, so scripts and CI can call it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from readinglist.cli.args import Parents
+from readinglist.cli.output import print_json
+
+if TYPE_CHECKING:
+    from readinglist.app_context import OpenDatabase
+
+SHOWN_IDS = 20
+
+
+def cmd_doctor(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    report = opened.library.indexing.check(repair=not args.check)
+    drift = {"missing": report.missing, "stale": report.stale, "extra": report.extra}
+    if args.json:
+        print_json({**{k: list(v) for k, v in drift.items()}, "repaired": not args.check})
+    elif report.clean:
+        print("the search index matches the library")
+    else:
+        for name, found in drift.items():
+            if found:
+                listed = ", ".join(str(i) for i in found[:SHOWN_IDS])
+                more = f" and {len(found) - SHOWN_IDS} more" if len(found) > SHOWN_IDS else ""
+                print(f"{name} in the index: {len(found)} ({listed}{more})")
+        print("checked only; run without --check to repair" if args.check else "repaired")
+    return 1 if args.check and not report.clean else 0
+
+
+def doctor_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
+    sub.add_argument("--check", action="store_true", help="only report (exit 1 on drift)")

@@ -1,0 +1,69 @@
+"""``readinglist tag`` (tags on papers) and ``readinglist tags`` (the tags themselves:
+counts, rename, colour). Neither searches: their library opens without the index."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from readinglist.cli.args import Parents, paper_id
+from readinglist.cli.output import PROG, plural, print_json, say
+
+if TYPE_CHECKING:
+    from readinglist.app_context import OpenDatabase
+
+
+def cmd_tag(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    from readinglist.cli.undo import run_undoable
+    from readinglist.core.undo import tags_change
+
+    change = tags_change(args.ids, args.add or (), args.remove or ())
+    changed = run_undoable(opened, change, args.ids).count
+    print(f"{plural(changed, 'paper')} changed")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    action = args.tags_action
+    if action == "rename":
+        renames = opened.library.rename_tag(args.old, args.new)
+        for old, new in renames:
+            print(f"{old} -> {new}")
+        return 0
+    if action == "colour":
+        opened.library.set_tag_colour(args.name, args.colour)
+        return 0
+    tags = opened.library.tags()
+    if args.json:
+        from readinglist.core.serialize import tag_to_dict
+
+        print_json([tag_to_dict(t) for t in tags])
+    elif not tags:
+        say(f"no tags yet: add one with '{PROG} tag ID --add NAME'")
+    else:
+        width = max(len(t.name) for t in tags)
+        for tag in tags:
+            colour = f"  {tag.colour}" if tag.colour else ""
+            print(f"{tag.name:<{width}}  {tag.count:>5}{colour}")
+    return 0
+
+
+def tag_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
+    sub.add_argument("ids", nargs="+", type=paper_id, metavar="ID")
+    sub.add_argument("--add", nargs="+", metavar="T")
+    sub.add_argument("--remove", nargs="+", metavar="T")
+
+
+def tags_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
+    actions = sub.add_subparsers(dest="tags_action", metavar="ACTION")
+    rename = actions.add_parser(
+        "rename", parents=[parents.common], help="rename (merge into NEW if it exists)"
+    )
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    colour = actions.add_parser(
+        "colour", aliases=["color"], parents=[parents.common], help="set a tag's colour"
+    )
+    colour.add_argument("name", metavar="TAG")
+    colour.add_argument("colour", metavar="COLOUR", help="#rgb, #rrggbb or none")
+    colour.set_defaults(tags_action="colour")

@@ -1,0 +1,102 @@
+"""What the index can tell a reader beyond the hits: "did you mean", similar papers.
+
+Both show the library's own words, never stems: a suggestion is spelt as the papers
+spell it, and the reasons two papers are alike are words both of them use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from readinglist.core.models import Paper, PaperQuery, SimilarPaper
+from readinglist.core.normalize import edit_distance
+from readinglist.core.ports import SearchIndex, Store
+from readinglist.core.query import ParsedQuery
+
+SIMILAR_TERMS_SHOWN = 5
+
+
+def did_you_mean(store: Store, index: SearchIndex, text: str, parsed: ParsedQuery) -> str | None:
+    """The query with each misspelt word replaced by the library's own spelling.
+
+    A word is misspelt when no paper holds its stem ("gausian"), or when papers hold
+    its stem but never this spelling ("splating", stemmed like "splatting").
+    """
+    suggestion = text
+    for word in parsed.terms:
+        if " " in word or not word.isalpha():
+            continue
+        if index.term_in_index(word):
+            spellings = _spellings(store, index, index.stem(word))
+            if word in spellings or not spellings:
+                continue
+            candidates = [spellings.most_common(1)[0][0]]
+        else:
+            # Every close stem's spellings; the one nearest to what was typed wins.
+            spelled = [
+                surface
+                for stem in index.corrections(word)
+                if (surface := _closest_spelling(store, index, stem, word)) is not None
+            ]
+            candidates = sorted(spelled, key=lambda surface: edit_distance(surface, word))
+        replacement = next((c for c in candidates if c != word), None)
+        if replacement is not None:
+            suggestion = _replace_word(suggestion, word, replacement)
+    return suggestion if suggestion != text else None
+
+
+def _spellings(store: Store, index: SearchIndex, stem: str) -> Counter[str]:
+    """How often each spelling of a stem occurs in a few papers that hold it."""
+    ids = tuple(index.papers_with_term(stem, limit=20))
+    with store.unit_of_work() as uow:
+        papers = uow.papers(PaperQuery(ids=ids))
+    return Counter(word for paper in papers for word in _words(paper) if index.stem(word) == stem)
+
+
+def _closest_spelling(store: Store, index: SearchIndex, stem: str, typed: str) -> str | None:
+    """The library's spelling of ``stem`` closest to what was typed, then the commonest:
+    "quantizaton" -> "quantization" rather than "quantized"."""
+    counts = _spellings(store, index, stem)
+    if not counts:
+        return None
+    return min(counts, key=lambda word: (edit_distance(word, typed), -counts[word]))
+
+
+def similar_papers(store: Store, index: SearchIndex, source: Paper, k: int) -> list[SimilarPaper]:
+    """The k papers most like ``source``, with the shared key terms that explain why."""
+    text = f"{source.title}. {source.abstract}"
+    hits = index.similar(source.id, text, k)
+    with store.unit_of_work() as uow:
+        by_id = {p.id: p for p in uow.papers(PaperQuery(ids=tuple(i for i, _ in hits)))}
+    key = [term for term, _ in index.key_terms(text, count=24)]
+    surface = _surface_map(text, index)
+    similar: list[SimilarPaper] = []
+    for hit_id, score in hits:
+        paper = by_id.get(hit_id)
+        if paper is None:
+            continue
+        theirs = {index.stem(word) for word in _words(paper)}
+        shared = [surface.get(term, term) for term in key if term in theirs]
+        similar.append(SimilarPaper(paper, score, tuple(shared[:SIMILAR_TERMS_SHOWN])))
+    return similar
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _words(paper: Paper) -> list[str]:
+    """The lower-case words of a paper's title and abstract (for spellings and reasons)."""
+    return _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
+
+
+def _replace_word(text: str, word: str, replacement: str) -> str:
+    return re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", replacement, text, count=1)
+
+
+def _surface_map(text: str, index: SearchIndex) -> dict[str, str]:
+    """Stem -> the first word of ``text`` with that stem, to show words, not stems."""
+    surface: dict[str, str] = {}
+    for word in _WORDS.findall(text.lower()):
+        surface.setdefault(index.stem(word), word)
+    return surface
