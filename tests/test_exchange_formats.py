@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import bibtexparser
@@ -32,6 +33,7 @@ from readinglist.core.exchange.bibtex_reader import decode_latex
 from readinglist.core.exchange.bundle import LibraryExport
 from readinglist.core.exchange.csvfile import COLUMNS, neutralise
 from readinglist.core.exchange.keys import citation_keys
+from readinglist.core.exchange.text import year_of
 from readinglist.core.models import LinkKind, Paper, ReadStatus
 from tests.exchange_library import HF_PAPERS, HOSTILE_NOTES, HOSTILE_TITLE, build_rich_library
 from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
@@ -98,15 +100,27 @@ def test_bibtex_is_read_back_by_bibtexparser(rich: OpenLibrary, papers: list[Pap
             assert _bib_value(fields["abstract"]) == one_line(paper.abstract)
         if paper.authors:
             assert fields["author"].split(" and ") == list(paper.authors)
+        else:
+            assert _bib_value(fields["key"]) == paper.title  # natbib labels author-less
+        if paper.arxiv_id:
             assert fields["eprint"] == paper.arxiv_id
+            assert fields["doi"] == f"10.48550/arXiv.{paper.arxiv_id}"
             assert fields["url"] == f"https://arxiv.org/abs/{paper.arxiv_id}"
-        elif paper.links:
-            assert fields["url"] == paper.links[0].url
+            assert fields["year"] == f"20{paper.arxiv_id[:2]}"
+        else:
+            assert "year" not in fields  # never the day it was added
+            projects = [link.url for link in paper.links if link.kind is LinkKind.PROJECT]
+            assert fields.get("url") == (projects[0] if projects else None)
+        assert fields.get("urldate") == (
+            paper.added_at.date().isoformat() if "url" in fields else None
+        )
+        code = [link.url for link in paper.links if link.kind is LinkKind.CODE]
+        assert fields.get("url") not in code  # a repository is not the paper
         if paper.tags:
             assert fields["keywords"] == ", ".join(paper.tags)
-        assert f"status: {paper.status.value}" in fields["note"]
+        assert "note" not in fields  # every style prints it: nothing private there
     first = {f.key: f.value for f in entries[0].fields}
-    assert one_line(HOSTILE_NOTES) in _bib_value(first["note"])
+    assert one_line(HOSTILE_NOTES) == _bib_value(first["annote"])
 
 
 def test_bibtex_keys_are_stable_and_readable(rich: OpenLibrary, papers: list[Paper]) -> None:
@@ -142,10 +156,12 @@ def test_ris_is_read_back_by_rispy(rich: OpenLibrary, papers: list[Paper]) -> No
         if paper.abstract:
             assert record["abstract"] == one_line(paper.abstract)
         assert record.get("keywords", []) == list(paper.tags)
-        urls = record.get("urls", [])
-        assert [link.url for link in paper.links] == [u for u in urls if "arxiv.org/abs" not in u]
-        assert f"status: {paper.status.value}" in record["notes"]
-    assert one_line(HOSTILE_NOTES) in records[0]["notes"]
+        projects = [link.url for link in paper.links if link.kind is LinkKind.PROJECT]
+        page = f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None
+        assert record.get("urls", []) == [u for u in [page or next(iter(projects), None)] if u]
+        assert ("year" in record) == bool(paper.arxiv_id)  # only a year the library knows
+        assert "notes" not in record  # nothing private
+    assert one_line(HOSTILE_NOTES) not in rich.library.exchange.export("ris")
 
 
 # --- CSL-JSON -----------------------------------------------------------------------
@@ -167,6 +183,15 @@ def test_csljson_is_read_and_rendered_by_citeproc(rich: OpenLibrary, papers: lis
         assert paper.title in text or paper.title.replace("'", "’") in text
     enriched = next(item for item in items if "author" in item)
     assert enriched["author"][1] == {"family": "Ñúñez-García", "given": "José"}
+    for paper, item in zip(papers, items, strict=True):
+        # No invented year (only an arXiv id's), nothing private anywhere in an item.
+        assert ("issued" in item) == bool(paper.arxiv_id)
+        added = paper.added_at.date()
+        assert item["accessed"] == {"date-parts": [[added.year, added.month, added.day]]}
+        assert "note" not in item
+    assert one_line(HOSTILE_NOTES) not in json.dumps(items, ensure_ascii=False)
+    # Not the import year: "(no date)" for every paper without an arXiv id.
+    assert text.count("(no date)") == sum(1 for paper in papers if not paper.arxiv_id)
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -366,3 +391,15 @@ def test_every_format_has_its_line_endings_and_names_its_scope(rich: OpenLibrary
         assert ("\r\n" in text) == crlf, name
         assert "José" in text or name == "md"  # UTF-8 text, never escaped to ASCII
     assert "tag &#x27;to-read&#x27;" in rich.library.exchange.export("html", scope)  # escaped
+
+
+@pytest.mark.parametrize(
+    ("arxiv_id", "year"),
+    [("2403.13043", 2024), ("0704.0001", 2007), ("1706.03762v7", 2017),
+     ("hep-th/9901001", 1999), ("math.AG/0601001", 2006), (None, None), ("not-an-id", None)],
+)  # fmt: skip
+def test_a_year_comes_only_from_what_the_library_knows(
+    papers: list[Paper], arxiv_id: str | None, year: int | None
+) -> None:
+    paper = replace(papers[0], arxiv_id=arxiv_id)
+    assert year_of(paper) == year  # never the year the paper was added

@@ -12,8 +12,8 @@ import re
 
 from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
 from readinglist.core.exchange.keys import citation_keys
-from readinglist.core.exchange.text import year_of
-from readinglist.core.models import LinkKind, Paper
+from readinglist.core.exchange.text import abstract_page, urls_of, year_of
+from readinglist.core.models import LinkKind, Paper, Priority, ReadStatus
 
 _LATEX = {
     "\\": r"\textbackslash{}",
@@ -62,39 +62,58 @@ def _url(url: str) -> str:
     return url.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
-def _note(paper: Paper) -> str:
-    parts = [f"status: {paper.status.value}"]
+# The reader's own fields, where no bibliography style prints them: JabRef's special
+# fields (its "read status", "ranking" and "priority" columns) and ``annote`` for notes.
+_READSTATUS = {ReadStatus.READ: "read", ReadStatus.SKIMMED: "skimmed"}
+_PRIORITY = {Priority.HIGH: "prio1", Priority.MEDIUM: "prio2", Priority.LOW: "prio3"}
+
+
+def _private(paper: Paper) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = []
+    if paper.status in _READSTATUS:
+        fields.append(("readstatus", _READSTATUS[paper.status]))
     if paper.rating:
-        parts.append(f"rating: {paper.rating}/5")
-    if paper.priority.value != "none":
-        parts.append(f"priority: {paper.priority.value}")
-    code = next((link.url for link in paper.links if link.kind is LinkKind.CODE), None)
-    if code:
-        parts.append(f"code: {code}")
+        fields.append(("ranking", f"rank{paper.rating}"))
+    if paper.priority in _PRIORITY:
+        fields.append(("priority", _PRIORITY[paper.priority]))
     if paper.notes.strip():
-        parts.append(paper.notes)
-    return "; ".join(parts)
+        fields.append(("annote", escape_latex(paper.notes)))
+    return fields
 
 
 def entry(paper: Paper, key: str) -> str:
+    """An ``@misc`` with only what the library knows: no year without an arXiv id (the
+    day it was added is ``urldate``), the paper's page as ``url`` (the code is
+    ``code``), and for arXiv papers what Better BibTeX writes (eprint, DOI, number)."""
     fields: list[tuple[str, str]] = [("title", "{" + escape_latex(paper.title) + "}")]
     if paper.authors:
         fields.append(("author", " and ".join(_author(a) for a in paper.authors)))
-    fields.append(("year", str(year_of(paper))))
+    else:  # natbib's author-year styles sort and label by ``key`` when there is no author
+        fields.append(("key", escape_latex(paper.title)))
+    year = year_of(paper)
+    if year is not None:
+        fields.append(("year", str(year)))
     if paper.abstract:
         fields.append(("abstract", escape_latex(paper.abstract)))
-    url = paper.links[0].url if paper.links else None
     if paper.arxiv_id:
+        arxiv = escape_latex(paper.arxiv_id)
         fields += [
-            ("eprint", escape_latex(paper.arxiv_id)),
+            ("eprint", arxiv),
+            ("eprinttype", "arxiv"),
             ("archiveprefix", "arXiv"),
-            ("url", f"https://arxiv.org/abs/{paper.arxiv_id}"),
+            ("doi", f"10.48550/arXiv.{arxiv}"),
+            ("number", f"arXiv:{arxiv}"),
         ]
-    elif url:
-        fields.append(("url", _url(url)))
+    page = abstract_page(paper)
+    if page is not None:
+        fields.append(("url", _url(page)))
+        fields.append(("urldate", paper.added_at.date().isoformat()))
+    code = urls_of(paper, LinkKind.CODE)
+    if code:
+        fields.append(("code", _url(code[0])))
     if paper.tags:
         fields.append(("keywords", escape_latex(", ".join(paper.tags))))
-    fields.append(("note", escape_latex(_note(paper))))
+    fields += _private(paper)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
 

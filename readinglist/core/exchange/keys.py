@@ -24,7 +24,8 @@ def _ascii(text: str) -> str:
 
 def base_key(paper: Paper) -> str:
     family = _ascii(split_name(paper.authors[0])[1]) if paper.authors else ""
-    return f"{family or 'paper'}{year_of(paper)}{first_word(paper.title)}"
+    year = year_of(paper)
+    return f"{family or 'paper'}{'' if year is None else year}{first_word(paper.title)}"
 
 
 def citation_keys(papers: Sequence[Paper]) -> dict[int, str]:

@@ -23,12 +23,30 @@ def split_name(name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
-def year_of(paper: Paper) -> int:
-    """The arXiv id's year when there is one (YYMM.NNNNN), else the year it was added."""
+_NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$")  # 2403.13043 (April 2007 on)
+_OLD_ARXIV = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}(v\d+)?$")  # hep-th/9901001
+
+
+def year_of(paper: Paper) -> int | None:
+    """The year the paper appeared, when the library knows it: an arXiv id says when it
+    was first submitted (2403.13043: 2024). None otherwise; never the day it was added
+    (a digest lists papers of any age), which exports give as an access date."""
     arxiv = paper.arxiv_id or ""
-    if len(arxiv) >= 4 and arxiv[:4].isdigit() and "." in arxiv:
-        return 2000 + int(arxiv[:2])
-    return paper.added_at.year
+    if found := _NEW_ARXIV.match(arxiv):
+        return 2000 + int(found.group(1))
+    if found := _OLD_ARXIV.match(arxiv):
+        year = int(found.group(2))
+        return (1900 if year >= 91 else 2000) + year
+    return None
+
+
+def abstract_page(paper: Paper) -> str | None:
+    """The page a reference points to: the arXiv abstract page, else the project page;
+    never a code repository (it is not the paper)."""
+    if paper.arxiv_id:
+        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    pages = urls_of(paper, LinkKind.PROJECT)
+    return pages[0] if pages else None
 
 
 def urls_of(paper: Paper, kind: LinkKind) -> list[str]:
