@@ -90,7 +90,14 @@ class OpenLibrary(OpenDatabase):
         return self
 
 
-def _library_folder(library_dir: Path | None) -> Path:
+def library_exists(library_dir: Path | None) -> bool:
+    """The folder holds a library's database (opening any other folder makes one)."""
+    from readinglist.storage.engine import database_path
+
+    return database_path(library_folder(library_dir)).exists()
+
+
+def library_folder(library_dir: Path | None) -> Path:
     folder = (library_dir or default_library_dir()).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         raise ReadingListError(f"{folder} is a file, not a library folder")
@@ -126,7 +133,7 @@ def open_library(
     """
     from readinglist.search.index import WhooshIndex
 
-    folder = _library_folder(library_dir)
+    folder = library_folder(library_dir)
     opened = _opened(folder, lambda store: OpenLibrary(folder, store, WhooshIndex(folder)))
     _daily_backup(folder, on_message)
     reason = opened.index.rebuild_reason
@@ -146,7 +153,7 @@ def open_database(
     and backed up like :func:`open_library`, a third of a second faster to start."""
     from readinglist.core.library import Library
 
-    folder = _library_folder(library_dir)
+    folder = library_folder(library_dir)
     opened = _opened(folder, lambda store: OpenDatabase(folder, store, Library(store)))
     _daily_backup(folder, on_message)
     return opened

@@ -397,10 +397,8 @@ def test_import_real_digest_twice_counts_and_keeps_user_fields(
 
 
 def test_import_from_stdin_and_several_files(cli: Cli, tmp_path: Path) -> None:
-    empty = ok(cli("list"))
-    assert empty.out == ""
-    assert "library is empty" in empty.err
-    assert "readinglist import" in empty.err
+    none = user_error(cli("list"), "no library in", "readinglist import")
+    assert none.out == ""
 
     pasted = ok(cli("import", "-", stdin=digest_text(ALPHA, BETA)))
     assert pasted.out.splitlines() == [
@@ -846,8 +844,13 @@ def test_exit_codes_for_bad_usage_and_bad_library_folders(cli: Cli, tmp_path: Pa
 
     is_file = cli("list", env={ENV_HOME: str(a_file)}, library=False)
     user_error(is_file, "is a file, not a library folder")
-    below_file = Cli(tmp_path, a_file / "library")("list")
+    below_file = Cli(tmp_path, a_file / "library")("import", "-", stdin=digest_text(ALPHA))
     user_error(below_file, "cannot open the library")
+    # Only import makes a library: a mistyped folder is refused, and stays absent.
+    typo = tmp_path / "no-such-library"
+    for command in (("list",), ("export", "--format", "bibtex"), ("status", "1", "read")):
+        user_error(Cli(tmp_path, typo)(*command), f"no library in {typo}")
+    assert not typo.exists()
 
 
 @pytest.mark.real_process  # fast: the smoke test of `python -m readinglist`
@@ -933,6 +936,7 @@ def test_search_similar_doctor_reindex_and_delete(lib: Cli) -> None:
         "stale": [],
         "extra": [],
         "repaired": True,
+        "notice": None,
     }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from readinglist import app_logging
-from readinglist.app_context import open_library
+from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.timeouts import BUSY_TIMEOUT_ENV
 from readinglist.search.index_folders import INDEX_PREFIX
 from readinglist.search.schema import SCHEMA_VERSION
@@ -303,9 +303,11 @@ def test_a_reindex_waits_for_the_index_then_says_busy(lib: Cli):
 
 
 def test_an_unexpected_error_is_one_line_and_its_details_go_to_the_log(
-    library_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    opened: OpenLibrary, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     from readinglist import cli
+
+    library_dir = opened.library_dir
 
     def broken(*_args: object) -> int:
         raise RuntimeError("a bug in a command")

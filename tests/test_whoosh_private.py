@@ -4,6 +4,7 @@ internals it may have changed."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from importlib import metadata
@@ -190,3 +191,19 @@ def test_segment_stats_come_from_the_table_of_contents(edited: OpenLibrary) -> N
     assert sum(s.total for s in stats) == reader.doc_count_all()
     assert sum(s.live for s in stats) == reader.doc_count()
     assert PUBLIC.segment_stats(index._index) == []
+
+
+def test_doctor_and_the_window_say_which_whoosh_is_used(
+    digest_library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fallback is said where a user looks, once: ``readinglist doctor`` (and the
+    window's status bar at start, from the same ``WhooshIndex.notice``)."""
+    from readinglist.cli import main
+
+    assert main(["--library", str(digest_library), "doctor", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["notice"] is None
+    _unknown_whoosh(monkeypatch)
+    assert main(["--library", str(digest_library), "doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "public API" in out and "3.99.0" in out
+    assert "the search index matches the library" in out

@@ -51,6 +51,8 @@ _DATABASE_ONLY = frozenset(
 # Commands that open the index but never wait for it to be built: a library whose index
 # is missing or being built opens for them at once (its changes wait in the outbox).
 _INDEX_FREE = frozenset({"import", "reindex"})
+# Commands that may make a new library; the others refuse a folder that holds none.
+_MAY_CREATE = frozenset({"import"})
 # Commands that run before (or instead of) opening a library.
 _NO_LIBRARY = frozenset({"gui", "restore"})
 
@@ -159,6 +161,14 @@ def _open(library_dir: Path | None, command: str, build_index: bool) -> OpenData
     def on_message(text: str) -> None:
         say(f"{PROG}: {text}")
 
+    if command not in _MAY_CREATE and not app_context.library_exists(library_dir):
+        # A mistyped --library must not become a new, empty library (and an export of
+        # nothing that exits 0).
+        folder = app_context.library_folder(library_dir)
+        raise ReadingListError(
+            f"no library in {folder} yet: import a digest with '{PROG} import FILE'"
+            " (or '-' for a paste)"
+        )
     try:
         if command in _DATABASE_ONLY:
             return app_context.open_database(library_dir, on_message=on_message)
