@@ -55,6 +55,7 @@ def render(data: LibraryExport, options: ExportOptions) -> str:
     head = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="readinglist">\n'
         f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f'<h1>{title}</h1>\n<p class="meta">{len(data.papers)} papers, exported'
         f" {data.exported_at:%Y-%m-%d %H:%M} UTC</p>\n"

@@ -15,6 +15,7 @@ from readinglist.core.errors import DigestError
 from readinglist.core.exchange.backup import looks_like_backup, read_backup
 from readinglist.core.exchange.bibtex_reader import looks_like_bibtex, read_bibtex
 from readinglist.core.exchange.bundle import LibraryExport
+from readinglist.core.exchange.csvfile import COLUMNS
 from readinglist.core.exchange.errors import ImportFormatError
 from readinglist.core.exchange.hf_daily import looks_like_hf_daily, read_hf_daily
 from readinglist.core.models import ParsedPaper, ParseResult, ParseWarning
@@ -60,12 +61,40 @@ def read_import(data: bytes, source_name: str) -> ParseResult | LibraryExport:
     elif kind == "bibtex":
         result = read_bibtex(text, source_name)
     else:
+        refuse_other_formats(text, source_name)
         result = parse_source(text, source_name)  # drops repeats itself
     if kind != "digest":
         result = _drop_repeats(result)
     if not result.papers:
         raise DigestError(f"{source_name}: no papers found")
     return ParseResult(result.papers, tuple(warnings) + result.warnings)
+
+
+_RIS_START: Final = re.compile(r"\s*TY  - \S")
+_CHECKLIST: Final = re.compile(r"^- \[[ xX]\] ", re.MULTILINE)
+_OWN_HTML: Final = re.compile(r'<meta name="generator" content="readinglist">', re.IGNORECASE)
+_ZOTERO_CSV: Final = '"Key","Item Type"'
+
+
+def refuse_other_formats(text: str, source_name: str) -> None:
+    """A file that is not a digest must not become papers named after its lines: RIS,
+    a CSV table, this program's Markdown checklist or HTML page. One line says what
+    it is and what can be imported; nothing is imported."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    kind = None
+    if _RIS_START.match(text):
+        kind = "a RIS file"
+    elif first.startswith((",".join(COLUMNS[:3]), _ZOTERO_CSV)):
+        kind = "a CSV table"
+    elif _CHECKLIST.search(text[:100_000]):
+        kind = "a Markdown reading list"
+    elif _OWN_HTML.search(text[:4096]):
+        kind = "a readinglist HTML export"
+    if kind is not None:
+        raise ImportFormatError(
+            f"{source_name}: {kind}, not a digest; readinglist imports digests (text,"
+            " e-mail, web page), Hugging Face daily-papers JSON, BibTeX and its JSON backups"
+        )
 
 
 def _drop_repeats(result: ParseResult) -> ParseResult:
