@@ -10,6 +10,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 
 import bibtexparser
+import markdown
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
@@ -403,3 +404,38 @@ def test_a_year_comes_only_from_what_the_library_knows(
 ) -> None:
     paper = replace(papers[0], arxiv_id=arxiv_id)
     assert year_of(paper) == year  # never the year the paper was added
+
+
+class _StrongText(HTMLParser):
+    """The text of every <strong> element (a paper's title in the Markdown export)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "strong":
+            self.depth += 1
+            self.found.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "strong":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.found[-1] += data
+
+
+def test_markdown_titles_read_as_themselves_in_python_markdown_and_commonmark(
+    rich: OpenLibrary, papers: list[Paper]
+) -> None:
+    """MkDocs (Python-Markdown) shows an escape it does not know as written
+    ("RAW\\:"): only what both renderers read is escaped."""
+    text = rich.library.exchange.export("md")
+    for html_text in (markdown.markdown(text), MarkdownIt("commonmark").render(text)):
+        parser = _StrongText()
+        parser.feed(html_text)
+        assert sorted(parser.found) == sorted(one_line(p.title) for p in papers)
+    assert "\\-" not in text and "\\:" not in text

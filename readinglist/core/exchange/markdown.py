@@ -10,13 +10,19 @@ from readinglist.core.links import is_openable_url
 from readinglist.core.models import LinkKind, Paper, ReadStatus
 
 DONE = frozenset({ReadStatus.READ, ReadStatus.SKIMMED})
-# Everything that can start or end Markdown or HTML syntax inside a line.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:$=\"'])")
+# What can start inline syntax in the middle of a line (code, emphasis, links; ``#``
+# would close a heading), escaped with a backslash: every renderer reads these escapes.
+# Python-Markdown (MkDocs) shows some other escapes as written ("RAW\:"), so the
+# rest of the punctuation stays as it is, and HTML's and strikethrough's characters
+# become entities, which CommonMark, GitHub and Python-Markdown all render.
+_BACKSLASHED = re.compile(r"([\\`*_\[\]#])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "~": "&#126;"}
 
 
 def escape(text: str) -> str:
-    """Text that renders as itself: every punctuation mark with meaning is escaped."""
-    return _SPECIAL.sub(r"\\\1", one_line(text))
+    """Text that renders as itself, on one line, and reads as itself in the file."""
+    backslashed = _BACKSLASHED.sub(r"\\\1", one_line(text))
+    return "".join(_ENTITIES.get(ch, ch) for ch in backslashed)
 
 
 def _url(url: str) -> str:
