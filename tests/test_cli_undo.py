@@ -13,6 +13,7 @@ from readinglist.app_context import open_database
 from readinglist.cli import main
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper, ReadStatus
+from readinglist.core.undo_journal import KEEP
 
 PAPERS = [ParsedPaper(f"Paper {n}: splatting {n}", f"We study {n} at length.", 0) for n in "abcdef"]
 
@@ -108,10 +109,18 @@ def test_bad_input_keeps_nothing_and_a_damaged_history_changes_nothing(run: Run)
         "tag", "1", "--add", "x", "--remove", "x", code=1
     )
     assert run("undo", "--list").split()[1] == "import"  # only the import is kept
-    history = run.folder / "undo-history.json"
-    history.write_text("{damaged", encoding="utf-8")
+    newest = max((run.folder / "undo-history").glob("*.json"), key=lambda p: int(p.stem))
+    newest.write_text("{damaged", encoding="utf-8")
     before = run.papers()
     assert "damaged; nothing was undone" in run("undo", code=1)
     assert run.papers() == before
     run("status", "1", "read")  # a change starts a new history
     assert "undone: mark 1 paper read" in run("undo")
+
+
+def test_the_history_keeps_the_last_changes_a_file_each(run: Run) -> None:
+    for number in range(KEEP + 3):
+        run("rate", "1", str(number % 6))
+    files = sorted((run.folder / "undo-history").glob("*.json"), key=lambda p: int(p.stem))
+    assert len(files) == KEEP  # the import and the oldest ratings are gone
+    assert run("undo", "--list").splitlines()[0].split(None, 1)[1] == "rate 1 paper 4"

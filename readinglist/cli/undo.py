@@ -1,9 +1,9 @@
 """``readinglist undo``: take back the command line's last change.
 
 Each command is a process of its own, so the changes it can take back are kept in the
-library folder (``undo-history.json``, the last 20), written after each change by
-:func:`run_undoable` with the records of :mod:`readinglist.core.undo` (the same the
-window's Ctrl+Z uses) and read back by ``undo``. The window keeps its own history in
+library folder (``undo-history/``, a file per change, the last 20), written after each
+change by :func:`run_undoable` with the records of :mod:`readinglist.core.undo` (the
+same the window's Ctrl+Z uses) and read back by ``undo``. The window keeps its own history in
 memory; ``readinglist undo`` takes back what the command line did.
 
 An undo never overwrites what changed since: a paper whose status (tag, rating…) was
@@ -28,28 +28,25 @@ if TYPE_CHECKING:
     from readinglist.core.changes import Changes
     from readinglist.core.undo import Change
 
-HISTORY_FILE = "undo-history.json"
+HISTORY_DIR = "undo-history"  # one file per change; the newest has the highest number
 
 
-def history_path(opened: OpenDatabase) -> Path:
-    return opened.library_dir / HISTORY_FILE
+def _entries(opened: OpenDatabase) -> list[Path]:
+    """The kept changes' files, oldest first."""
+    folder = opened.library_dir / HISTORY_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (path for path in folder.glob("*.json") if path.stem.isdigit()),
+        key=lambda path: int(path.stem),
+    )
 
 
-def load_history(path: Path) -> list[Change]:
+def _read(path: Path) -> Change:
     from readinglist.core.undo_journal import loads
 
-    if not path.exists():
-        return []
-    return loads(path.read_text(encoding="utf-8"))
-
-
-def save_history(path: Path, history: list[Change]) -> None:
-    """Replace the file whole (a crash leaves the old one or the new one, never half)."""
-    from readinglist.core.undo_journal import dumps
-
-    part = path.with_name(path.name + ".part")
-    part.write_text(dumps(history), encoding="utf-8")
-    part.replace(path)
+    (change,) = loads(path.read_text(encoding="utf-8"))
+    return change
 
 
 def run_undoable(
@@ -67,37 +64,42 @@ def run_undoable(
 
 
 def keep_for_undo(opened: OpenDatabase, change: Change) -> None:
-    """Keep a change already made (an import) for ``readinglist undo``."""
-    from readinglist.core.errors import InvalidValueError
+    """Keep a change already made (an import) for ``readinglist undo``: a file of its
+    own, so a command never reads or rewrites the others (a delete's snapshot or an
+    import's record can be megabytes); the oldest beyond the last KEEP go."""
     from readinglist.core.undo import ImportChange
+    from readinglist.core.undo_journal import KEEP, dumps
 
-    path = history_path(opened)
-    try:
-        history = load_history(path)
-    except InvalidValueError:
-        history = []  # unreadable (another version): this change starts a new one
     if isinstance(change, ImportChange):
         change = replace(change, sources=[])  # undo needs the records, not the bytes
-    save_history(path, [*history, change])
+    entries = _entries(opened)
+    folder = opened.library_dir / HISTORY_DIR
+    folder.mkdir(exist_ok=True)
+    number = int(entries[-1].stem) + 1 if entries else 1
+    part = folder / f"{number}.json.part"
+    part.write_text(dumps([change]), encoding="utf-8")
+    part.replace(folder / f"{number}.json")  # a crash leaves it whole or absent
+    for old in entries[: max(0, len(entries) + 1 - KEEP)]:
+        old.unlink(missing_ok=True)
 
 
 def cmd_undo(args: argparse.Namespace, opened: OpenDatabase) -> int:
-    path = history_path(opened)
-    history = load_history(path)
+    entries = _entries(opened)
     if args.list:
-        newest_first = list(reversed(history))
+        texts = [_read(path).text for path in reversed(entries)]
         if args.json:
-            print_json([change.text for change in newest_first])
-        elif not history:
+            print_json(texts)
+        elif not texts:
             print("nothing to undo")
-        for number, change in enumerate(newest_first if not args.json else [], start=1):
-            print(f"{number:>3}  {change.text}")
+        else:
+            for number, text in enumerate(texts, start=1):
+                print(f"{number:>3}  {text}")
         return 0
-    if not history:
+    if not entries:
         raise ReadingListError("nothing to undo: no change made from the command line is kept")
-    change = history[-1]
+    change = _read(entries[-1])  # damaged: a one-line error, nothing undone
     changes = change.restore(opened.library)
-    save_history(path, history[:-1])
+    entries[-1].unlink()
     kept = tuple(getattr(change, "kept", ()))
     skipped = tuple(getattr(change, "skipped", ()))
     if args.json:

@@ -37,13 +37,9 @@ class Changes:
 
     @property
     def rows_changed(self) -> bool:
-        """Papers came or went, or a list's papers changed: a view lists them again."""
-        return bool(self.added or self.removed or self.lists or self.digests or self.outside)
-
-    @property
-    def papers(self) -> frozenset[int]:
-        """Every paper this change names."""
-        return self.touched | self.added | self.removed
+        """Papers came or went (or anything may have, from outside): a view of the library
+        queries again rather than reloading rows where they are."""
+        return bool(self.added or self.removed or self.digests or self.outside)
 
     @property
     def empty(self) -> bool:

@@ -274,7 +274,11 @@ class PaperTableModel(QAbstractTableModel):
         limit = max(PAGE_SIZE, min(min_rows, MAX_FIRST_ROWS))
         library = self._library
 
-        def run() -> Answer:
+        def run() -> Answer | None:
+            if generation != self._generation:
+                # Superseded before it started (typing on, or a change announced just
+                # before the window set a query of its own): its answer would be dropped.
+                return None
             order = None if query.scope is None else query.scope.paper_ids(library)
             results = library.search(
                 query.search_text(),
@@ -289,8 +293,8 @@ class PaperTableModel(QAbstractTableModel):
             positions = {} if query.scope is None else query.scope.positions(library, order or [])
             return Answer(results, positions)
 
-        def done(answer: Answer) -> None:
-            if generation != self._generation:
+        def done(answer: Answer | None) -> None:
+            if answer is None or generation != self._generation:
                 return
             results = answer.results
             self.beginResetModel()
@@ -367,7 +371,7 @@ class PaperTableModel(QAbstractTableModel):
         """The library changed (:class:`ChangeNotifier`): papers came or went, so the
         query runs again (then :attr:`changesShown`); else the changed rows are read
         again where they are. A list's new papers come with the sidebar's new scope."""
-        if changes.added or changes.removed or changes.digests or changes.outside:
+        if changes.rows_changed:
             self.refresh(on_loaded=lambda: self.changesShown.emit(changes))
         elif changes.touched:
             self.reload_papers(changes.touched)
