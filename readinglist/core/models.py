@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from readinglist.core.changes import Changes
+from readinglist.core.metadata import Field, MetaField, PersonName
 
 
 class ReadStatus(StrEnum):
@@ -98,9 +99,36 @@ class Paper:
     authors: tuple[str, ...] = ()
     arxiv_id: str | None = None
     upvotes: int | None = None
+    # The authors with their structure where a source gave one (same order as authors).
+    author_names: tuple[PersonName, ...] = ()
+    # Facts from BibTeX or a lookup, each with its source (readinglist.core.metadata).
+    meta: tuple[MetaField, ...] = ()
+    # The citation key, stored once assigned so it never changes under the user.
+    cite_key: str | None = None
 
     def first_link(self, kind: LinkKind) -> Link | None:
         return next((link for link in self.links if link.kind is kind), None)
+
+    def fact(self, name: Field) -> str | None:
+        """The value some source gave for ``name``; None when nobody said."""
+        return next((item.value for item in self.meta if item.name is name), None)
+
+    @property
+    def published(self) -> str | None:
+        """The publication date as precise as known (``2017``, ``2017-06-08``), or None."""
+        return self.fact(Field.PUBLISHED)
+
+    @property
+    def year(self) -> str | None:
+        published = self.published
+        return published[:4] if published else None
+
+    @property
+    def people(self) -> tuple[PersonName, ...]:
+        """The authors as names, structured where known."""
+        if len(self.author_names) == len(self.authors):
+            return self.author_names
+        return tuple(PersonName(name) for name in self.authors)
 
     @property
     def has_code(self) -> bool:
@@ -150,6 +178,11 @@ class ParsedPaper:
     upvotes: int | None = None
     urls: tuple[str, ...] = ()
     project_urls: tuple[str, ...] = ()
+    # Structured authors (same order as ``authors``) when the source gave structure.
+    author_names: tuple[PersonName, ...] = ()
+    # Bibliographic facts the source states (a BibTeX year, venue, DOI...).
+    facts: tuple[tuple[Field, str], ...] = ()
+    cite_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

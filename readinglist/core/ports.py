@@ -12,6 +12,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from readinglist.core.digests import DigestInfo
+from readinglist.core.metadata import (
+    Field,
+    MetaField,
+    PersonName,
+    ResolveState,
+    ResolveStatus,
+)
 from readinglist.core.models import (
     DigestRecord,
     Fragment,
@@ -132,6 +139,34 @@ class ImportWrites(Protocol):
         upvotes: int | None,
         now: datetime,
     ) -> None: ...
+
+
+class FactStore(Protocol):
+    """Bibliographic facts with their sources, author structure, cite keys, lookup states."""
+
+    def put_facts(self, paper_id: int, facts: Sequence[MetaField], now: datetime) -> None: ...
+
+    def drop_facts(self, paper_id: int, names: Collection[Field], now: datetime) -> None: ...
+
+    def set_author_names(
+        self, paper_id: int, names: Sequence[PersonName], now: datetime
+    ) -> None: ...
+
+    def set_arxiv_id(self, paper_id: int, arxiv_id: str, now: datetime) -> None: ...
+
+    def set_upvotes(self, paper_id: int, upvotes: int, now: datetime) -> None: ...
+
+    def cite_keys(self, ids: Collection[int] | None = None) -> dict[int, str]: ...
+
+    def store_cite_keys(self, keys: Mapping[int, str]) -> None: ...
+
+    def resolve_states(self, ids: Collection[int]) -> dict[int, ResolveState]: ...
+
+    def set_resolve_states(self, states: Sequence[ResolveState]) -> None: ...
+
+    def papers_to_resolve(self, now: datetime, retry_unmatched: bool = False) -> list[int]: ...
+
+    def resolve_counts(self) -> dict[ResolveStatus, int]: ...
 
 
 class DigestStore(Protocol):
@@ -256,6 +291,7 @@ class UnitOfWork(
     PaperReads,
     PaperEdits,
     ImportWrites,
+    FactStore,
     DigestStore,
     SearchOutbox,
     ListStore,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
+from readinglist.core.metadata import MetaField, PersonName
 from readinglist.core.models import Link, Paper, StatusChange
-from readinglist.storage.orm import AuthorRow, LinkRow, PaperRow, StatusChangeRow
+from readinglist.storage.orm import AuthorRow, FactRow, LinkRow, PaperRow, StatusChangeRow
 
 _T = TypeVar("_T")
 
@@ -44,6 +45,7 @@ def paper_row(
         updated_at=paper.updated_at,
         arxiv_id=paper.arxiv_id,
         upvotes=paper.upvotes,
+        cite_key=paper.cite_key,
     )
     if keep_id:
         row.id = paper.id
@@ -52,7 +54,22 @@ def paper_row(
         StatusChangeRow(status=change.status.value, changed_at=change.changed_at)
         for change in history
     ]
-    row.authors = [
-        AuthorRow(position=position, name=name) for position, name in enumerate(paper.authors)
-    ]
+    row.authors = author_rows(paper.people)
+    row.facts = [fact_row(fact) for fact in paper.meta]
     return row
+
+
+def author_rows(names: Sequence[PersonName]) -> list[AuthorRow]:
+    return [
+        AuthorRow(position=position, name=n.name, family=n.family, given=n.given, suffix=n.suffix)
+        for position, n in enumerate(names)
+    ]
+
+
+def fact_row(fact: MetaField) -> FactRow:
+    return FactRow(
+        name=fact.name.value,
+        value=fact.value,
+        source=fact.source.value,
+        recorded_at=fact.recorded_at,
+    )

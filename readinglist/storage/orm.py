@@ -46,6 +46,8 @@ class PaperRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     arxiv_id: Mapped[str | None] = mapped_column(String(64), index=True)
     upvotes: Mapped[int | None]
+    # Assigned once (on first export or from an imported entry), then never changed.
+    cite_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
     links: Mapped[list[LinkRow]] = relationship(
         back_populates="paper", cascade="all, delete-orphan", order_by="LinkRow.id"
@@ -56,6 +58,9 @@ class PaperRow(Base):
     )
     authors: Mapped[list[AuthorRow]] = relationship(
         cascade="all, delete-orphan", order_by="AuthorRow.position"
+    )
+    facts: Mapped[list[FactRow]] = relationship(
+        cascade="all, delete-orphan", order_by="FactRow.name"
     )
 
 
@@ -69,6 +74,43 @@ class AuthorRow(Base):
     )
     position: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    # Set only when a source gave the structure ("van der Maaten, Laurens"); never guessed.
+    family: Mapped[str | None] = mapped_column(Text)
+    given: Mapped[str | None] = mapped_column(Text)
+    suffix: Mapped[str | None] = mapped_column(Text)
+
+
+class FactRow(Base):
+    """One bibliographic fact (readinglist.core.metadata.Field) with its source and time."""
+
+    __tablename__ = "paper_facts"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ResolveStateRow(Base):
+    """Where looking a paper up on arXiv and Hugging Face stands.
+
+    ``state``: queued (waiting, e.g. offline), matched, unmatched (no source knows the
+    title: not asked again unless forced), failed (retried from ``next_try_at``).
+    """
+
+    __tablename__ = "resolve_state"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message: Mapped[str] = mapped_column(Text, default="")
 
 
 class StatusChangeRow(Base):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from readinglist.core.errors import LibraryBusyError
+from readinglist.core.metadata import PersonName
 from readinglist.core.models import (
     Appearance,
     Link,
@@ -39,6 +40,7 @@ from readinglist.storage.engine import (
     migrate,
 )
 from readinglist.storage.exchange import ExchangeWork
+from readinglist.storage.fact_queries import FactWork, to_fact
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
@@ -150,6 +152,12 @@ def _to_paper(
         authors=tuple(author.name for author in row.authors),
         arxiv_id=row.arxiv_id,
         upvotes=row.upvotes,
+        author_names=tuple(
+            PersonName(author.name, author.family, author.given, author.suffix)
+            for author in row.authors
+        ),
+        meta=tuple(to_fact(fact) for fact in row.facts),
+        cite_key=row.cite_key,
     )
 
 
@@ -160,7 +168,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork, BulkQueries, BrowseQueries):
+class SqlUnitOfWork(FactWork, ExchangeWork, DigestQueries, RestoreWork, BulkQueries, BrowseQueries):
     """One transaction on the library."""
 
     def __init__(self, session: Session) -> None:
@@ -208,6 +216,7 @@ class SqlUnitOfWork(ExchangeWork, DigestQueries, RestoreWork, BulkQueries, Brows
             selectinload(PaperRow.tags),
             selectinload(PaperRow.links),
             selectinload(PaperRow.authors),
+            selectinload(PaperRow.facts),
         )
 
     def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]:

@@ -1,0 +1,167 @@
+"""Bibliographic facts, structured author names, cite keys and lookup states.
+
+Mixed into the unit of work (``storage.store.SqlUnitOfWork``); the rules for which
+value wins live in ``core.metadata`` and the use cases, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from readinglist.core.metadata import (
+    Field,
+    MetaField,
+    PersonName,
+    ResolveState,
+    ResolveStatus,
+    Source,
+)
+from readinglist.storage.batching import author_rows, chunks, fact_row
+from readinglist.storage.orm import FactRow, PaperRow, ResolveStateRow
+
+
+def to_fact(row: FactRow) -> MetaField:
+    return MetaField(Field(row.name), row.value, Source(row.source), row.recorded_at)
+
+
+def _to_state(row: ResolveStateRow) -> ResolveState:
+    return ResolveState(
+        row.paper_id,
+        ResolveStatus(row.state),
+        row.attempts,
+        row.checked_at,
+        row.next_try_at,
+        row.message,
+    )
+
+
+class FactWork:
+    """Facts with their sources, author structure, stored cite keys, lookup states."""
+
+    session: Session
+    touched: set[int]
+
+    def put_facts(self, paper_id: int, facts: Sequence[MetaField], now: datetime) -> None:
+        """Writes each fact, replacing the paper's value of the same name."""
+        if not facts:
+            return
+        names = [fact.name.value for fact in facts]
+        self.session.execute(
+            delete(FactRow).where(FactRow.paper_id == paper_id, FactRow.name.in_(names))
+        )
+        for fact in facts:
+            row = fact_row(fact)
+            row.paper_id = paper_id
+            self.session.add(row)
+        self._changed(paper_id, now)
+
+    def drop_facts(self, paper_id: int, names: Collection[Field], now: datetime) -> None:
+        self.session.execute(
+            delete(FactRow).where(
+                FactRow.paper_id == paper_id, FactRow.name.in_([name.value for name in names])
+            )
+        )
+        self._changed(paper_id, now)
+
+    def set_author_names(self, paper_id: int, names: Sequence[PersonName], now: datetime) -> None:
+        row = self.session.get(PaperRow, paper_id)
+        if row is None:
+            return
+        row.authors = author_rows(names)
+        self._changed(paper_id, now)
+
+    def set_arxiv_id(self, paper_id: int, arxiv_id: str, now: datetime) -> None:
+        self.session.execute(
+            update(PaperRow).where(PaperRow.id == paper_id).values(arxiv_id=arxiv_id)
+        )
+        self._changed(paper_id, now)
+
+    def set_upvotes(self, paper_id: int, upvotes: int, now: datetime) -> None:
+        self.session.execute(
+            update(PaperRow).where(PaperRow.id == paper_id).values(upvotes=upvotes)
+        )
+        self._changed(paper_id, now)
+
+    def _changed(self, paper_id: int, now: datetime) -> None:
+        self.session.execute(update(PaperRow).where(PaperRow.id == paper_id).values(updated_at=now))
+        self.session.flush()
+        self.touched.add(paper_id)
+
+    # --- cite keys ----------------------------------------------------------------
+
+    def cite_keys(self, ids: Collection[int] | None = None) -> dict[int, str]:
+        """Stored keys: of ``ids``, or every paper's (what a new key must not collide with)."""
+        statement = select(PaperRow.id, PaperRow.cite_key).where(PaperRow.cite_key.is_not(None))
+        if ids is None:
+            return {paper_id: key for paper_id, key in self.session.execute(statement) if key}
+        found: dict[int, str] = {}
+        for chunk in chunks(sorted(set(ids))):
+            rows = self.session.execute(statement.where(PaperRow.id.in_(chunk)))
+            found.update((paper_id, key) for paper_id, key in rows if key)
+        return found
+
+    def store_cite_keys(self, keys: Mapping[int, str]) -> None:
+        """Keeps each paper's key; not a change the search index or ``updated_at`` sees."""
+        for paper_id, key in keys.items():
+            self.session.execute(
+                update(PaperRow).where(PaperRow.id == paper_id).values(cite_key=key)
+            )
+        self.session.flush()
+
+    # --- lookup states --------------------------------------------------------------
+
+    def resolve_states(self, ids: Collection[int]) -> dict[int, ResolveState]:
+        found: dict[int, ResolveState] = {}
+        for chunk in chunks(sorted(set(ids))):
+            rows = self.session.scalars(
+                select(ResolveStateRow).where(ResolveStateRow.paper_id.in_(chunk))
+            )
+            found.update((row.paper_id, _to_state(row)) for row in rows)
+        return found
+
+    def set_resolve_states(self, states: Sequence[ResolveState]) -> None:
+        for chunk in chunks(list(states)):
+            self.session.execute(
+                delete(ResolveStateRow).where(
+                    ResolveStateRow.paper_id.in_([state.paper_id for state in chunk])
+                )
+            )
+            self.session.add_all(
+                ResolveStateRow(
+                    paper_id=state.paper_id,
+                    state=state.status.value,
+                    attempts=state.attempts,
+                    checked_at=state.checked_at,
+                    next_try_at=state.next_try_at,
+                    message=state.message,
+                )
+                for state in chunk
+            )
+        self.session.flush()
+
+    def papers_to_resolve(self, now: datetime, retry_unmatched: bool = False) -> list[int]:
+        """Papers never looked up, queued, failed and due, (and unmatched when asked)."""
+        due = or_(
+            ResolveStateRow.state == ResolveStatus.QUEUED.value,
+            (ResolveStateRow.state == ResolveStatus.FAILED.value)
+            & or_(ResolveStateRow.next_try_at.is_(None), ResolveStateRow.next_try_at <= now),
+        )
+        if retry_unmatched:
+            due = or_(due, ResolveStateRow.state == ResolveStatus.UNMATCHED.value)
+        statement = (
+            select(PaperRow.id)
+            .outerjoin(ResolveStateRow, ResolveStateRow.paper_id == PaperRow.id)
+            .where(or_(ResolveStateRow.paper_id.is_(None), due))
+            .order_by(PaperRow.id)
+        )
+        return list(self.session.scalars(statement))
+
+    def resolve_counts(self) -> dict[ResolveStatus, int]:
+        rows = self.session.execute(
+            select(ResolveStateRow.state, func.count()).group_by(ResolveStateRow.state)
+        )
+        return {ResolveStatus(state): count for state, count in rows}
