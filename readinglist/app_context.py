@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from readinglist.core.errors import ReadingListError
+from readinglist.core.errors import IndexDamagedError, ReadingListError
 
 T = TypeVar("T")
 
@@ -108,10 +108,16 @@ def _daily_backup(folder: Path, on_message: Callable[[str], None] | None) -> Non
     import sqlite3
     from datetime import UTC, datetime
 
-    from readinglist.storage.backups import daily_backup
+    from readinglist.storage.backups import BackupError, daily_backup
+    from readinglist.storage.engine import is_read_only
 
+    if is_read_only(folder):
+        return  # nothing can change there, and no copy can be written beside it
     try:
         daily_backup(folder, datetime.now(UTC))
+    except BackupError as error:  # a damaged database: not copied, and said so
+        if on_message is not None:
+            on_message(str(error))
     except (OSError, sqlite3.Error) as error:  # a backup must never stop the library opening
         if on_message is not None:
             on_message(f"today's automatic backup could not be written: {error}")
@@ -137,12 +143,18 @@ def open_library(
     opened = _opened(folder, lambda store: OpenLibrary(folder, store, WhooshIndex(folder)))
     _daily_backup(folder, on_message)
     reason = opened.index.rebuild_reason
+    if reason is None:
+        try:
+            opened.library.indexing.sync()  # an outbox left behind by a crash
+            # Complete and readable is not enough: an index left empty by an interrupted
+            # restore would answer "0 matches" for good (it is distrusted here).
+            reason = opened.library.indexing.disagreement()
+        except IndexDamagedError as damaged:  # the index distrusted itself
+            reason = opened.index.rebuild_reason or str(damaged)
     if reason is not None and (build_index or _tiny(opened.library)):
         count = opened.library.indexing.rebuild(progress)
         if on_message is not None and count:
             on_message(f"{reason}: rebuilt it from the library ({count} papers)")
-    elif reason is None:
-        opened.library.indexing.sync()  # an outbox left behind by a crash
     return opened
 
 
@@ -192,9 +204,18 @@ def restore_library(
     from readinglist.search.index import WhooshIndex
     from readinglist.storage.backups import restore
 
-    folder = (library_dir or default_library_dir()).expanduser().resolve()
-    report = restore(folder, file.expanduser(), datetime.now(UTC))
-    WhooshIndex.discard(folder)
+    folder = library_folder(library_dir)
+    # The index goes before the database is replaced: an index of the old database
+    # left beside the restored one (a restore killed between the two) would be
+    # complete, readable and wrong.
+    report = restore(
+        folder,
+        file.expanduser(),
+        datetime.now(UTC),
+        before_replace=lambda: WhooshIndex.discard(folder),
+    )
+    if report.dropped and on_message is not None:
+        on_message(f"left out {report.dropped} triggers and views that readinglist never makes")
     with open_database(folder, on_message=on_message):
         pass
     return report

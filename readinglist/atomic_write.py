@@ -1,10 +1,45 @@
-"""Writing a file so that an interruption never leaves half of it (exports, backups)."""
+"""Writing a file so that an interruption never leaves half of it (exports, backups).
+
+The text goes to a hidden file beside the target, which is then renamed over it. So
+only a regular file (or nothing) may be replaced: a rename over a device node, a FIFO
+or a symbolic link would swap ``/dev/tty`` or a link to someone's file for an ordinary
+file. A hidden file left by a writer that was killed is removed by the next write to
+the same target (its name carries the writer's process id: see stale_files).
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from readinglist.stale_files import remove_stale, work_prefix
+
+
+class NotRegularFileError(OSError):
+    """The target exists and is not a regular file: it is never replaced."""
+
+
+def check_replaceable(target: Path) -> None:
+    """NotRegularFileError unless ``target`` is missing or a regular file (not a link)."""
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    what = (
+        "a symbolic link"
+        if stat.S_ISLNK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "a device, pipe or socket"
+    )
+    raise NotRegularFileError(
+        errno.EINVAL, f"it is {what}, not a regular file; refusing to replace it", str(target)
+    )
 
 
 def _mode_for(target: Path) -> int:
@@ -31,7 +66,10 @@ def _umask() -> int:
 
 
 def write_atomically(target: Path, text: str) -> None:
-    """Write next to the target, then rename over it; on any failure nothing is left."""
+    """Write next to the target, then rename over it; on any failure nothing is left.
+    A target that is not a regular file is refused (NotRegularFileError)."""
+    check_replaceable(target)
+    remove_stale(target.parent, target.name)
     partial: Path | None = None
     try:
         with tempfile.NamedTemporaryFile(
@@ -39,7 +77,7 @@ def write_atomically(target: Path, text: str) -> None:
             encoding="utf-8",
             newline="",
             dir=target.parent,
-            prefix=f".{target.name}.",
+            prefix=work_prefix(target.name),
             delete=False,
         ) as handle:
             partial = Path(handle.name)

@@ -22,6 +22,7 @@ class DataLocations:
     backups: Path
     index: Path
     log_file: Path
+    lookups: Path
 
     def rows(self) -> list[tuple[str, Path]]:
         """Label and path of each, in the order a user needs them."""
@@ -31,6 +32,7 @@ class DataLocations:
             ("Backups", self.backups),
             ("Search index", self.index),
             ("Log file", self.log_file),
+            ("Lookup cache", self.lookups),
         ]
 
 
@@ -42,4 +44,13 @@ def data_locations(library_dir: Path) -> DataLocations:
         backups=library / BACKUP_FOLDER,
         index=library / f"{INDEX_PREFIX}{SCHEMA_VERSION}",
         log_file=log_path(),
+        lookups=lookup_cache_dir(),
     )
+
+
+def lookup_cache_dir() -> Path:
+    """What arXiv and Hugging Face answered, kept per user (the answers are the same for
+    every library), shared by ``readinglist resolve`` and the window."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("readinglist", appauthor=False)) / "lookups"

@@ -5,9 +5,12 @@
 For each screen size (1024x700 and 1920x1080) and theme (light, dark): a new library,
 the real digest pasted with Ctrl+Shift+V, ``2`` pressed on the whole selection (all 211
 papers queued), a search typed key by key ("gaussian splatting"),
-a row clicked, its status chosen in the detail pane's drop-down; a screenshot of the
-screen after each step (OUT/<size>-<theme>-<step>.png) and what the status bar said,
-printed. Checks what a person would see: every paper queued, the search answered.
+a row clicked, its status chosen in the detail pane's drop-down; then three papers
+given the facts a lookup would write (demo values: an arXiv id, authors, a date,
+stars), the paper shown, ``a`` pressed (the browser replaced by a list: nothing opens)
+and the table's context menu opened; a screenshot of the screen after each step
+(OUT/<size>-<theme>-<step>.png) and what the status bar said, printed. Checks what a
+person would see: every paper queued, the search answered, the paper's page opened.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from readinglist.core.changes import Changes
+from readinglist.core.metadata import Field, MetaField, PersonName, Source
 from readinglist.core.models import PaperQuery, ReadStatus
 from readinglist.ui.app import build_main_window
 from readinglist.ui.main_window import MainWindow
@@ -33,6 +39,56 @@ ROOT = Path(__file__).resolve().parents[1]
 DIGEST = ROOT.parent / "shared" / "digests" / "000_2ccd13dbd19ccc3f.txt"
 SIZES = ((1024, 700), (1920, 1080))
 KEY_MS = 90
+# Demo facts for the screenshots only, written as a lookup writes them: an arXiv id,
+# authors (family names split), a date, a category, stars (None: not given).
+DEMO_FACTS = (
+    (
+        "2402.15870",
+        tuple(
+            PersonName(f"{given} {family}", family, given)
+            for given, family in (("Ziyi", "Yang"), ("Xinyu", "Gao"), ("Yangtian", "Sun"))
+        ),
+        "2024-02-24",
+        "cs.CV",
+        "412",
+    ),
+    ("2311.16473", (PersonName("Zhiyuan Zhang", "Zhang", "Zhiyuan"),), "2023-11", "cs.CV", None),
+    ("2403.00001", (PersonName("Google DeepMind"),), "2024", None, "12345"),
+)
+OPENED: list[str] = []  # what the window asked the desktop to open
+
+
+def record_open(url: QUrl) -> bool:
+    OPENED.append(url.toString())
+    return True
+
+
+def give_facts(window: MainWindow, rows: range) -> list[int]:
+    """The demo facts on the papers of these rows, announced like a lookup's."""
+    now = datetime.now(UTC)
+    ids = [window.model.paper_id(row) for row in rows]
+    chosen = [paper_id for paper_id in ids if paper_id is not None]
+    store = window.opened.store
+
+    def write() -> None:
+        with store.unit_of_work(write=True) as uow:
+            for paper_id, (arxiv_id, names, published, category, stars) in zip(
+                chosen, DEMO_FACTS, strict=False
+            ):
+                uow.set_arxiv_id(paper_id, arxiv_id, now)
+                uow.set_author_names(paper_id, names, now)
+                facts = [MetaField(Field.PUBLISHED, published, Source.ARXIV, now)]
+                if category:
+                    facts.append(MetaField(Field.PRIMARY_CATEGORY, category, Source.ARXIV, now))
+                if stars:
+                    facts.append(MetaField(Field.GITHUB_STARS, stars, Source.GITHUB, now))
+                facts.append(MetaField(Field.AUTHORS, str(len(names)), Source.ARXIV, now))
+                facts.append(MetaField(Field.ARXIV_ID, arxiv_id, Source.ARXIV, now))
+                uow.put_facts(paper_id, facts, now)
+
+    window.worker.call(write)
+    window.changes.announce(Changes(count=len(chosen), touched=frozenset(chosen)))
+    return chosen
 
 
 def wait(app: QApplication, done: Callable[[], bool], seconds: float = 60.0) -> None:
@@ -89,7 +145,11 @@ def session(app: QApplication, out: Path, size: tuple[int, int], theme: Theme) -
         for char in "gaussian splatting":
             QTest.keyClicks(window.search_box, char)
             QTest.qWait(KEY_MS)
-        wait(app, lambda: window.model.query.text == "gaussian splatting" and not window.busy)
+        # The last word may be searched as a prefix while typing ("splatting*").
+        wait(
+            app,
+            lambda: window.model.query.text.rstrip("*") == "gaussian splatting" and not window.busy,
+        )
         assert window.model.rowCount() > 0
         shot(app, window, out / f"{tag}-3-search.png")
 
@@ -104,6 +164,24 @@ def session(app: QApplication, out: Path, size: tuple[int, int], theme: Theme) -
         QTest.keyClick(combo, Qt.Key.Key_Down)  # -> read
         wait(app, lambda: "marked read" in window.statusBar().currentMessage())
         shot(app, window, out / f"{tag}-4-detail-status.png")
+
+        give_facts(window, range(3))
+        QTest.mouseClick(
+            window.table.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center())
+        )
+        wait(app, lambda: window.detail.paper is not None and bool(window.detail.paper.arxiv_id))
+        window.table.setFocus()
+        QTest.keyClick(window.table, Qt.Key.Key_A)
+        assert OPENED[-1] == "https://arxiv.org/abs/2311.16473", OPENED
+        QTest.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+        assert OPENED[-1] == "https://arxiv.org/pdf/2311.16473", OPENED
+        shot(app, window, out / f"{tag}-5-facts-opened.png")
+
+        menu = window.build_context_menu()
+        menu.popup(window.table.viewport().mapToGlobal(QPoint(rect.center())))
+        wait(app, menu.isVisible)
+        shot(app, window, out / f"{tag}-6-context-menu.png")
+        menu.close()
         window.close()
 
 
@@ -112,6 +190,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    QDesktopServices.openUrl = record_open  # type: ignore[method-assign,assignment]  # no browser
     for size in SIZES:
         for theme in (Theme.LIGHT, Theme.DARK):
             session(app, out, size, theme)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from readinglist.app_context import ENV_HOME, OpenLibrary, open_library
 from tests import helpers
 from tests.helpers import copy_library, logger_restored, seal_template, shared_digest_path
+from tests.replay_server import replay  # noqa: F401  (the lookup services' replay fixture)
 
 # CI runs many more examples (HYPOTHESIS_PROFILE=ci, set by scripts/dev under CI).
 settings.register_profile("dev", max_examples=100)
@@ -49,6 +50,18 @@ def _isolated_home(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv(ENV_HOME, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach the real lookup services, even by accident: every endpoint is a
+    closed local port unless the test asks for the ``replay`` fixture (tests/replay_server.py)."""
+    for variable in (
+        "READINGLIST_HF_ENDPOINT",
+        "READINGLIST_ARXIV_ENDPOINT",
+        "READINGLIST_S2_ENDPOINT",
+    ):
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """A library built from the real digest and made rich: what the exchange tests export.
 
 Papers gain Hugging Face metadata (authors, arXiv ids, upvotes, a repository), statuses,
-ratings, priorities, tags with colours, notes, lists and a saved search; one extra paper
-has a title made of everything a spreadsheet, LaTeX or a browser could misread.
+ratings, priorities, tags with colours, notes, lists and a saved search; a BibTeX file
+adds papers with structured names and bibliographic facts; one extra paper has a title
+made of everything a spreadsheet, LaTeX or a browser could misread.
 """
 
 from __future__ import annotations
@@ -17,6 +18,45 @@ from readinglist.core.models import ParsedPaper, Priority, ReadStatus
 HOSTILE_TITLE = "=cmd|' /C calc'!A0 <script>alert(1)</script> {50% off} & $5 #1 a_b ^c ~d \\e --f"
 HOSTILE_NOTES = '+1 "quoted", <b>bold</b> & \\textbf{x} -- `tick`\nline two @SUM(A1)'
 HF_PAPERS = 30
+# Papers a reference manager knows more about: structured names (particles, a suffix,
+# an organisation), a venue with volume, number and pages, a DOI, dates as precise as
+# day, month or year, an arXiv preprint from Google Scholar, an author-less report and
+# a title full of LaTeX.
+REFERENCES_BIB = r"""
+@inproceedings{vaswani2017attention,
+  title = {Attention Is All You Need},
+  author = {Vaswani, Ashish and Shazeer, Noam and van der Maaten, Laurens and
+            Doe, Jr., John and {Google Brain}},
+  booktitle = {Advances in Neural Information Processing Systems},
+  volume = {30}, pages = {5998--6008}, publisher = {Curran Associates, Inc.},
+  year = 2017, month = dec,
+  eprint = {1706.03762}, archivePrefix = {arXiv}, primaryClass = {cs.CL},
+  keywords = {attention, transformers}, note = {Oral presentation},
+}
+@article{lecun1998gradient,
+  title = {Gradient-Based Learning Applied to Document Recognition},
+  author = {LeCun, Yann and Bottou, L{\'e}on and Bengio, Yoshua and Haffner, Patrick},
+  journal = {Proceedings of the IEEE}, volume = {86}, number = {11}, pages = {2278--2324},
+  year = {1998}, month = nov, doi = {10.1109/5.726791}, publisher = {IEEE},
+}
+@inproceedings{he2016deep,
+  title = {Deep Residual Learning for Image Recognition},
+  author = {Kaiming He and Xiangyu Zhang and Shaoqing Ren and Jian Sun},
+  booktitle = {Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition},
+  pages = {770--778}, date = {2016-06-27}, doi = {10.1109/CVPR.2016.90},
+}
+@article{muller2020scholar,
+  title = {Schr{\"o}dinger's {BERT}: \emph{{\"U}ber}-Attention \& 50\% Fewer $\alpha$ Heads},
+  author = {M{\"u}ller, J{\"o}rg and {\'E}mile Zola},
+  journal = {arXiv preprint arXiv:2003.12345},
+  year = {2020},
+}
+@techreport{wmt2014findings,
+  title = {Findings of the 2014 Workshop on Statistical Machine Translation},
+  institution = {ACL}, year = {2014},
+}
+"""
+REFERENCES = 5
 
 
 def hf_item(title: str, abstract: str, index: int) -> dict[str, object]:
@@ -49,6 +89,7 @@ def build_rich_library(folder: Path, digest: Path) -> OpenLibrary:
     papers = library.papers()
     daily = [hf_item(p.title, p.abstract, i) for i, p in enumerate(papers[:HF_PAPERS])]
     library.import_bytes(json.dumps(daily).encode(), "daily_papers.json")
+    library.import_bytes(REFERENCES_BIB.encode(), "references.bib")
     hostile = ParsedPaper(
         HOSTILE_TITLE,
         "An abstract with <tags> & entities &amp; in it. It links https://github.com/x/y.",

@@ -59,6 +59,8 @@ CONTROLLERS = (
     "list_actions.py",
     "change_runner.py",
     "window_settings.py",
+    "open_paper.py",
+    "resolve_controller.py",
 )
 
 

@@ -24,9 +24,11 @@ from tests.helpers import shared_digest_path
 # (tags, links, lists and history rows are compared by name and order instead).
 QUERIES = {
     "papers": "SELECT id, title, abstract, title_key, status, priority, rating, notes,"
-    " added_at, updated_at, arxiv_id, upvotes FROM papers ORDER BY id",
-    "paper_authors": "SELECT paper_id, position, name FROM paper_authors"
+    " added_at, updated_at, arxiv_id, upvotes, cite_key FROM papers ORDER BY id",
+    "paper_authors": "SELECT paper_id, position, name, family, given, suffix FROM paper_authors"
     " ORDER BY paper_id, position",
+    "paper_facts": "SELECT paper_id, name, value, source, recorded_at FROM paper_facts"
+    " ORDER BY paper_id, name",
     "links": "SELECT paper_id, url, kind, host, owner, repo FROM links ORDER BY paper_id, id",
     "status_changes": "SELECT paper_id, status, changed_at FROM status_changes"
     " ORDER BY paper_id, id",
@@ -43,7 +45,9 @@ QUERIES = {
     "saved_searches": "SELECT name, name_key, query, created_at FROM saved_searches"
     " ORDER BY name_key",
 }
-NOT_USER_DATA = {"alembic_version", "search_outbox"}
+# Lookup states are where a lookup stands, not what it found (that is in paper_facts):
+# a restored library looks its papers up again.
+NOT_USER_DATA = {"alembic_version", "search_outbox", "resolve_state"}
 
 
 def rows(opened: OpenLibrary) -> dict[str, list[tuple[Any, ...]]]:
@@ -85,7 +89,7 @@ def test_backup_into_an_empty_library_is_lossless(
     with open_library(tmp_path / "restored") as restored:
         summary = restored.library.import_bytes(backup, "backup.json")
         assert summary.new == len(before["papers"]) and summary.already_present == 0
-        assert "restored: 3 digests, 2 lists, 1 saved search" in summary.describe()
+        assert "restored: 4 digests, 2 lists, 1 saved search" in summary.describe()
         after = rows(restored)
         for table in QUERIES:
             assert after[table] == before[table], table
@@ -140,6 +144,44 @@ def test_merging_a_backup_never_overwrites_and_adds_what_is_missing(
         assert data["papers"][0]["notes"] == HOSTILE_NOTES
 
 
+@pytest.mark.slow
+def test_a_version_1_backup_still_restores(
+    original: OpenLibrary, backup: bytes, tmp_path: Path
+) -> None:
+    """A backup from before author structure, facts and cite keys: the rest of it."""
+    data = json.loads(backup)
+    data["version"] = 1
+    for paper in data["papers"]:
+        for key in ("author_names", "facts", "cite_key"):
+            del paper[key]
+    with open_library(tmp_path / "old") as restored:
+        summary = restored.library.import_bytes(json.dumps(data).encode(), "old.json")
+        assert summary.new == len(data["papers"])
+        before, after = rows(original), rows(restored)
+        assert after["paper_facts"] == [] and before["paper_facts"]
+        assert [row[:3] for row in after["paper_authors"]] == [
+            row[:3] for row in before["paper_authors"]
+        ]  # the names as written, without a structure nobody restored
+        assert [row[:-1] for row in after["papers"]] == [row[:-1] for row in before["papers"]]
+        assert {row[-1] for row in after["papers"]} == {None}
+
+
+def test_a_restored_paper_never_takes_another_papers_cite_key(
+    backup: bytes, tmp_path: Path
+) -> None:
+    data = json.loads(backup)
+    taken = data["papers"][-2]["cite_key"]
+    with open_library(tmp_path / "other") as other:
+        entry = f"@misc{{{taken.upper()}, title = {{Some Other Paper}}}}"
+        other.library.import_bytes(entry.encode(), "mine.bib")
+        assert other.library.papers()[0].cite_key == taken.upper()
+        other.library.import_bytes(backup, "backup.json")
+        by_title = {p.title: p for p in other.library.papers()}
+        assert by_title["Some Other Paper"].cite_key == taken.upper()  # kept
+        assert by_title[data["papers"][-2]["title"]].cite_key is None  # BibTeX: the same key
+        assert by_title[data["papers"][0]["title"]].cite_key == data["papers"][0]["cite_key"]
+
+
 def _broken(data: dict[str, Any], path: tuple[Any, ...], value: object) -> bytes:
     target: Any = data
     for key in path[:-1]:
@@ -163,6 +205,10 @@ def _broken(data: dict[str, Any], path: tuple[Any, ...], value: object) -> bytes
         (("digests", 0, "appearances", 0, "paper_id"), 99999, "paper 99999 is not in the backup"),
         (("lists", 0, "items"), {}, "lists[0].items: expected a list"),
         (("version",), 7, "version 7 is not known"),
+        (("papers", 0, "facts", 0, "source"), "oracle", "facts[0].source: unknown value"),
+        (("papers", 0, "facts", 0, "name"), "colour", "facts[0].name: unknown value"),
+        (("papers", 0, "author_names", 0, "name"), "X", "author_names: not the same names"),
+        (("papers", 1, "cite_key"), "SAME", "papers[1].cite_key: 'SAME' appears twice"),
         (("papers", 4, "links", 0, "kind"), "ftp", "links[0].kind: unknown value 'ftp'"),
         (("saved_searches", 0, "query"), None, "saved_searches[0].query: expected a string"),
     ],
@@ -173,6 +219,10 @@ def test_a_damaged_backup_names_the_fault_and_changes_nothing(
     data = json.loads(backup)
     if path[:2] == ("papers", 4):
         path = ("papers", next(i for i, p in enumerate(data["papers"]) if p["links"]), *path[2:])
+    if path[:3] in (("papers", 0, "facts"), ("papers", 0, "author_names")):
+        path = ("papers", next(i for i, p in enumerate(data["papers"]) if p[path[2]]), *path[2:])
+    if value == "SAME":
+        data["papers"][0]["cite_key"] = "same"
     broken = _broken(data, path, value)
     with open_library(tmp_path / "target") as target:
         target.library.import_bytes(b"Kept Paper Title\nIts abstract. It stays.\n", "a.txt")
@@ -189,7 +239,7 @@ def test_a_damaged_backup_names_the_fault_and_changes_nothing(
     ("content", "message"),
     [
         (b'{"format": "readinglist-backup", "version": 1, "papers": [', "not valid JSON: line 1"),
-        (b"[1, 2, 3]", "neither a readinglist backup nor Hugging Face daily papers"),
+        (b"[1, 2, 3]", "neither a readinglist backup, Hugging Face daily papers nor CSL-JSON"),
         (b'{"papers": {}}', "neither a readinglist backup"),
         (b"[" * 100_000, "JSON"),
     ],

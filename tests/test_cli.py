@@ -65,8 +65,16 @@ PAPER_KEYS = {
     "authors",
     "arxiv_id",
     "upvotes",
+    "published",
 }
-DETAIL_KEYS = PAPER_KEYS | {"updated_at", "status_history", "appearances"}
+DETAIL_KEYS = PAPER_KEYS | {
+    "updated_at",
+    "status_history",
+    "appearances",
+    "facts",
+    "author_names",
+    "cite_key",
+}
 STATES = [s.value for s in ReadStatus]
 TIMEOUT = 120
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="shebang scripts, pipes")
@@ -935,6 +943,7 @@ def test_search_similar_doctor_reindex_and_delete(lib: Cli) -> None:
         "missing": [],
         "stale": [],
         "extra": [],
+        "damaged": None,
         "repaired": True,
         "notice": None,
     }

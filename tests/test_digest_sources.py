@@ -308,7 +308,10 @@ def test_format_flowed_email(expected: list[Pair], cte: str) -> None:
 
 def test_flowed_without_the_format_parameter_is_not_joined(expected: list[Pair]) -> None:
     data = build_email(plain=flow(as_digest(expected[:3])), markup=None, cte="7bit")
-    result = read_digest(data, "wrapped.eml")
+    try:
+        result = read_digest(data, "wrapped.eml")
+    except DigestError:
+        return  # refused: no line pair of the hard-wrapped text reads as a paper
     assert pairs(result) != expected[:3]  # the parameter is what makes soft breaks soft
 
 
@@ -561,3 +564,90 @@ def test_a_large_html_page(expected: list[Pair]) -> None:
     result = read_digest(page.encode(), "big.html")
     assert pairs(result) == expected
     assert len(result.warnings) == 1
+
+
+# --- issue 17: one bad byte, page chrome, short abstracts, notes ------------------------
+
+
+def test_one_bad_byte_spoils_only_its_own_line(expected: list[Pair]) -> None:
+    """A Windows-1252 "é" pasted into a UTF-8 digest: every other line stays UTF-8 (the
+    whole file read as Windows-1252 garbled every title and abstract)."""
+    papers = [(t + " “quoted”", a + " Café.") for t, a in expected[:10]]
+    data = bytearray(as_digest(papers).encode("utf-8"))
+    data += "Lone Paper With Résumé\n".encode("cp1252")
+    data += "It was pasted from an old editor. It is in cp1252.\n".encode("cp1252")
+    result = read_digest(bytes(data), "digest.txt")
+    assert pairs(result)[:10] == papers
+    assert pairs(result)[10] == (
+        "Lone Paper With Résumé",
+        "It was pasted from an old editor. It is in cp1252.",
+    )
+    decoding = [w for w in result.warnings if "UTF-8" in w.message]
+    assert [w.line for w in decoding] == [len(papers) * 2 + 3]  # header, glued title
+
+
+def test_a_damaged_utf8_line_is_marked_and_never_replaces_an_abstract(opened) -> None:
+    good = "Café Networks Revisited\nWe revisit café networks. They still work.\n"
+    opened.library.import_bytes(good.encode(), "good.txt")
+    damaged = good.encode().replace(b"still work", b"still w\xffrk")
+    summary = opened.library.import_bytes(
+        damaged * 2
+        + b"\n"
+        + b"Filler Paper Title Here\nA filler abstract. It keeps the file text.\n" * 20,
+        "damaged.txt",
+    )
+    assert summary.abstracts_changed == ()
+    assert any("damaged UTF-8" in warning.message for warning in summary.warnings)
+    [paper] = [p for p in opened.library.papers() if p.title.startswith("Café")]
+    assert paper.abstract == "We revisit café networks. They still work."
+
+
+def test_an_email_with_both_parts_imports_the_plain_papers_not_the_page_heading(
+    expected: list[Pair],
+) -> None:
+    papers = expected[:5]
+    markup = html_page(papers).replace("<main", "<main><h1>Trending papers</h1><div", 1)
+    data = build_email(plain=as_digest(papers), markup=markup, cte="quoted-printable")
+    result = read_digest(data, "digest.eml")
+    assert pairs(result) == papers
+    assert not any("Trending papers" in warning.message for warning in result.warnings)
+
+
+def test_a_page_heading_is_never_a_paper() -> None:
+    page = (
+        "<html><body><h1>Trending papers</h1><h2>Today</h2>"
+        "<h3>Sparse Mixtures at Scale</h3><p>We scale sparse mixtures. They work.</p>"
+        "<h3>Dense Models Revisited</h3><p>We revisit dense models. They also work.</p>"
+        "</body></html>"
+    )
+    result = read_digest(page.encode(), "page.html")
+    assert [title for title, _ in pairs(result)] == [
+        "Sparse Mixtures at Scale",
+        "Dense Models Revisited",
+    ]
+
+
+def test_a_one_sentence_abstract_without_a_full_stop_stays_an_abstract(
+    expected: list[Pair],
+) -> None:
+    short = (
+        "We show that a single linear probe on frozen features matches full fine-tuning"
+        " on eleven of twelve benchmarks"
+    )
+    papers = [*expected[:3], ("Linear Probes Are Enough", short), *expected[3:6]]
+    result = parse_digest(as_digest(papers))
+    assert pairs(result) == papers
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hello,\nHere is the list I promised. Let me know what you think.\nBob\n",
+        "Dear all,\nthe meeting moved to Friday, see you there\n",
+        "As promised:\nthe papers are in the shared folder now, have a look\n",
+    ],
+)
+def test_a_short_note_is_not_a_digest(note: str) -> None:
+    with pytest.raises(DigestError, match="no papers found"):
+        read_digest(note.encode(), "note.txt")

@@ -220,7 +220,7 @@ def test_bibtex_import_and_a_bib_export_imported_again(opened: OpenLibrary) -> N
     ]
 
 
-@pytest.mark.parametrize("format_name", ["ris", "csv", "md", "html"])
+@pytest.mark.parametrize("format_name", ["csv", "md", "html"])
 def test_an_export_that_is_not_a_digest_is_refused_and_changes_nothing(
     digest_library: Path, tmp_path: Path, format_name: str
 ) -> None:

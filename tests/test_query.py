@@ -40,7 +40,7 @@ NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 ELSEWHEN = datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
 INSTEAD = "searched for the words instead"
 UNEXPECTED = "could not understand the query"
-INDEX_WORD = re.compile(r"\w+(?:\.\w+)*")
+INDEX_WORD = re.compile(r"\w+(?:[-.]\w+)*")
 
 
 def parse(text: str) -> ParsedQuery:
@@ -102,7 +102,7 @@ TABLE: list[tuple[str, Node]] = [
     ('"single"', w("single")),
     ('"  spaced   out  "', ph("spaced out")),
     ('a "b c" d', and_(A, ph("b c"), D)),
-    ('"3D-GS, v1.5!"', ph("3d gs v1.5")),
+    ('"3D-GS, v1.5!"', ph("3d-gs v1.5")),  # a name stays one word (search/tokens.py)
     # OR and precedence
     ("a OR b", or_(A, B)),
     ("a b OR c", or_(and_(A, B), C)),
@@ -152,7 +152,7 @@ TABLE: list[tuple[str, Node]] = [
     ("abstract:difusion~2", fz("difusion", 2, "abstract")),
     ("notes:todo", w("todo", "notes")),
     ("NOTES:todo", w("todo", "notes")),
-    ("title:3d-gs", and_(w("3d", "title"), w("gs", "title"))),
+    ("title:3d-gs", w("3d-gs", "title")),
     ("title:(a OR b)", or_(w("a", "title"), w("b", "title"))),
     ("title:(a -b)", and_(w("a", "title"), Not(w("b", "title")))),
     (
@@ -234,10 +234,12 @@ TABLE: list[tuple[str, Node]] = [
     ("https://github.com/x", and_(w("https"), w("github.com"), w("x"))),
     (
         "see https://github.com/a/b-c",
-        and_(w("see"), w("https"), w("github.com"), w("a"), w("b"), w("c")),
+        and_(w("see"), w("https"), w("github.com"), w("a"), w("b-c")),
     ),
-    ("3d-gs", and_(w("3d"), w("gs"))),
-    ("-3d-gs", Not(and_(w("3d"), w("gs")))),
+    ("3d-gs", w("3d-gs")),  # one word: the index finds it whole or in pieces
+    ("-3d-gs", Not(w("3d-gs"))),
+    ("gpt-4 qwen2.5-vl", and_(w("gpt-4"), w("qwen2.5-vl"))),
+    ("gpt-4*", Term(None, "gpt-4", "prefix")),
     ("v1.5", w("v1.5")),
     ("C++ & co.", and_(w("c"), w("co"))),
     # a mixture
@@ -356,10 +358,10 @@ FALLBACKS: list[tuple[str, str, tuple[str, ...]]] = [
     ("rating:abc", "rating: expects a number like 4, >=4, <3 or 2..4, not 'abc'", ("abc",)),
     ("rating:>=x Gaussian", "rating: expects a number", ("x", "gaussian")),
     ("seen:1..2..3", "seen: expects a number", ("1", "2", "3")),
-    ("added:2026-13", "added: expects 7d, 2w, 3m, 1y, 2026-11", ("2026", "13")),
+    ("added:2026-13", "added: expects 7d, 2w, 3m, 1y, 2026-11", ("2026-13",)),
     ("added:soon nerf", "added: expects", ("soon", "nerf")),
     ("added:>99999y", "added: expects", ("99999y",)),
-    ("added:9999-12", "added: expects", ("9999", "12")),
+    ("added:9999-12", "added: expects", ("9999-12",)),
     ("tag:/ nerf", "tag: needs a tag name", ("nerf",)),
     ("a OR b~2 OR", "OR needs something to search for on both sides", ("a", "b")),
     ("A (a OR A", "unbalanced parenthesis", ("a",)),

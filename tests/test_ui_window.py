@@ -69,7 +69,8 @@ def loaded(window: MainWindow, qtbot, shared_digest_bytes: bytes) -> MainWindow:
     QGuiApplication.clipboard().setText(shared_digest_bytes.decode("utf-8"))
     window.paste_action.trigger()
     qtbot.waitUntil(lambda: window.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=20000)
-    qtbot.waitUntil(lambda: not window.busy, timeout=20000)
+    # Settled: the import's automatic lookup too (offline here: it queues the papers).
+    qtbot.waitUntil(lambda: not window.busy and not window.resolver.running, timeout=20000)
     return window
 
 

@@ -17,6 +17,8 @@ none of them.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 import time
@@ -25,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from readinglist.cli.args import UsageError
-from readinglist.cli.output import PROG, error, say
+from readinglist.cli.output import PROG, TerminalStream, error, plural, say
 from readinglist.cli.parser import BY_NAME, build_parser, command_module
-from readinglist.core.errors import ReadingListError
+from readinglist.core.errors import IndexDamagedError, ReadingListError
 
 if TYPE_CHECKING:
     import argparse
@@ -38,6 +40,22 @@ __all__ = ["EXIT_BUG", "PROG", "UsageError", "build_parser", "main"]
 
 # Exit status of an unexpected error (a bug): EX_SOFTWARE from sysexits.h.
 EXIT_BUG = 70
+# Failures of the machine, not of readinglist: a full disk, a read-only or forbidden
+# file or folder, a failing device. One line the user can act on, not a bug report.
+_ENVIRONMENT_ERRORS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EIO,
+        errno.EFBIG,
+        errno.ENAMETOOLONG,
+        errno.EMFILE,
+        errno.ENFILE,
+    }
+)
 Handler = Callable[["argparse.Namespace", "OpenDatabase"], int]
 BUILD_PROGRESS_EVERY_S = 1.0
 
@@ -46,7 +64,7 @@ BUILD_PROGRESS_EVERY_S = 1.0
 # the next command that opens the index drains first.
 _DATABASE_ONLY = frozenset(
     {"list", "show", "tag", "tags", "status", "priority", "rate", "note", "open", "delete",
-     "backup", "undo"}
+     "backup", "undo", "resolve"}
 )  # fmt: skip
 # Commands that open the index but never wait for it to be built: a library whose index
 # is missing or being built opens for them at once (its changes wait in the outbox).
@@ -55,6 +73,8 @@ _INDEX_FREE = frozenset({"import", "reindex"})
 _MAY_CREATE = frozenset({"import"})
 # Commands that run before (or instead of) opening a library.
 _NO_LIBRARY = frozenset({"gui", "restore"})
+# Commands whose output is data, printed exactly unless it goes to a terminal.
+_RAW_OUTPUT = frozenset({"export", "note"})
 
 
 def __getattr__(name: str) -> Any:
@@ -76,7 +96,7 @@ def _handler(command: str) -> Callable[..., int]:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
-            return _run(argv)
+            code = _run(argv)
         finally:
             # Flush now rather than at interpreter exit, where a closed pipe would print
             # "Exception ignored ... BrokenPipeError" and exit with status 120.
@@ -88,6 +108,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as problem:  # the answer could not be written (> /dev/full)
+        _drop_unwritten_output()
+        error(f"cannot write the output: {problem.strerror or problem}")
+        return 1
+    return code
+
+
+def _drop_unwritten_output() -> None:
+    """What stdout still buffers would fail again at exit ("Exception ignored")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
+        pass
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -109,7 +143,13 @@ def _run(argv: Sequence[str] | None) -> int:
                     f" {opened.upgrade_copy}"
                 )
             handler: Handler = _handler(args.command)
-            return handler(args, opened)
+            with _terminal_safe(args):
+                try:
+                    return handler(args, opened)
+                except IndexDamagedError:
+                    if not _rebuild_damaged(opened):
+                        raise
+                    return handler(args, opened)  # once: a second failure is not damage
     except UsageError as problem:
         parser.error(str(problem))  # exits with status 2
     except ReadingListError as problem:
@@ -117,19 +157,66 @@ def _run(argv: Sequence[str] | None) -> int:
         return 1
     except BrokenPipeError:
         raise  # output closed early (| head): main() handles it quietly
-    except Exception as problem:  # a bug: the details go to the log, one line to the user
-        import logging
+    except OSError as problem:
+        if problem.errno not in _ENVIRONMENT_ERRORS:
+            return _bug(args.command, problem, log_file)
+        try:  # the failed write may be stdout's (> /dev/full): it would fail again at exit
+            sys.stdout.flush()
+        except OSError:
+            _drop_unwritten_output()
+        where = f" ({problem.filename})" if problem.filename else ""
+        error(f"{problem.strerror or problem}{where}")
+        return 1
+    except UnicodeEncodeError as problem:
+        if "surrogates not allowed" not in str(problem):
+            return _bug(args.command, problem, log_file)
+        # Bytes of another encoding in an argument (a file name, a tag), which Python
+        # carries as lone surrogates and neither SQLite nor a UTF-8 file can take.
+        text = problem.object if isinstance(problem.object, str) else ""
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        error(f"{shown!r} is not UTF-8 text; give it in UTF-8 (or rename the file)")
+        return 1
+    except Exception as problem:
+        return _bug(args.command, problem, log_file)
 
-        logging.getLogger(__name__).exception("unexpected error in %r", args.command)
-        where = f"; details are in {log_file}" if log_file else ""
-        error(f"unexpected error ({type(problem).__name__}: {problem}){where}")
-        return EXIT_BUG
+
+def _bug(command: str, problem: BaseException, log_file: Path | None) -> int:
+    """An unexpected error: the details go to the log, one line to the user."""
+    import logging
+
+    logging.getLogger(__name__).exception("unexpected error in %r", command, exc_info=problem)
+    where = f"; details are in {log_file}" if log_file else ""
+    error(f"unexpected error ({type(problem).__name__}: {problem}){where}")
+    return EXIT_BUG
 
 
 def _check_usage(args: argparse.Namespace) -> None:
     """Usage errors argparse cannot see, caught before any library is opened or created."""
     if args.command == "import" and args.files.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
+
+
+def _terminal_safe(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """Human output through output.TerminalStream: titles, abstracts and tags come from
+    digests and backups of anyone's making, and may carry escape sequences. JSON, and
+    an export or notes going to a file or pipe, stay exact."""
+    if args.json or (args.command in _RAW_OUTPUT and not sys.stdout.isatty()):
+        return contextlib.nullcontext()
+    return contextlib.redirect_stdout(TerminalStream(sys.stdout))
+
+
+def _rebuild_damaged(opened: OpenDatabase) -> bool:
+    """The search index failed to read (and distrusted itself): it is only a cache of
+    the library, so it is rebuilt now (True) for the command to run again on the new
+    one. False without an index to rebuild."""
+    from readinglist.app_context import OpenLibrary
+
+    if not isinstance(opened, OpenLibrary):
+        return False
+    say(f"{PROG}: the search index is damaged; rebuilding it from the library")
+    count = opened.library.indexing.rebuild(_BuildProgress())
+    say(f"{PROG}: rebuilt the search index ({plural(count, 'paper')})")
+    return True
 
 
 def _needs_index(args: argparse.Namespace) -> bool:

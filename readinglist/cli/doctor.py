@@ -20,16 +20,34 @@ SHOWN_IDS = 20
 
 
 def cmd_doctor(args: argparse.Namespace, opened: OpenDatabase) -> int:
-    report = opened.library.indexing.check(repair=not args.check)
-    drift = {"missing": report.missing, "stale": report.stale, "extra": report.extra}
+    indexing = opened.library.indexing
+    # Damaged files first: comparing papers reads only what a search reads, and a
+    # scribbled terms file gives wrong answers without an error.
+    damage = indexing.damage()
+    if damage is not None and not args.check:
+        indexing.rebuild()
+    report = indexing.check(repair=not args.check) if damage is None or not args.check else None
+    drift = {
+        "missing": report.missing if report else (),
+        "stale": report.stale if report else (),
+        "extra": report.extra if report else (),
+    }
+    clean = damage is None and report is not None and report.clean
     # Another Whoosh than the one search/whoosh_private.py knows: said, not an error.
     notice = getattr(getattr(opened, "index", None), "notice", None)
     if args.json:
         ids = {k: list(v) for k, v in drift.items()}
-        print_json({**ids, "repaired": not args.check, "notice": notice})
-        return 1 if args.check and not report.clean else 0
+        print_json({**ids, "damaged": damage, "repaired": not args.check, "notice": notice})
+        return 1 if args.check and not clean else 0
     if notice:
         print(notice)
+    if damage is not None:
+        print(f"the search index is damaged: {damage}")
+        if args.check:
+            print("checked only; run without --check to rebuild it")
+            return 1
+        print("rebuilt it from the library")
+    assert report is not None
     if report.clean:
         print("the search index matches the library")
     else:

@@ -54,11 +54,23 @@ def _import_undoable(opened: OpenDatabase, data: bytes, source: str) -> ImportSu
 
 
 def cmd_import(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    from readinglist.cli.identifiers import import_identifiers, is_identifier
     from readinglist.core.serialize import summary_to_dict
 
     summaries: list[ImportSummary] = []
     failed = 0
+    identifiers = [name for name in args.files if is_identifier(name)]
+    if identifiers:  # paper ids and URLs: looked up and imported as one
+        try:
+            summaries.append(import_identifiers(opened, identifiers, _import_undoable))
+            if not args.json:
+                print_summary(summaries[-1])
+        except ReadingListError as problem:
+            error(problem)
+            failed += 1
     for name in args.files:
+        if name in identifiers:
+            continue
         try:
             data, source = _read_source(name)
             summary = _import_undoable(opened, data, source)
@@ -95,7 +107,7 @@ def cmd_export(args: argparse.Namespace, opened: OpenDatabase) -> int:
     target: Path | None = args.output
     if target is not None and target.exists() and not args.force:
         raise ReadingListError(f"{target} already exists; add --force to replace it")
-    options = ExportOptions(group_by=args.group_by)
+    options = ExportOptions(group_by=args.group_by, bom=args.bom)
     text = opened.library.exchange.export(args.format, scope, options)
     if target is None:
         sys.stdout.write(text)
@@ -140,7 +152,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def import_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
-    sub.add_argument("files", nargs="+", metavar="FILE")
+    sub.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="digest files, - for stdin, or arXiv ids and arXiv / Hugging Face paper URLs",
+    )
 
 
 def backup_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
@@ -166,5 +183,11 @@ def export_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write FILE, not stdout")
     sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
     sub.add_argument(
-        "--group-by", choices=("status", "tag"), default="status", help="Markdown sections"
+        "--group-by",
+        choices=("status", "tag", "none"),
+        default=None,
+        help="Markdown sections (default: by status; a --list keeps its own order)",
+    )
+    sub.add_argument(
+        "--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark (for Excel)"
     )

@@ -7,17 +7,74 @@ the standard library and the domain's value types (no storage), so the parser an
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from readinglist.core.models import ImportSummary, Paper, PaperDetails
 
 PROG = "readinglist"
+# Facts that only record where a column's value came from (printed with the column).
+_ECHOES = frozenset({"authors", "arxiv_id", "upvotes"})
 MAX_WARNINGS_SHOWN = 20
+
+
+# What a terminal would act on rather than show: C0 controls but newline and tab (ESC
+# starts the sequences that set the title, write the clipboard (OSC 52) or move the
+# cursor; a carriage return overwrites a line), DEL, the C1 controls (0x9b is a CSI of
+# its own), the bidirectional overrides and isolates that reorder a line (U+202E makes
+# "list" print a row backwards), and lone surrogates (bytes of a file name in another
+# encoding, which a UTF-8 terminal cannot be sent).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # a Control Picture: ESC shows as ␛
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def terminal_text(text: str, one_line: bool = False) -> str:
+    """Text from the library made safe to print on a terminal: every character a
+    terminal would act on is replaced by a visible one (see _UNSAFE); ``one_line``: tabs
+    and line breaks too (a row of ``list``). JSON output is never passed through this:
+    it stays exact."""
+    safe = _UNSAFE.sub(_shown, text)
+    return safe.replace("\n", " ").replace("\t", " ") if one_line else safe
+
+
+class TerminalStream(io.TextIOBase):
+    """A text stream writing through :func:`terminal_text`: what a command prints for
+    people (rows, a paper's page, tag names) goes through it, whatever module prints."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", "utf-8") or "utf-8"
 
 
 def print_json(data: Any) -> None:
@@ -27,12 +84,13 @@ def print_json(data: Any) -> None:
 
 def say(message: str) -> None:
     """A message on stderr: stdout stays for the answer, which may be piped."""
-    print(message, file=sys.stderr)
+    print(terminal_text(message), file=sys.stderr)
 
 
 def error(problem: object) -> None:
-    """An error as exactly one line on stderr, whatever the message holds (file names...)."""
-    say(f"{PROG}: {' '.join(str(problem).split())}")
+    """An error as exactly one line on stderr, whatever the message holds (file names,
+    titles: their control characters shown, not acted on)."""
+    say(f"{PROG}: {terminal_text(' '.join(str(problem).split()), one_line=True)}")
 
 
 def plural(count: int, word: str) -> str:
@@ -47,7 +105,8 @@ def short(text: str, width: int) -> str:
 def format_row(paper: Paper, title_width: int) -> str:
     code = "code" if paper.has_code else ""
     tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
-    title = short(paper.title, title_width)
+    tags = terminal_text(tags, one_line=True)
+    title = short(terminal_text(paper.title, one_line=True), title_width)
     return f"{paper.id:>5}  {paper.status.value:<8} {code:<4}  {title}{tags}"
 
 
@@ -75,6 +134,15 @@ def print_details(details: PaperDetails) -> None:
             f" {paper.first_seen:%Y-%m-%d %H:%M}, last {paper.last_seen:%Y-%m-%d %H:%M} UTC"
         )
     print(f"seen: {seen}")
+    if paper.authors:
+        print(f"authors: {', '.join(paper.authors)}")
+    if paper.arxiv_id:
+        print(f"arxiv: {paper.arxiv_id}")
+    for fact in paper.meta:
+        if fact.name.value in _ECHOES:
+            continue
+        label = fact.name.value.replace("_", " ") + ":"
+        print(f"{label:<13}{fact.value}  ({fact.source.value}, {fact.recorded_at:%Y-%m-%d})")
     for link in paper.links:
         print(f"{link.kind.value + ':':<13}{link.url}")
     print()

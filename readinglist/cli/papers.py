@@ -129,20 +129,30 @@ def cmd_open(args: argparse.Namespace, opened: OpenDatabase) -> int:
     from readinglist.core.errors import InvalidValueError
     from readinglist.core.links import is_openable_url
     from readinglist.core.models import LinkKind
+    from readinglist.core.paper_urls import paper_url
 
     paper = opened.library.details(args.id).paper
-    kind = LinkKind.PROJECT if args.project else LinkKind.CODE
-    link = paper.first_link(kind)
-    if link is None:
-        what = "project page" if args.project else "code repository"
-        raise NotFoundError(f"paper {paper.id} has no {what} link")
-    if not is_openable_url(link.url):
-        raise InvalidValueError(f"refusing to open {link.url!r}: only http and https URLs open")
+    if args.paper or args.pdf:
+        url = paper_url(paper, pdf=args.pdf)
+        if url is None:
+            raise NotFoundError(
+                f"paper {paper.id} has no arXiv id, DOI or Hugging Face page yet;"
+                f" run '{PROG} resolve {paper.id}' to look it up"
+            )
+    else:
+        kind = LinkKind.PROJECT if args.project else LinkKind.CODE
+        link = paper.first_link(kind)
+        if link is None:
+            what = "project page" if args.project else "code repository"
+            raise NotFoundError(f"paper {paper.id} has no {what} link")
+        url = link.url
+    if not is_openable_url(url):
+        raise InvalidValueError(f"refusing to open {url!r}: only http and https URLs open")
     if args.print:
-        print(link.url)
+        print(url)
         return 0
-    if not webbrowser.open(link.url):
-        raise ReadingListError(f"no web browser could be started; the URL is {link.url}")
+    if not webbrowser.open(url):
+        raise ReadingListError(f"no web browser could be started; the URL is {url}")
     return 0
 
 
@@ -205,7 +215,12 @@ def rate_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
 
 def open_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
     sub.add_argument("id", type=paper_id, metavar="ID")
-    sub.add_argument("--project", action="store_true", help="open the project page instead")
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument("--project", action="store_true", help="open the project page instead")
+    which.add_argument(
+        "--paper", action="store_true", help="open the paper itself (its arXiv abstract page)"
+    )
+    which.add_argument("--pdf", action="store_true", help="open the paper's PDF")
     sub.add_argument("--print", action="store_true", help="print the URL instead of opening it")
 
 

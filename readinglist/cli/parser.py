@@ -46,6 +46,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("rate", "papers", "rate a paper from 0 to 5"),
     Command("note", "notes", "print, set or edit a paper's Markdown notes"),
     Command("open", "papers", "open a paper's code repository in the browser"),
+    Command(
+        "resolve", "resolve", "find papers on arXiv and Hugging Face: authors, dates, links", True
+    ),
     Command("search", "search", "search the library (see the query language)", True),
     Command("similar", "search", "papers like this one, and why", True),
     Command("reindex", "search", "rebuild the search index from the library"),

@@ -17,8 +17,9 @@ def cmd_tag(args: argparse.Namespace, opened: OpenDatabase) -> int:
     from readinglist.cli.undo import run_undoable
     from readinglist.core.undo import tags_change
 
-    change = tags_change(args.ids, args.add or (), args.remove or ())
-    changed = run_undoable(opened, change, args.ids).count
+    ids = list(dict.fromkeys(args.ids))  # "tag 5 5": paper 5, once
+    change = tags_change(ids, args.add or (), args.remove or ())
+    changed = run_undoable(opened, change, ids).count
     print(f"{plural(changed, 'paper')} changed")
     return 0
 
@@ -50,8 +51,9 @@ def cmd_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
 
 def tag_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
     sub.add_argument("ids", nargs="+", type=paper_id, metavar="ID")
-    sub.add_argument("--add", nargs="+", metavar="T")
-    sub.add_argument("--remove", nargs="+", metavar="T")
+    # extend: "--add a --add b" adds both (with nargs="+" alone the last one won).
+    sub.add_argument("--add", nargs="+", action="extend", metavar="T")
+    sub.add_argument("--remove", nargs="+", action="extend", metavar="T")
 
 
 def tags_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:

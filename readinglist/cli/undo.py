@@ -14,6 +14,8 @@ says how many were left so.
 from __future__ import annotations
 
 import argparse
+import os
+import threading
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
@@ -72,14 +74,26 @@ def keep_for_undo(opened: OpenDatabase, change: Change) -> None:
 
     if isinstance(change, ImportChange):
         change = replace(change, sources=[])  # undo needs the records, not the bytes
-    entries = _entries(opened)
     folder = opened.library_dir / HISTORY_DIR
     folder.mkdir(exist_ok=True)
-    number = int(entries[-1].stem) + 1 if entries else 1
-    part = folder / f"{number}.json.part"
+    part = folder / f".{os.getpid()}-{threading.get_ident()}.json.part"  # this command's own
     part.write_text(dumps([change]), encoding="utf-8")
-    part.replace(folder / f"{number}.json")  # a crash leaves it whole or absent
-    for old in entries[: max(0, len(entries) + 1 - KEEP)]:
+    try:
+        # The next number, claimed atomically: a hard link fails when another command
+        # running at the same time took that number first; then the one after it.
+        # A crash leaves the entry whole or absent.
+        while True:
+            entries = _entries(opened)
+            number = int(entries[-1].stem) + 1 if entries else 1
+            try:
+                os.link(part, folder / f"{number}.json")
+                break
+            except FileExistsError:
+                continue
+    finally:
+        part.unlink(missing_ok=True)
+    entries = _entries(opened)
+    for old in entries[: max(0, len(entries) - KEEP)]:
         old.unlink(missing_ok=True)
 
 

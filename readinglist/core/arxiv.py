@@ -33,5 +33,19 @@ def normalize_arxiv_id(text: str) -> str | None:
     return None
 
 
+_HF_PAGE: Final = re.compile(
+    r"(?ai)^(?:https?://)?(?:www\.)?huggingface\.co/papers/([^/?#\s]+)/?(?:[?#].*)?$"
+)
+
+
+def identifier_arxiv_id(text: str) -> str | None:
+    """The arXiv id a pasted identifier names: an id, an arXiv abstract or PDF URL, or a
+    Hugging Face paper page (``huggingface.co/papers/ID``); None for anything else."""
+    value = text.strip()
+    if match := _HF_PAGE.match(value):
+        value = match.group(1)
+    return normalize_arxiv_id(value)
+
+
 def arxiv_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"

@@ -103,6 +103,14 @@ def parse_digest(text: str) -> ParseResult:
             # A sentence with no title before it and no abstract after it ("No papers yet.
             # Check back tomorrow.") is page text or an orphaned abstract, not a title.
             kind = _Kind.ABSTRACT
+        elif (
+            kind is _Kind.TITLE
+            and pending is not None
+            and _alternation_holds(line, kinds, index, papers)
+        ):
+            # A one-sentence abstract without a full stop reads like a title; where the
+            # digest keeps alternating around it, it is the pending title's abstract.
+            kind = _Kind.ABSTRACT
         if kind is _Kind.TITLE or (kind is _Kind.EITHER and pending is None):
             flush_without_abstract()
             pending = (number, line)
@@ -114,6 +122,28 @@ def parse_digest(text: str) -> ParseResult:
     flush_without_abstract()
     unique, repeat_warnings = _drop_repeats(papers)
     return ParseResult(papers=tuple(unique), warnings=tuple(warnings + repeat_warnings))
+
+
+# An abstract is a sentence: a title-like line this short is a title whatever follows.
+ABSTRACT_MIN_WORDS = 12
+
+
+def _alternation_holds(
+    line: str, kinds: list[_Kind], index: int, papers: list[ParsedPaper]
+) -> bool:
+    """Whether taking this title-like line as the pending title's abstract keeps the
+    digest's title/abstract alternation: the paper before had its abstract (the file
+    was alternating), the next line can be a title and the one after it an abstract.
+    Content decides only where the alternation breaks (a certain abstract next: this
+    line is its title, and the pending one has none)."""
+    if len(line.split()) < ABSTRACT_MIN_WORDS or (papers and not papers[-1].abstract):
+        return False
+    following = kinds[index + 1 : index + 3]
+    if not following:
+        return True  # the last line: the alternation ends with it
+    if following[0] is _Kind.ABSTRACT:
+        return False
+    return len(following) < 2 or following[1] is not _Kind.TITLE
 
 
 def _abstract_follows(kinds: list[_Kind], index: int) -> bool:

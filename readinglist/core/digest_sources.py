@@ -16,7 +16,8 @@ from typing import Literal
 
 from readinglist.core.digest_parser import parse_digest
 from readinglist.core.errors import DigestError
-from readinglist.core.models import ParseResult, ParseWarning
+from readinglist.core.models import ParsedPaper, ParseResult, ParseWarning
+from readinglist.core.normalize import clean_text
 from readinglist.core.text_lines import iter_lines
 
 MAX_DIGEST_BYTES = 64 * 1024 * 1024
@@ -84,12 +85,45 @@ def decode_bytes(data: bytes, source_name: str) -> tuple[str, list[ParseWarning]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            warnings.append(ParseWarning(0, "not UTF-8: read as Windows-1252 (cp1252)"))
+            text, warnings = _not_utf8(data)
     text = text.removeprefix("\ufeff")
     if _looks_binary(text):
         raise DigestError(f"{source_name} is binary data, not a digest")
     return text, warnings
+
+
+# A character of more than one byte, as UTF-8 writes it.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _not_utf8(data: bytes) -> tuple[str, list[ParseWarning]]:
+    """Text that is not valid UTF-8 as a whole, decoded line by line.
+
+    Without a single UTF-8 character anywhere it is a Windows-1252 file. Otherwise it
+    is UTF-8 with some bad lines, and reading the whole file as Windows-1252 would
+    garble every good line ("é" as "Ã©": each title a new, duplicate paper, each
+    abstract overwriting a good one). So only the bad lines get another reading: a line
+    without any UTF-8 character is Windows-1252 (pasted from elsewhere); a line with
+    some is damaged UTF-8, its bad bytes shown as U+FFFD (an abstract holding one never
+    replaces a paper's abstract: see Library.import_parsed)."""
+    if not _UTF8_SEQUENCE.search(data):
+        text = data.decode("cp1252", errors="replace")
+        return text, [ParseWarning(0, "not UTF-8: read as Windows-1252 (cp1252)")]
+    lines: list[str] = []
+    warnings: list[ParseWarning] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            if _UTF8_SEQUENCE.search(raw):
+                lines.append(raw.decode("utf-8", errors="replace"))
+                warnings.append(ParseWarning(number, "damaged UTF-8: bad bytes shown as \ufffd"))
+            else:
+                lines.append(raw.decode("cp1252", errors="replace"))
+                warnings.append(ParseWarning(number, "not UTF-8: read as Windows-1252 (cp1252)"))
+    return "\n".join(lines), warnings
 
 
 def _looks_binary(text: str) -> bool:
@@ -180,16 +214,23 @@ class _TextExtractor(HTMLParser):
         }
     )
 
+    # The page's own headings: a digest's title lines are never in h1 or h2 alone.
+    _CHROME_HEADINGS = frozenset({"h1", "h2"})
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip_depth = 0
+        self.headings: set[str] = set()
+        self._heading: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self._skip_depth += 1
         elif tag in self._BLOCK:
             self.parts.append("\n")
+            if tag in self._CHROME_HEADINGS:
+                self._heading = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._BLOCK:
@@ -200,14 +241,24 @@ class _TextExtractor(HTMLParser):
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag in self._BLOCK:
             self.parts.append("\n")
+            if tag in self._CHROME_HEADINGS and self._heading is not None:
+                self.headings.add(" ".join("".join(self._heading).split()))
+                self._heading = None
 
     def handle_data(self, data: str) -> None:
         if not self._skip_depth:
             self.parts.append(data.replace("\n", " "))
+            if self._heading is not None:
+                self._heading.append(data)
 
 
 def html_to_text(markup: str) -> str:
     """The lines a user would copy from the page."""
+    return _html_text(markup)[0]
+
+
+def _html_text(markup: str) -> tuple[str, frozenset[str]]:
+    """The lines a user would copy from the page, and its h1 and h2 headings."""
     extractor = _TextExtractor()
     try:
         extractor.feed(markup)
@@ -215,7 +266,27 @@ def html_to_text(markup: str) -> str:
     except (AssertionError, ValueError):  # html.parser on badly broken markup
         pass
     lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line), frozenset(extractor.headings)
+
+
+def _without_chrome(result: ParseResult, headings: frozenset[str]) -> ParseResult:
+    """The papers less the page's headings taken for titles: an h1 or h2 line with no
+    abstract ("Trending papers") is the page's, not a paper."""
+    dropped = {
+        paper.line
+        for paper in result.papers
+        if not paper.abstract and clean_text(paper.title) in headings
+    }
+    if not dropped:
+        return result
+    return ParseResult(
+        tuple(paper for paper in result.papers if paper.line not in dropped),
+        tuple(
+            warning
+            for warning in result.warnings
+            if not (warning.line in dropped and "has no abstract" in warning.message)
+        ),
+    )
 
 
 def _unflow(text: str) -> str:
@@ -233,13 +304,14 @@ def _unflow(text: str) -> str:
     return "\n".join(out)
 
 
-def _part_text(part: Message, source_name: str) -> str:
+def _part_text(part: Message, source_name: str) -> tuple[str, frozenset[str]]:
+    """A part's digest text, and its headings when it is HTML."""
     text = _decoded_payload(part, source_name)
     if part.get_content_type() == "text/html":
-        return html_to_text(text)
+        return _html_text(text)
     if str(part.get_param("format") or "").lower() == "flowed":
-        return _unflow(text)
-    return text
+        return _unflow(text), frozenset()
+    return text, frozenset()
 
 
 def _decoded_payload(part: Message, source_name: str) -> str:
@@ -262,9 +334,17 @@ def _decoded_payload(part: Message, source_name: str) -> str:
 
 def email_to_texts(raw: str, source_name: str) -> list[str]:
     """The digest text of each text/plain and text/html part, plain parts first."""
+    plain, html = _email_parts(raw, source_name)
+    return [text for text, _ in plain + html]
+
+
+def _email_parts(
+    raw: str, source_name: str
+) -> tuple[list[tuple[str, frozenset[str]]], list[tuple[str, frozenset[str]]]]:
+    """(text, headings) of the text/plain parts and of the text/html parts."""
     message = email.message_from_string(raw, policy=email.policy.compat32)
-    plain: list[str] = []
-    html: list[str] = []
+    plain: list[tuple[str, frozenset[str]]] = []
+    html: list[tuple[str, frozenset[str]]] = []
     for part in message.walk():
         if part.is_multipart() or part.get_content_disposition() == "attachment":
             continue
@@ -272,33 +352,66 @@ def email_to_texts(raw: str, source_name: str) -> list[str]:
         if kind not in ("text/plain", "text/html"):
             continue
         try:
-            text = _part_text(part, source_name)
+            found = _part_text(part, source_name)
         except DigestError:
             continue
-        (plain if kind == "text/plain" else html).append(text)
-    return plain + html
+        (plain if kind == "text/plain" else html).append(found)
+    return plain, html
+
+
+def _with_abstracts(result: ParseResult) -> int:
+    return sum(1 for paper in result.papers if paper.abstract)
+
+
+def _email_result(text: str, source_name: str) -> ParseResult:
+    """The papers of the best part. The plain part is what the sender wrote as text; the
+    HTML part adds the page around the papers. So plain text is kept whenever it has
+    as many papers with an abstract as the HTML part; HTML only when it has more (a
+    plain part that is a stub: "view this e-mail in a browser")."""
+    plain, html = _email_parts(text, source_name)
+    plain_results = [parse_digest(part) for part, _ in plain]
+    html_results = [_without_chrome(parse_digest(part), heads) for part, heads in html]
+    best_plain = max(plain_results, key=_with_abstracts, default=None)
+    best_html = max(html_results, key=_with_abstracts, default=None)
+    if best_plain is None:
+        return best_html or ParseResult(())
+    if best_html is None or _with_abstracts(best_plain) >= _with_abstracts(best_html):
+        return best_plain
+    return best_html
 
 
 def parse_source(text: str, source_name: str) -> ParseResult:
     """Papers from decoded text of any supported format; a DigestError when there are none."""
     fmt = detect_format(text)
     if fmt == "email":
-        candidates = [parse_digest(part) for part in email_to_texts(text, source_name)]
-        # With both parts, keep the one that yields the most papers (plain text on a tie).
-        result = max(candidates, key=lambda r: len(r.papers), default=ParseResult(()))
+        result = _email_result(text, source_name)
     elif fmt == "html":
-        result = parse_digest(html_to_text(text))
+        markup_text, headings = _html_text(text)
+        result = _without_chrome(parse_digest(markup_text), headings)
     else:
         result = parse_digest(text)
     # Title lines without a single abstract are not a digest (a garbled e-mail part, a
-    # page with one heading): importing them would fill the library with noise.
-    if not any(paper.abstract for paper in result.papers):
+    # page with one heading), nor is a note without one title-and-abstract pair
+    # ("Hello," and a line of text): importing them would fill the library with noise.
+    if not any(_plausible(paper) for paper in result.papers):
         what = {"email": "e-mail", "html": "web page", "text": "text"}[fmt]
         raise DigestError(
             f"{source_name}: no papers found in this {what} (a digest is a title line"
             " followed by its abstract, repeated)"
         )
     return result
+
+
+def _plausible(paper: ParsedPaper) -> bool:
+    """A title and an abstract that could be a paper's: an abstract, and a title of two
+    words or more that is not a salutation or the lead-in of a sentence ("Hello,",
+    "Dear all,", "As promised:"). A digest has many such pairs; a note has none."""
+    title = paper.title.strip()
+    return (
+        bool(paper.abstract.strip())
+        and len(title.split()) >= 2
+        and not title.endswith((",", ";", ":"))
+    )
 
 
 def check_size(data: bytes, source_name: str, what: str) -> None:

@@ -23,3 +23,9 @@ class ImportCancelledError(ReadingListError):
 
 class LibraryBusyError(ReadingListError):
     """Another process held the library's write lock for longer than the busy timeout."""
+
+
+class IndexDamagedError(ReadingListError):
+    """Reading the search index failed on damaged files. The index is only a cache: it
+    is marked for rebuilding (the next start rebuilds it), and the command line rebuilds
+    it at once and runs the command again."""

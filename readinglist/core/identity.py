@@ -6,7 +6,8 @@ holds the values they exchange and the one rule that decides a title match, so t
 rule is pure, documented and tested on its own.
 
 **The title rule.** Both titles are normalised: Unicode NFKC, case folded, TeX math
-and commands reduced to their letters (``$\\pi_0$`` -> ``pi0``), accents removed,
+and commands reduced to their letters (``$\\pi_0$`` -> ``pi0``), Greek letters spelled
+as TeX names them (``π0`` -> ``pi0``), accents removed,
 every run of characters other than letters and digits made one space. The titles match
 when the normalised texts are equal, or, for titles of at least 30 normalised
 characters, when they differ by at most one edit (insertion, deletion or substitution
@@ -85,10 +86,19 @@ def normalise_title(title: str) -> str:
     """The form two titles are compared in (see the module docstring)."""
     text = unicodedata.normalize("NFKC", title)
     text = _MATH_COMMAND.sub(r"\1", text).replace("$", "")
+    text = "".join(_greek_name(ch) for ch in text)
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"(?<=\w)[_^{}]+(?=\w)", "", text)  # pi_0 -> pi0, x^{2} -> x2
     return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def _greek_name(ch: str) -> str:
+    """A Greek letter as TeX spells it (``π`` -> ``pi``), so ``π0`` is ``$\\pi_0$``."""
+    if not "\u0391" <= ch <= "\u03c9":
+        return ch
+    name = unicodedata.name(ch, "")
+    return name.rsplit(" ", 1)[-1].lower() if "GREEK" in name else ch
 
 
 def _edits(a: str, b: str, limit: int) -> int:

@@ -199,6 +199,44 @@ class Indexing:
         self.sync()  # changes made while rebuilding
         return len(ids)
 
+    def damage(self) -> str | None:
+        """What is wrong with the index's files, in one line, or None (reads every
+        file: for ``doctor``, not for every start)."""
+        return self.required().damage()
+
+    # Two looks before an index is distrusted: another process's write that lands
+    # between reading the index's count and the library's can make one look differ.
+    COUNT_LOOKS = 2
+
+    def disagreement(self) -> str | None:
+        """Whether the index holds as many papers as the library (a cheap check when a
+        library opens, after the outbox was drained): a reason to rebuild, or None.
+
+        An index can be complete, readable and wrong: one left empty by an interrupted
+        restore, or from another copy of the library. Counting cannot see every such
+        index (``doctor`` compares each paper), but it sees the ones that answer "0
+        matches" for good. A disagreeing index is distrusted (see SearchIndex.distrust).
+        """
+        index = self._index
+        if index is None or not self.ready:
+            return None
+        for _ in range(self.COUNT_LOOKS):
+            indexed = index.doc_count()
+            with self._store.unit_of_work() as uow:
+                if uow.outbox(1)[0]:
+                    return None  # changes still wait (the index is held elsewhere)
+                papers = uow.browse(None, PaperQuery(), 0, 0, None, False).total
+            if indexed == papers:
+                return None
+        reason = (
+            f"the search index holds {indexed} papers, the library {papers}"
+            if indexed
+            else "the search index was empty"
+        )
+        log.warning("%s", reason)
+        index.distrust(reason)
+        return reason
+
     def check(self, repair: bool = True) -> DriftReport:
         """Compare database and index (missing, stale and extra ids); repair by default."""
         index = self.required()

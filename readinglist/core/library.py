@@ -52,6 +52,7 @@ from readinglist.core.orders import POSITION
 from readinglist.core.parts import LibraryContext
 from readinglist.core.ports import Progress, SearchIndex, Store, UnitOfWork
 from readinglist.core.query import And, Node, Or, ParsedQuery, Term, parse_query
+from readinglist.core.resolve_cases import Identity
 from readinglist.core.snapshots import ImportRecord, PaperSnapshot, RestoreReport
 from readinglist.core.suggestions import did_you_mean, similar_papers
 from readinglist.core.tags import check_tag_change, normalize_colour, normalize_tag, tag_matches
@@ -112,6 +113,7 @@ class Library:
         self.searches = SavedSearches(context)
         self.exchange = Exchange(context)
         self.bulk = BulkEdits(context)
+        self.identity = Identity(context)
 
     @contextmanager
     def _write(self) -> Iterator[UnitOfWork]:
@@ -203,7 +205,7 @@ class Library:
             total=page.total,
             offset=offset,
             suggestion=did_you_mean(self._store, index, text, parsed) if few else None,
-            message=parsed.message,
+            message="; ".join(note for note in (parsed.message, page.message) if note) or None,
             ids=page.ids,
         )
 
@@ -316,7 +318,13 @@ class Library:
                 else:
                     paper_id = old.id
                     existing_ids.append(paper_id)
-                    if paper.abstract and paper.abstract != old.abstract:
+                    # (issue 17) U+FFFD: a damaged line (digest_sources._not_utf8),
+                    # never put in place of an abstract the paper has.
+                    if (
+                        paper.abstract
+                        and paper.abstract != old.abstract
+                        and not (old.abstract and "\ufffd" in paper.abstract)
+                    ):
                         uow.set_abstract(paper_id, paper.abstract, now)
                         (abstracts_changed if old.abstract else abstracts_added).append(paper_id)
                     links_added += uow.add_links(paper_id, links, now)

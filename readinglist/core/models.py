@@ -163,6 +163,20 @@ class ParseWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class ReaderState:
+    """A reader's own state of a paper as a file says it (JabRef's read status, ranking,
+    priority and groups; BibTeX's ``annote``). An import gives all of it to a paper new
+    to the library; of a paper already there it fills only empty notes, never
+    overwriting what the user set."""
+
+    status: ReadStatus | None = None
+    rating: int | None = None
+    priority: Priority | None = None
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedPaper:
     """A paper read from a source; the fields after ``line`` come from richer sources.
 
@@ -183,6 +197,8 @@ class ParsedPaper:
     # Bibliographic facts the source states (a BibTeX year, venue, DOI...).
     facts: tuple[tuple[Field, str], ...] = ()
     cite_key: str | None = None
+    # The reader's own state, from formats that carry it (BibTeX written by JabRef or us).
+    reader: ReaderState | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +348,8 @@ class SearchPage:
     hits: tuple[SearchHit, ...]
     total: int
     ids: tuple[int, ...] = ()
+    # What the index adds about how it answered ("also searched: mixture of experts").
+    message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

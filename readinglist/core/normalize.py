@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import unicodedata
 
+# Mathematical symbols that titles use as punctuation: a typographic minus for a
+# hyphen ("Self−Attention"), slashes, a ratio sign for a colon, bars and tildes.
+_MATH_AS_PUNCTUATION = frozenset("|~\u2212\u2044\u2215\u2236\u2223\u223c")
+
 
 def _fold_char(ch: str) -> str:
-    # Punctuation (P*) and symbols (S*) become spaces, so "3D-Gaussians" and
-    # "3D Gaussians" or curly and straight quotes fold to the same key.
-    return " " if unicodedata.category(ch)[0] in "PSZC" else ch
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        # Format characters are invisible (zero-width space and joiner, soft hyphen,
+        # direction marks): "Dif\u200bfusion" is "Diffusion", not "dif fusion".
+        return ""
+    if category == "Sm" and ch not in _MATH_AS_PUNCTUATION:
+        # Mathematical symbols carry meaning: "Attention = Explanation" is not
+        # "Attention ≠ Explanation". Each is a word of its own, so spacing around it
+        # does not matter ("a=b" and "a = b").
+        return f" {ch} "
+    # Punctuation (P*), other symbols (S*), spaces and controls become spaces, so
+    # "3D-Gaussians" and "3D Gaussians" or curly and straight quotes fold to one key.
+    return " " if category[0] in "PSZC" else ch
 
 
 def title_key(title: str) -> str:
-    """The unique key of a paper: NFKC, casefolded, punctuation and spacing folded."""
+    """The unique key of a paper: NFKC, casefolded, punctuation and spacing folded,
+    invisible format characters dropped, mathematical symbols kept.
+
+    Changing this changes the keys stored with every paper: a migration must
+    recompute them, as storage/migrations/versions/0005_title_keys.py did when
+    mathematical symbols and format characters got their own rules."""
     text = unicodedata.normalize("NFKC", title).casefold()
     folded = "".join(_fold_char(ch) for ch in text)
     return " ".join(folded.split())

@@ -28,6 +28,7 @@ from readinglist.core.models import (
     PaperField,
     PaperQuery,
     Priority,
+    ReaderState,
     ReadingList,
     ReadStatus,
     SavedSearch,
@@ -140,6 +141,11 @@ class ImportWrites(Protocol):
         now: datetime,
     ) -> None: ...
 
+    def set_reader_state(self, paper_id: int, state: ReaderState, now: datetime) -> None:
+        """A new paper's status, rating, priority, notes and (normalised) tags as the
+        imported file gives them (what is None or empty is left as it is)."""
+        ...
+
 
 class FactStore(Protocol):
     """Bibliographic facts with their sources, author structure, cite keys, lookup states."""
@@ -159,6 +165,10 @@ class FactStore(Protocol):
     def cite_keys(self, ids: Collection[int] | None = None) -> dict[int, str]: ...
 
     def store_cite_keys(self, keys: Mapping[int, str]) -> None: ...
+
+    def cite_key_owner(self, key: str) -> int | None:
+        """The paper whose stored key is ``key`` in any case (BibTeX's comparison)."""
+        ...
 
     def resolve_states(self, ids: Collection[int]) -> dict[int, ResolveState]: ...
 
@@ -353,6 +363,19 @@ class SearchIndex(Protocol):
 
     def stamps(self) -> dict[int, str]: ...
 
+    def doc_count(self) -> int:
+        """The papers in the index (as the index's table of contents counts them)."""
+        ...
+
+    def damage(self) -> str | None:
+        """What is wrong with the index's files (every byte read), in one line, or None."""
+        ...
+
+    def distrust(self, reason: str) -> None:
+        """The index does not hold the library (``reason``): searches must wait for a
+        rebuild, in this process and in any other that opens the library."""
+        ...
+
     def search(
         self,
         parsed: ParsedQuery,
@@ -368,6 +391,15 @@ class SearchIndex(Protocol):
         ``with_ids``: every hit's paper id too, in the same order."""
 
     def term_in_index(self, word: str) -> bool: ...
+
+    def completes(self, prefix: str) -> bool:
+        """Whether some indexed word starts with ``prefix`` (a word being typed)."""
+        ...
+
+    def per_generation(self, key: tuple[str, ...], compute: Callable[[], str | None]) -> str | None:
+        """``compute()``, remembered under ``key`` until the index changes: for answers
+        drawn from the index and the papers it holds ("did you mean")."""
+        ...
 
     def corrections(self, word: str, limit: int = 3) -> list[str]: ...
 

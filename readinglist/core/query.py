@@ -33,7 +33,8 @@ An ``arxiv:`` value is read by :func:`readinglist.core.arxiv.normalize_arxiv_id`
 
 Field names are case-insensitive. An unknown field (``foo:bar``) or a URL is searched
 as its words. Words are what the index tokenizes (letters, digits, ``_``, with inner
-dots kept, as in ``v1.5``), so ``3d-gs`` searches for ``3d`` and ``gs``. Inside a
+hyphens and dots kept, as in ``gpt-4``, ``v1.5``): ``3d-gs`` is one word, which the
+index finds written whole (``3DGS``, ``3D-GS``) or as its pieces. Inside a
 quoted value ``\\"`` is a quote and ``\\\\`` a backslash, so every tag name can be typed.
 
 Dates are periods in UTC: ``>P`` is after the period, ``>=P`` from its start, ``<P``
@@ -76,6 +77,7 @@ __all__ = [
     "TermKind",
     "describe",
     "parse_query",
+    "typing_query",
 ]
 
 TermKind: TypeAlias = Literal["word", "phrase", "prefix", "fuzzy"]
@@ -215,9 +217,9 @@ class ParsedQuery:
 
 # --------------------------------------------------------------------------- scanning
 
-# The index's idea of a word (Whoosh's default tokenizer): inner dots stay, so "v1.5"
-# is one word. No nested ambiguity, so matching is linear.
-_WORD_RE: Final = re.compile(r"\w+(?:\.\w+)*")
+# The index's idea of a word (readinglist.search.tokens.WORD): inner hyphens and dots
+# stay, so "gpt-4" and "v1.5" are one word each. No nested ambiguity: linear.
+_WORD_RE: Final = re.compile(r"\w+(?:[-.]\w+)*")
 # Whitespace, a parenthesis, a quoted value (backslash escapes; an unclosed quote runs
 # to the end) or a run of anything else. Every alternative is linear.
 _TOKEN_RE: Final = re.compile(
@@ -773,3 +775,39 @@ def describe(node: Node | None) -> str:
     if isinstance(node, Not):
         return "-" + _wrapped(node.item, And, Or)
     assert_never(node)
+
+
+# ------------------------------------------------------------------------ as you type
+
+_PREFIX_FIELDS: Final = (*TEXT_FIELDS, AUTHOR_FIELD)
+
+
+def typing_query(text: str) -> str:
+    """The query for text still being typed: its last word made a prefix ("gaussian
+    spl" -> "gaussian spl*"), so a partial word finds the words it starts.
+
+    Only a plain word of two letters or more right at the end is completed, in any
+    text field (``title:gaus`` -> ``title:gaus*``): not after a space (the word is
+    done), not in quotes, not a filter's value (``tag:3d``), not negated, not a word
+    that already ends in ``*`` or ``~``. The window searches this way; the command line
+    keeps whole words.
+    """
+    if not text or not text[-1].isalnum():
+        return text
+    tokens = _tokens(text)
+    if not tokens:
+        return text
+    last = tokens[-1]
+    before = tokens[-2] if len(tokens) > 1 else None
+    if before is not None and before.kind == "not":
+        return text
+    if last.kind == "field" and last.field not in _PREFIX_FIELDS:
+        return text
+    if last.kind not in ("word", "field"):
+        return text
+    words = list(_WORD_RE.finditer(last.value))
+    if not words or words[-1].end() != len(last.value):
+        return text
+    if len(words[-1].group()) < MIN_PREFIX_CHARS:
+        return text
+    return text + "*"

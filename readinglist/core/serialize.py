@@ -30,11 +30,32 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
         "authors": list(paper.authors),
         "arxiv_id": paper.arxiv_id,
         "upvotes": paper.upvotes,
+        "published": paper.published,
+    }
+
+
+def facts_to_dict(paper: Paper) -> dict[str, Any]:
+    """Each fact with its source and time, and the authors' structure where known."""
+    return {
+        "facts": {
+            fact.name.value: {
+                "value": fact.value,
+                "source": fact.source.value,
+                "recorded_at": _time(fact.recorded_at),
+            }
+            for fact in paper.meta
+        },
+        "author_names": [
+            {"name": n.name, "family": n.family, "given": n.given, "suffix": n.suffix}
+            for n in paper.people
+        ],
+        "cite_key": paper.cite_key,
     }
 
 
 def details_to_dict(details: PaperDetails) -> dict[str, Any]:
     data = paper_to_dict(details.paper)
+    data.update(facts_to_dict(details.paper))
     data["updated_at"] = _time(details.paper.updated_at)
     data["status_history"] = [
         {"status": change.status.value, "changed_at": _time(change.changed_at)}

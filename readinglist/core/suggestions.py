@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from readinglist.core.models import Paper, PaperQuery, SimilarPaper
 from readinglist.core.normalize import edit_distance
 from readinglist.core.ports import SearchIndex, Store
-from readinglist.core.query import ParsedQuery
+from readinglist.core.query import FIELDS, And, Node, Not, Or, ParsedQuery, Term
+from readinglist.core.spelling import same_spelling
 
 SIMILAR_TERMS_SHOWN = 5
 
@@ -21,15 +23,31 @@ def did_you_mean(store: Store, index: SearchIndex, text: str, parsed: ParsedQuer
     """The query with each misspelt word replaced by the library's own spelling.
 
     A word is misspelt when no paper holds its stem ("gausian"), or when papers hold
-    its stem but never this spelling ("splating", stemmed like "splatting").
+    its stem but never this spelling ("splating", stemmed like "splatting"; not
+    "colour" for "color", which is the same word). Only the words of titles and
+    abstracts are corrected: not an author's name, a status or a tag ("did you mean"
+    knows no other vocabulary), and not a word being typed (a prefix, ``spl*``) that
+    some word of the library starts with. Remembered until the index changes.
     """
+    return index.per_generation(
+        ("did you mean", text), lambda: _did_you_mean(store, index, text, parsed)
+    )
+
+
+def _did_you_mean(store: Store, index: SearchIndex, text: str, parsed: ParsedQuery) -> str | None:
     suggestion = text
+    prefixes = _prefix_words(parsed.root)
+    foreign = _foreign_spans(text)
     for word in parsed.terms:
         if " " in word or not word.isalpha():
             continue
+        if not _owned_occurrence(text, word, foreign):
+            continue  # only a value of a field "did you mean" does not know
+        if word in prefixes and index.completes(word):
+            continue
         if index.term_in_index(word):
             spellings = _spellings(store, index, index.stem(word))
-            if word in spellings or not spellings:
+            if not spellings or any(same_spelling(word, known) for known in spellings):
                 continue
             candidates = [spellings.most_common(1)[0][0]]
         else:
@@ -42,8 +60,59 @@ def did_you_mean(store: Store, index: SearchIndex, text: str, parsed: ParsedQuer
             candidates = sorted(spelled, key=lambda surface: edit_distance(surface, word))
         replacement = next((c for c in candidates if c != word), None)
         if replacement is not None:
-            suggestion = _replace_word(suggestion, word, replacement)
+            suggestion = _replace_word(suggestion, word, replacement, foreign)
     return suggestion if suggestion != text else None
+
+
+def _prefix_words(node: Node | None) -> set[str]:
+    """The words searched as prefixes (``spl*``, or the word a window is typing)."""
+    if isinstance(node, Term):
+        return {node.text} if node.kind == "prefix" else set()
+    if isinstance(node, And | Or):
+        return set().union(*(_prefix_words(item) for item in node.items))
+    if isinstance(node, Not):
+        return _prefix_words(node.item)
+    return set()
+
+
+# A field's value as typed: a word, or a quoted value (escapes allowed).
+_FIELD_VALUE = re.compile(r'(?<![\w.])([A-Za-z]+):("(?:[^"\\]|\\.)*"?|[^\s()"]+)')
+_OWNED_FIELDS = frozenset({"title", "abstract"})
+
+
+def _foreign_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds values of fields other than titles' and abstracts' words
+    (``author:hinton``, ``status:bogus``, ``notes:todo``), as (start, end) of each word."""
+    spans: list[tuple[int, int]] = []
+    for match in _FIELD_VALUE.finditer(text):
+        if match.group(1).lower() in FIELDS and match.group(1).lower() not in _OWNED_FIELDS:
+            start = match.start(2)
+            spans.extend(
+                (start + word.start(), start + word.end())
+                for word in _WORDS.finditer(match.group(2))
+            )
+    return spans
+
+
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    return [match.span() for match in re.finditer(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", text)]
+
+
+def _owned_occurrence(text: str, word: str, foreign: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``word`` is somewhere in ``text`` as a word of titles and abstracts
+    (or nowhere as written: a fallback's word, searched as text)."""
+    spans = _occurrences(text, word)
+    return not spans or any(span not in foreign for span in spans)
+
+
+def _replace_word(
+    text: str, word: str, replacement: str, foreign: Sequence[tuple[int, int]] = ()
+) -> str:
+    """``text`` with the first ``word`` that is not a foreign field's value replaced."""
+    for start, end in _occurrences(text, word):
+        if (start, end) not in foreign:
+            return text[:start] + replacement + text[end:]
+    return text
 
 
 def _spellings(store: Store, index: SearchIndex, stem: str) -> Counter[str]:
@@ -88,10 +157,6 @@ _WORDS = re.compile(r"[^\W\d_]+")
 def _words(paper: Paper) -> list[str]:
     """The lower-case words of a paper's title and abstract (for spellings and reasons)."""
     return _WORDS.findall(f"{paper.title} {paper.abstract}".lower())
-
-
-def _replace_word(text: str, word: str, replacement: str) -> str:
-    return re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", replacement, text, count=1)
 
 
 def _surface_map(text: str, index: SearchIndex) -> dict[str, str]:

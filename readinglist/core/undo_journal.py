@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
-from readinglist.core import models, snapshots, undo
+from readinglist.core import metadata, models, snapshots, undo
 from readinglist.core.errors import InvalidValueError
 from readinglist.core.undo import Change
 
@@ -30,7 +30,7 @@ KEEP = 20  # changes kept: the command line's undo goes back this far
 
 def _known() -> dict[str, type]:
     found: dict[str, type] = {}
-    for module in (models, snapshots, undo):
+    for module in (metadata, models, snapshots, undo):  # metadata: a Paper's names, facts
         for name, value in vars(module).items():
             wanted = isinstance(value, type) and (
                 dataclasses.is_dataclass(value) or issubclass(value, Enum)

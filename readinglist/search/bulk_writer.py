@@ -24,7 +24,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,7 @@ import numpy.typing as npt
 from whoosh.formats import Frequency
 from whoosh.index import Index
 
-from readinglist.search.analysis import MAX_WORD, STOP_WORDS, WORD, EnglishAnalyzer, stem
+from readinglist.search.analysis import WORD, EnglishAnalyzer, analyse_token
 from readinglist.search.whoosh_private import BulkSegmentWriter
 
 Ints = npt.NDArray[np.int64]
@@ -59,26 +59,52 @@ class _DenseIds(dict[Any, int]):
         return new
 
 
-class _TermIds(dict[str, int]):
-    """Raw word -> term id, or -1 for a word the analyzer drops; stems on first sight.
+class _TermIds(dict[str, tuple[int, ...]]):
+    """Raw word -> the ids of its terms (none for a stop word); analysed on first sight.
 
     Keyed by the word as written, so the common case costs one dict lookup: no
-    lower-casing, no stop-word check, no stemming. Ids are shared by all text fields.
+    lower-casing, no stop-word check, no stemming, no splitting of names. Ids are shared
+    by all text fields. ``sequences`` and ``humps`` hold what the phrase field pairs (see
+    readinglist.search.tokens.TokenTerms), filled with the terms.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.terms = _DenseIds()
+        self.sequences: dict[str, tuple[int, ...]] = {}
+        self.humps: dict[str, tuple[int, ...]] = {}  # pair keys; only camel-case words
 
-    def __missing__(self, raw: str) -> int:
-        word = raw.lower()
-        term_id = -1 if word in STOP_WORDS or len(word) > MAX_WORD else self.terms[stem(word)]
-        self[raw] = term_id
-        return term_id
+    def __missing__(self, raw: str) -> tuple[int, ...]:
+        found = analyse_token(raw)
+        terms = self.terms
+        ids = self[raw] = tuple(terms[text] for text in found.terms)
+        self.sequences[raw] = (
+            ids if found.sequence == found.terms else tuple(terms[t] for t in found.sequence)
+        )
+        if found.pairs:
+            self.humps[raw] = tuple(terms[a] << _PAIR_SHIFT | terms[b] for a, b in found.pairs)
+        return ids
 
-    def of(self, text: str) -> list[int]:
-        """The term ids of ``text``, in order: what EnglishAnalyzer yields, as ids."""
-        return list(filter((-1).__ne__, map(self.__getitem__, WORD.findall(text))))
+    def of(self, text: str) -> tuple[list[int], list[str]]:
+        """The term ids of ``text`` in order (what EnglishAnalyzer yields, as ids), and
+        its words as written."""
+        words = WORD.findall(text)
+        return list(chain.from_iterable(map(self.__getitem__, words))), words
+
+    def pair_keys(self, texts: Iterable[list[str]]) -> set[int]:
+        """The phrase field's pairs of the words of ``texts``, in order (each text's
+        words as :meth:`of` gave them, so every word has been seen), as int keys.
+        Nearly every paper has a name or a hyphenated word: no shortcut for others."""
+        texts = list(texts)
+        sequence = list(
+            chain.from_iterable(map(self.sequences.__getitem__, chain.from_iterable(texts)))
+        )
+        keys = {first << _PAIR_SHIFT | second for first, second in pairwise(sequence)}
+        humps = self.humps
+        if humps:
+            for camel in filter(humps.__contains__, chain.from_iterable(texts)):  # found by C
+                keys.update(humps[camel])
+        return keys
 
 
 class _Postings:
@@ -173,20 +199,20 @@ class BulkWriter(BulkSegmentWriter):
         schema = self.schema
         names = sorted(name for name, value in fields.items() if value is not None)
         docnum = self._begin_document(names, self._segment_docs)
-        term_ids = {name: self._term_ids.of(fields[name]) for name in self._fast if name in fields}
+        analysed = {name: self._term_ids.of(fields[name]) for name in self._fast if name in fields}
         stored: list[tuple[str, Any, Any, int]] = []
         lengths: dict[str, int] = {}
         for name in names:
             value = fields[name]
             field = schema[name]
             length = 0
-            if name in term_ids:
-                ids = term_ids[name]
+            if name in analysed:
+                ids = analysed[name][0]
                 counts = Counter(ids)
                 self._field_postings(name).add(docnum, counts.keys(), counts.values())
                 length = len(ids) if field.scorable else 0
             elif name == self._pair_field:
-                self._add_pairs(docnum, value, fields, term_ids)
+                self._add_pairs(docnum, value, fields, analysed)
             elif field.indexed:
                 length = self._add_with_whoosh(docnum, name, field, value)
             lengths[name] = length
@@ -197,25 +223,32 @@ class BulkWriter(BulkSegmentWriter):
         self._end_document()
 
     def _add_pairs(
-        self, docnum: int, value: str, fields: dict[str, Any], term_ids: dict[str, list[int]]
+        self,
+        docnum: int,
+        value: str,
+        fields: dict[str, Any],
+        analysed: dict[str, tuple[list[int], list[str]]],
     ) -> None:
-        """Adjacent term pairs; reuses the sources' ids when the value is the sources
+        """Adjacent term pairs; reuses the sources' words when the value is the sources
         joined by newlines (the usual case: a newline never joins two words)."""
         sources = self._pair_sources
-        if all(source in term_ids for source in sources) and value == "\n".join(
+        term_ids = self._term_ids
+        if all(source in analysed for source in sources) and value == "\n".join(
             fields[source] for source in sources
         ):
-            ids = [term_id for source in sources for term_id in term_ids[source]]
+            texts = [analysed[source][1] for source in sources]
         else:
-            ids = self._term_ids.of(value)
-        pairs = {first << _PAIR_SHIFT | second for first, second in pairwise(ids)}
+            texts = [term_ids.of(value)[1]]
+        pairs = term_ids.pair_keys(texts)
         self._field_postings(self._pair_field).add(docnum, map(self._pair_ids.__getitem__, pairs))
 
     def _add_with_whoosh(self, docnum: int, name: str, field: Any, value: Any) -> int:
         """A field Whoosh analyses itself; its terms get ids of their own. Most values
-        recur (statuses, tags, hosts, import times), so each value is analysed once."""
+        recur (statuses, tags, hosts, import times), so each value is analysed once;
+        a field whose values are the paper's own (``varies``: acronyms) is not kept."""
         cache_key = (name, value)
-        found = None if field.unique else self._analysed.get(cache_key)
+        kept = not field.unique and not getattr(field, "varies", False)
+        found = self._analysed.get(cache_key) if kept else None
         if found is None:
             known = self._byte_terms.setdefault(name, _DenseIds())
             keys, freqs = array("I"), array("I")
@@ -225,7 +258,7 @@ class BulkWriter(BulkSegmentWriter):
                 keys.append(known[btext])
                 freqs.append(freq)
             found = (keys, freqs, sum(freqs) if field.scorable else 0)
-            if not field.unique:
+            if kept:
                 self._analysed[cache_key] = found
         keys, freqs, length = found
         self._field_postings(name).add(docnum, keys, freqs)

@@ -5,9 +5,13 @@ in a 100k library costs half a second. Here each term's postings are decoded onc
 searcher, block by block, into NumPy arrays (doc numbers and term frequencies) and
 kept while the searcher lives; a query is then a few vector operations over the whole
 library: masks for matching, BM25 sums for ranking, a partial sort for the page. Phrases
-need no positions: the pairs field holds every pair of adjacent words. Whoosh's
-internals (block decoding, segment ids, range terms) are reached through
-:mod:`readinglist.search.whoosh_private`, which falls back on its public API.
+need no positions: the pairs field holds every pair of adjacent words. The postings
+themselves are kept by :mod:`readinglist.search.postings`.
+
+A query's word is matched as the index analysed the papers' words
+(readinglist.search.tokens): whole, or as its pieces side by side ("gpt-4" in
+"GPT-4V"), which score less; and an acronym the library defines is searched with what
+it stands for, both ways ("moe", "mixture of experts"), the user told of it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.searching import Searcher
 
 from readinglist.core.query import (
     TEXT_FIELDS,
@@ -36,21 +39,31 @@ from readinglist.core.query import (
     TagFilter,
     Term,
 )
-from readinglist.search.analysis import analyze_positions
+from readinglist.search.acronym_table import AcronymTable, Expansion
+from readinglist.search.analysis import (
+    TokenTerms,
+    analyse_token,
+    catenated,
+    prefix_starts,
+    query_tokens,
+)
+from readinglist.search.postings import Ids as Ids
+from readinglist.search.postings import Mask, Scores
+from readinglist.search.postings import Order as Order
+from readinglist.search.postings import PostingArrays as PostingArrays
+from readinglist.search.postings import SegmentPostings as SegmentPostings
 from readinglist.search.schema import FIELD_BOOSTS, PAIR_FIELD, epoch_minutes
-from readinglist.search.whoosh_private import INTERNALS, WhooshAccess
-
-Mask = npt.NDArray[np.bool_]
-Scores = npt.NDArray[np.float32]
-# Sort keys, ascending: each document's place in an order (see search/ordering.py).
-Order = npt.NDArray[np.int64]
-Ids = npt.NDArray[np.int64]
 
 K1 = 1.2
 MAX_EXPANSIONS = 32  # prefix and fuzzy terms kept (the most frequent)
 PREFIX_SCAN = 2000
 MIN_CUT_WORD = 8  # words this long may be typos of a longer word's stem
-CACHE_POSTINGS = 30_000_000  # postings kept decoded per searcher (about 240 MB at most)
+# A word found by its pieces ("yolov9" in "Scaled-YOLOv9") scores this much of what the
+# pieces score: a paper naming the word whole ranks first.
+PIECES_WEIGHT = 0.5
+# An acronym's expansion ("moe" -> "mixture of experts"), or the other way round, scores
+# this much of what it would as typed: the typed form first.
+ACRONYM_WEIGHT = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,101 +72,22 @@ class Match:
     scores: Scores
 
 
-class SegmentPostings:
-    """Decoded postings per segment, kept across searchers.
-
-    A Whoosh segment never changes once written (deletions are kept beside it), so its
-    decoded postings stay valid until a merge removes the segment. After a write only
-    the new small segment is decoded: the next query does not pay for the whole library.
-    (With Whoosh's public API only, segments have no ids: nothing outlives a searcher.)
-    """
-
-    def __init__(self, limit: int = CACHE_POSTINGS, whoosh: WhooshAccess = INTERNALS) -> None:
-        self.limit = limit
-        self.whoosh = whoosh
-        self._entries: dict[tuple[str, str, bytes], tuple[Ids, Scores]] = {}
-        self._size = 0
-
-    def keep_only(self, segments: set[str]) -> None:
-        """Forget the postings of segments that no longer exist (merged away)."""
-        gone = [key for key in self._entries if key[0] not in segments]
-        for key in gone:
-            self._size -= len(self._entries.pop(key)[0])
-
-    def get(self, leaf: Any, segment: str, field: str, btext: bytes) -> tuple[Ids, Scores]:
-        key = (segment, field, btext)
-        found = self._entries.get(key)
-        if found is not None:
-            return found
-        # Whole blocks at a time (tests/test_search.py compares the results with Whoosh's).
-        found = self.whoosh.term_postings(leaf, field, btext)
-        if self._size + len(found[0]) > self.limit:
-            self._entries.clear()
-            self._size = 0
-        self._entries[key] = found
-        self._size += len(found[0])
-        return found
-
-
-class PostingArrays:
-    """The postings of one searcher, as global doc numbers (segments' own kept apart)."""
-
-    def __init__(self, searcher: Searcher, segments: SegmentPostings | None = None) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
-        self.segments = segments or SegmentPostings()
-        self.whoosh = whoosh = self.segments.whoosh
-        self.segment_ids = [whoosh.segment_key(leaf) for leaf, _ in self.leaves]
-        self.segments.keep_only(set(self.segment_ids))
-        self.size = self.reader.doc_count_all()
-        self.live = np.ones(self.size, dtype=np.bool_)
-        for leaf, offset in self.leaves:
-            self.live[whoosh.deleted(leaf) + offset] = False
-        self.live_count = int(self.live.sum())
-        self._cache: dict[tuple[str, bytes], tuple[Ids, Scores]] = {}
-        # Per searcher, like the postings: each document's paper id and sort places.
-        self.paper_ids: Ids | None = None
-        self.orders: dict[tuple[str, bool], Order] = {}
-        # Prefix and fuzzy expansions, by (kind, field, text, edits): typing repeats them.
-        self.expansions: dict[tuple[str, str, str, int], list[str]] = {}
-
-    def postings(self, field: str, term: str | bytes) -> tuple[Ids, Scores]:
-        """Doc numbers (global) and term frequencies of a term; empty when absent."""
-        btext = term.encode("utf-8") if isinstance(term, str) else term
-        found = self._cache.get((field, btext))
-        if found is not None:
-            return found
-        parts = [
-            (ids + offset, freqs)
-            for (leaf, offset), segment in zip(self.leaves, self.segment_ids, strict=True)
-            for ids, freqs in [self.segments.get(leaf, segment, field, btext)]
-            if len(ids)
-        ]
-        found = (
-            (np.concatenate([ids for ids, _ in parts]), np.concatenate([f for _, f in parts]))
-            if parts
-            else (np.empty(0, np.int64), np.empty(0, np.float32))
-        )
-        self._cache[(field, btext)] = found
-        return found
-
-    def mask_of(self, field: str, terms: Iterable[str | bytes]) -> Mask:
-        mask = np.zeros(self.size, dtype=np.bool_)
-        for term in terms:
-            ids, _ = self.postings(field, term)
-            mask[ids] = True
-        return mask
-
-
 class Evaluator:
     """Turns the query language's tree into a match mask and BM25 scores."""
 
-    def __init__(self, arrays: PostingArrays) -> None:
+    def __init__(self, arrays: PostingArrays, acronyms: bool = True) -> None:
         self.arrays = arrays
         self.reader = arrays.reader
         self.size = arrays.size
         self._docs = max(arrays.live_count, 1)
+        self._use_acronyms = acronyms
+        self._negated = 0
+        # What an acronym added to the query ("mixture of experts", "MoE"), for the user.
+        self.also_searched: dict[str, None] = {}
+
+    @property
+    def _acronyms(self) -> AcronymTable | None:
+        return self.arrays.acronyms if self._use_acronyms else None
 
     def evaluate(self, node: Node | None) -> Match:
         if node is None:
@@ -181,13 +115,29 @@ class Evaluator:
         return handlers[type(node)](node)
 
     def _and(self, node: And) -> Match | None:
-        return _combine([self._node(item) for item in node.items], every=True)
+        items = node.items
+        runs = self._acronym_runs(items)
+        parts: list[Match | None] = []
+        index = 0
+        while index < len(items):
+            run = runs.get(index)
+            if run is None:
+                parts.append(self._node(items[index]))
+                index += 1
+            else:
+                index, found = run
+                parts.append(found)
+        return _combine(parts, every=True)
 
     def _or(self, node: Or) -> Match | None:
         return _combine([self._node(item) for item in node.items], every=False)
 
     def _not(self, node: Not) -> Match | None:
-        inner = self._node(node.item)
+        self._negated += 1
+        try:
+            inner = self._node(node.item)
+        finally:
+            self._negated -= 1
         if inner is None:
             return None
         return Match(~inner.mask, np.zeros(self.size, np.float32))
@@ -218,19 +168,96 @@ class Evaluator:
         fields = (term.field,) if term.field else TEXT_FIELDS
         if term.kind in ("prefix", "fuzzy"):
             return self._expanded(fields, lambda f: self._expansion(f, term))
-        tokens = analyze_positions(term.text)
+        tokens = query_tokens(term.text)
         if not tokens:
             return None
-        words = [word for word, _ in tokens]
-        combined = _combine([self._word(fields, word) for word in words], every=True)
+        combined = _combine([self._token(fields, token) for token in tokens], every=True)
         assert combined is not None
-        mask, scores = combined.mask, combined.scores
-        if term.kind == "phrase" and len(words) > 1:
-            for pair in pairwise(words):
-                ids, _ = self.arrays.postings(PAIR_FIELD, " ".join(pair))
-                has_pair = np.zeros(self.size, np.bool_)
-                has_pair[ids] = True
-                mask &= has_pair
+        sequence = tuple(piece for token in tokens for piece in token.sequence)
+        if term.kind == "phrase" and len(sequence) > 1:
+            combined = Match(combined.mask & self._pairs(sequence), combined.scores)
+        table = self._acronyms
+        if table is None or not set(fields) <= set(TEXT_FIELDS):
+            return combined
+        others = _acronyms_of(table.acronyms(sequence))
+        if len(tokens) == 1 and len(sequence) == 1:
+            others += [(found.terms, found.words) for found in table.expansions(sequence[0])]
+        return self._or_acronyms(combined, fields, others) if others else combined
+
+    def _token(self, fields: tuple[str, ...], token: TokenTerms) -> Match:
+        """A query's word: its whole form, or all its pieces side by side ("gpt-4" in
+        "GPT-4V", "yolov4" in "Scaled-YOLOv4"), which score less."""
+        whole = self._word(fields, token.terms[0])
+        if len(token.sequence) < 2:
+            return whole
+        pieces = self._sequence(fields, token.sequence)
+        return Match(
+            whole.mask | pieces.mask,
+            whole.scores + np.float32(PIECES_WEIGHT) * pieces.scores,
+        )
+
+    def _sequence(self, fields: tuple[str, ...], sequence: tuple[str, ...]) -> Match:
+        """Papers holding the terms side by side (each adjacent pair); their BM25 sum."""
+        combined = _combine([self._word(fields, piece) for piece in sequence], every=True)
+        assert combined is not None
+        mask = combined.mask & self._pairs(sequence)
+        return Match(mask, np.where(mask, combined.scores, np.float32(0)))
+
+    def _pairs(self, sequence: tuple[str, ...]) -> Mask:
+        mask = np.ones(self.size, np.bool_)
+        for pair in pairwise(sequence):
+            mask &= self.arrays.mask_of(PAIR_FIELD, [" ".join(pair)])
+        return mask
+
+    # --- acronyms -----------------------------------------------------------------
+
+    def _acronym_runs(self, items: tuple[Node, ...]) -> dict[int, tuple[int, Match | None]]:
+        """Runs of plain words that spell out an acronym ("large language models"),
+        by first item: (the item after the run, the run's papers and the acronym's)."""
+        table = self._acronyms
+        if table is None or not table.longest:
+            return {}
+        runs: dict[int, tuple[int, Match | None]] = {}
+        index = 0
+        while index < len(items):
+            end = min(len(items), index + table.longest)
+            while end > index + 1:
+                words = items[index:end]
+                fields = _plain_words(words)
+                sequence = tuple(
+                    piece
+                    for word in words
+                    if isinstance(word, Term)
+                    for token in query_tokens(word.text)
+                    for piece in token.sequence
+                )
+                others = _acronyms_of(table.acronyms(sequence)) if fields else []
+                if fields and others:
+                    typed = _combine([self._node(word) for word in words], every=True)
+                    runs[index] = (end, self._or_acronyms(typed, fields, others))
+                    break
+                end -= 1
+            index = end if index in runs else index + 1
+        return runs
+
+    def _or_acronyms(
+        self,
+        typed: Match | None,
+        fields: tuple[str, ...],
+        others: list[tuple[tuple[str, ...], str]],
+    ) -> Match | None:
+        """The papers ``typed`` finds, and those using the other form of an acronym:
+        ``others`` holds each other form's terms and how the user is told of it."""
+        if typed is None:
+            return None
+        mask, scores = typed.mask.copy(), typed.scores.copy()
+        for terms, shown in others:
+            found = self._sequence(fields, terms)
+            added = found.mask & ~mask & self.arrays.live
+            mask |= found.mask
+            scores += np.float32(ACRONYM_WEIGHT) * found.scores
+            if self._negated == 0 and added.any():
+                self.also_searched[shown] = None
         return Match(mask, scores)
 
     def _bm25(
@@ -287,12 +314,8 @@ class Evaluator:
         return found
 
     def _prefix_terms(self, field: str, prefix: str) -> list[str]:
-        starts = {prefix.lower()}
-        stems = analyze_positions(prefix)
-        if stems:
-            starts.add(stems[0][0])
         found: list[str] = []
-        for start in starts:
+        for start in prefix_starts(prefix):
             for index, raw in enumerate(self.reader.expand_prefix(field, start)):
                 if index >= PREFIX_SCAN:
                     break
@@ -310,15 +333,33 @@ def near_terms(reader: Any, field: str, word: str, max_edits: int) -> set[str]:
     ("segmentaton" keeps its ending, the index has "segment"): the typo's stem and its
     first letters, cut where a stem of the right word would end, are compared too.
     """
-    typed = word.lower()
-    stems = analyze_positions(typed)
-    probes = {typed, stems[0][0] if stems else typed}
+    typed = catenated(word)
+    whole = analyse_token(typed).whole
+    probes = {typed, whole or typed}
     if len(typed) >= MIN_CUT_WORD:
         probes.update(typed[:cut] for cut in range(len(typed) - 4, len(typed)) if cut >= 5)
     found: set[str] = set()
     for probe in probes:
         found.update(reader.terms_within(field, probe, max_edits, prefix=1))
     return found
+
+
+def _plain_words(items: tuple[Node, ...]) -> tuple[str, ...] | None:
+    """The fields of a run of plain words of one text field (or of all), else None."""
+    fields = {item.field for item in items if isinstance(item, Term) and item.kind == "word"}
+    if len(fields) != 1 or not all(
+        isinstance(item, Term) and item.kind == "word" for item in items
+    ):
+        return None
+    (field,) = fields
+    if field is None:
+        return TEXT_FIELDS
+    return (field,) if field in TEXT_FIELDS else None
+
+
+def _acronyms_of(expansions: list[Expansion]) -> list[tuple[tuple[str, ...], str]]:
+    """The acronyms of expansions as other forms to search: (terms, as shown)."""
+    return [((found.acronym,), found.acronym_shown) for found in expansions]
 
 
 def _combine(parts: list[Match | None], every: bool) -> Match | None:

@@ -13,31 +13,27 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 import shutil
 import threading
 import warnings
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from whoosh import index as windex
-from whoosh import query as wq
-from whoosh.index import Index
+from whoosh.index import Index, LockError
 from whoosh.searching import Searcher
 
+from readinglist.core.errors import IndexDamagedError, LibraryBusyError
 from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
-from readinglist.core.normalize import edit_distance
 from readinglist.core.orders import ORDERS, POSITION, RELEVANCE, UNRANKED, keys_of
 from readinglist.core.query import ParsedQuery
 from readinglist.core.timeouts import busy_timeout_ms
-from readinglist.search import bulk_writer, merge_policy
-from readinglist.search.analysis import analyze, stem
+from readinglist.search import bulk_writer, index_files, lookups, merge_policy
+from readinglist.search.analysis import stem
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
     Evaluator,
@@ -45,13 +41,15 @@ from readinglist.search.engine import (
     Order,
     PostingArrays,
     SegmentPostings,
-    near_terms,
     ordered,
     top,
 )
+from readinglist.search.highlight import highlight
 from readinglist.search.index_folders import (
+    BUSY_INDEX,
     INDEX_PREFIX,
     building_folder,
+    creation_locked,
     discard,
     is_unfinished,
     mark_unfinished,
@@ -59,6 +57,7 @@ from readinglist.search.index_folders import (
     swap_in,
     write_locked,
 )
+from readinglist.search.index_trust import DAMAGED_REASON, damage_behind, unreadable_part
 from readinglist.search.merge_policy import Merge, MergePolicy, SegmentStats
 from readinglist.search.ordering import (
     KEY_COLUMNS,
@@ -129,7 +128,7 @@ class WhooshIndex:
             self._index = self._open_only()
             return
         self._remove_other_versions(library_dir)
-        self._index = self._open_or_create()
+        self._index = self._open_or_create(library_dir)
 
     # --- opening ------------------------------------------------------------------
 
@@ -160,16 +159,24 @@ class WhooshIndex:
             raise IndexUnavailableError(self.rebuild_reason or "the search index is missing")
         return opened
 
-    def _open_or_create(self) -> Index:
+    def _open_or_create(self, library_dir: Path) -> Index:
         opened = self._open_quietly()
         if opened is not None:
             return opened
-        if self.rebuild_reason is None:
-            self.rebuild_reason = "the search index is missing"
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        mark_unfinished(self.folder)  # first: no process may ever see it as complete
-        return windex.create_in(str(self.folder), build_schema())
+        # Another process may be making the placeholder right now: wait for it, then
+        # look again before replacing anything (see index_folders.creation_locked).
+        with creation_locked(library_dir):
+            first_reason, self.rebuild_reason = self.rebuild_reason, None
+            opened = self._open_quietly()
+            if opened is not None:
+                return opened
+            self.rebuild_reason = first_reason or self.rebuild_reason
+            if self.rebuild_reason is None:
+                self.rebuild_reason = "the search index is missing"
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            mark_unfinished(self.folder)  # first: no process may ever see it as complete
+            return windex.create_in(str(self.folder), build_schema())
 
     def _try_open(self) -> Index | None:
         """The existing index, or None (with the reason) when it is missing or damaged."""
@@ -179,11 +186,72 @@ class WhooshIndex:
             opened = windex.open_dir(str(self.folder))
             with opened.searcher() as probe:
                 probe.doc_count()
-            return opened
+            problem = index_files.damage(self.folder, self._segment_ids(opened))
         except Exception as error:  # any damage: the index is only a cache
             log.warning("search index at %s is unreadable: %s", self.folder, str(error))
-            self.rebuild_reason = "the search index was damaged"
+            self.rebuild_reason = DAMAGED_REASON
             return None
+        if problem is not None:
+            log.warning("search index at %s is damaged: %s", self.folder, problem)
+            opened.close()
+            self.rebuild_reason = f"{DAMAGED_REASON} ({problem})"
+            return None
+        return opened
+
+    def _segment_ids(self, index: Index) -> list[str]:
+        """The committed segments (from the table of contents; none with the public
+        API, whose files are then not checked)."""
+        return [segment_id for segment_id, _, _ in self._whoosh.segment_stats(index)]
+
+    def _record_files(self) -> None:
+        """After a commit: the sizes and checksums of the new segments' files."""
+        index_files.record(self.folder, self._segment_ids(self._index))
+
+    # --- trust ----------------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        """Live documents, from a fresh look at the index (another process may have
+        written since this one's searcher was opened)."""
+        with self._reading() as arrays:
+            return int(arrays.searcher.doc_count())
+
+    def damage(self) -> str | None:
+        """Every byte of the index checked: the recorded checksums of its files, then
+        everything a search reads outside the postings (see index_trust)."""
+        if self.needs_rebuild:
+            return None  # not trusted anyway: it is being or will be rebuilt
+        with self._lock:
+            segment_ids = self._segment_ids(self._index)
+            problem = index_files.damage(self.folder, segment_ids, contents=True)
+            return problem or unreadable_part(self._index)
+
+    def distrust(self, reason: str) -> None:
+        """Say that the index must be rebuilt, here and (by the unfinished mark in its
+        folder) in every process that opens it next, whatever happens before then."""
+        with self._lock:
+            self._close_searcher()
+            self.rebuild_reason = reason
+        try:
+            mark_unfinished(self.folder)
+        except OSError as error:  # a read-only library: this process rebuilds or refuses
+            log.warning("could not mark the search index unfinished: %s", error)
+
+    def _as_damage(self, error: Exception) -> IndexDamagedError | None:
+        """An error raised while reading the index as a damage (the index is then
+        distrusted), or None: a bug, to raise as it is (see index_trust)."""
+        try:
+            segment_ids = self._segment_ids(self._index)
+        except Exception:  # not even the table of contents reads now
+            segment_ids = []
+        detail = damage_behind(error, self.folder, segment_ids)
+        if detail is None:
+            return None
+        log.warning("search index at %s is damaged: %s", self.folder, detail)
+        self.distrust(f"{DAMAGED_REASON} ({detail})")
+        return IndexDamagedError(
+            f"the search index is damaged ({detail}); it is rebuilt on the next start,"
+            " or now with 'readinglist reindex'"
+        )
 
     @property
     def needs_rebuild(self) -> bool:
@@ -210,12 +278,23 @@ class WhooshIndex:
     def _reading(self) -> Iterator[PostingArrays]:
         """The current searcher's posting arrays, kept open until the block ends even if
         a write replaces the shared searcher meanwhile."""
-        with self._lock:
-            arrays = self._arrays()
-            searcher = arrays.searcher
-            self._readers[searcher] = self._readers.get(searcher, 0) + 1
+        try:
+            with self._lock:
+                arrays = self._arrays()
+                searcher = arrays.searcher
+                self._readers[searcher] = self._readers.get(searcher, 0) + 1
+        except Exception as error:
+            damaged = self._as_damage(error)
+            if damaged is None:
+                raise
+            raise damaged from error
         try:
             yield arrays
+        except Exception as error:
+            damaged = self._as_damage(error)
+            if damaged is None:
+                raise
+            raise damaged from error
         finally:
             with self._lock:
                 left = self._readers.pop(searcher) - 1
@@ -250,9 +329,12 @@ class WhooshIndex:
         """The bulk writer; Whoosh's own writer (and merges) when its internals are not
         known. Both take Whoosh's write lock, waiting up to the busy timeout."""
         timeout = busy_timeout_ms() / 1000
-        if not self._whoosh.internals:
-            return self._index.writer(compound=False, timeout=timeout)
-        return BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES, timeout=timeout)
+        try:
+            if not self._whoosh.internals:
+                return self._index.writer(compound=False, timeout=timeout)
+            return BulkWriter(self._index, PAIR_FIELD, PAIR_SOURCES, timeout=timeout)
+        except LockError:  # another process held the index longer than the busy timeout
+            raise LibraryBusyError(BUSY_INDEX) from None
 
     def apply(self, upserts: Sequence[Paper], deletes: Collection[int]) -> None:
         """Rewrite the documents of changed papers and drop deleted ones (one commit)."""
@@ -276,6 +358,7 @@ class WhooshIndex:
                 raise
             if upserts or deletes:
                 writer.commit()
+                self._record_files()
             else:
                 writer.cancel()
 
@@ -323,6 +406,7 @@ class WhooshIndex:
                 writer.cancel()
                 raise
             writer.commit()
+            self._record_files()
             return len(papers)
 
     def rebuild(
@@ -334,8 +418,9 @@ class WhooshIndex:
         """Build a new index beside the live one, then swap it in (see index_folders)."""
         with self._write_lock, self._lock:
             self._close_searcher()
-            live = None if self.needs_rebuild else self._index
-            with write_locked(live):
+            # A placeholder's lock too: two processes building a new library's index at
+            # once must swap their folders in turn, not into each other.
+            with write_locked(self._index):
                 building = building_folder(self.folder)
                 shutil.rmtree(building, ignore_errors=True)
                 building.mkdir(parents=True)
@@ -381,6 +466,7 @@ class WhooshIndex:
         writer.commit()
         if not internals:
             raise_generation(None, fresh, newer)
+        index_files.record(folder, self._segment_ids(fresh))
         fresh.close()
         if progress is not None and done != total:
             progress(done, done)
@@ -503,7 +589,8 @@ class WhooshIndex:
         ranked = sort is None or sort == RELEVANCE
         if arrays.size == 0:  # an empty index has no columns to sort by
             return SearchPage((), 0)
-        match = Evaluator(arrays).evaluate(parsed.root)
+        evaluator = Evaluator(arrays)
+        match = evaluator.evaluate(parsed.root)
         paper_ids = self._paper_ids(arrays)
         order: Order | None = None
         if within is not None:
@@ -527,7 +614,7 @@ class WhooshIndex:
             for doc in docs
         )
         ids = () if every is None else tuple(paper_ids[every].tolist())
-        return SearchPage(hits, total, ids)
+        return SearchPage(hits, total, ids, message=lookups.also_searched(evaluator))
 
     def stem(self, word: str) -> str:
         return stem(word.lower())
@@ -535,46 +622,38 @@ class WhooshIndex:
     def highlight(
         self, text: str, terms: Sequence[str], prefixes: Sequence[str], whole: bool
     ) -> Fragment:
-        return highlight(text, query_stems(terms), prefixes, whole=whole)
+        # The arrays of the search shown (no look at the index's files: a page of rows
+        # highlights hundreds of texts), for the acronyms that search used.
+        with self._lock:
+            arrays = self._posting_arrays
+        words = tuple(terms) if arrays is None else lookups.highlight_words(arrays, tuple(terms))
+        return highlight(text, words, prefixes, whole=whole)
 
     def term_in_index(self, word: str) -> bool:
         with self._reading() as arrays:
-            return any(
-                arrays.reader.doc_frequency(field, term) > 0
-                for term in analyze(word)[:1]
-                for field in ("title", "abstract", "notes")
-            )
+            return lookups.term_in_index(arrays, word)
+
+    def completes(self, prefix: str) -> bool:
+        with self._reading() as arrays:
+            return lookups.completes(arrays, prefix)
+
+    def per_generation(self, key: tuple[str, ...], compute: Callable[[], str | None]) -> str | None:
+        with self._reading() as arrays:
+            return lookups.remembered(arrays, key, compute)
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
         """Index terms (stems) close to a misspelt word, most frequent first."""
-        stem = (analyze(word) or [word.lower()])[0]
-        frequency: Counter[str] = Counter()
         with self._reading() as arrays:
-            for field in ("abstract", "title"):
-                for candidate in near_terms(arrays.reader, field, word, 2):
-                    frequency[candidate] += arrays.reader.doc_frequency(field, candidate)
-
-        def distance(term: str) -> int:
-            return min(edit_distance(stem, term), edit_distance(word.lower()[: len(term)], term))
-
-        # Fewest edits first, then the commonest: "splate" -> "splat" before "state".
-        ranked = sorted(frequency, key=lambda term: (distance(term), -frequency[term]))
-        return ranked[:limit]
+            return lookups.corrections(arrays, word, limit)
 
     def papers_with_term(self, term: str, limit: int = 5) -> list[int]:
         """Ids of papers whose title or abstract holds an index term (a stem, as is)."""
-        built = wq.Or([wq.Term("title", term), wq.Term("abstract", term)])
         with self._reading() as arrays:
-            results = arrays.searcher.search(built, limit=limit, terms=False)
-            return [int(hit["id"]) for hit in results]
+            return lookups.papers_with_term(arrays, term, limit)
 
     def key_terms(self, text: str, count: int = 12) -> list[tuple[str, float]]:
         with self._reading() as arrays:
-            searcher = arrays.searcher
-            if not text.strip() or searcher.doc_count() == 0:
-                return []
-            found = searcher.key_terms_from_text("abstract", text, numterms=count)
-            return [(str(term), float(weight)) for term, weight in found]
+            return lookups.key_terms(arrays, text, count)
 
     def similar(self, paper_id: int, text: str, k: int) -> list[tuple[int, float]]:
         """Papers whose abstracts share the key terms of ``text``."""
@@ -582,81 +661,7 @@ class WhooshIndex:
         if not terms:
             return []
         with self._reading() as arrays:
-            match = Evaluator(arrays).weighted_terms("abstract", terms)
+            match = Evaluator(arrays, acronyms=False).weighted_terms("abstract", terms)
             paper_ids = self._paper_ids(arrays)
         match.mask[paper_ids == paper_id] = False  # not the paper itself
         return [(int(paper_ids[doc]), float(match.scores[doc])) for doc in top(match, 0, k)]
-
-
-@lru_cache(maxsize=256)
-def _candidates(stems: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern[str]:
-    """Words that may carry one of the stems: a Porter2 stem, less its last letter (which
-    may be a y turned into i), is always the start of the word it came from."""
-    heads = {stem[:-1] or stem for stem in stems} | set(prefixes)
-    alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alternatives})\w*(?:\.?\w+)*", re.IGNORECASE)
-
-
-def highlight(
-    text: str,
-    stems: Collection[str],
-    prefixes: Sequence[str] = (),
-    whole: bool = True,
-    width: int = 240,
-) -> Fragment:
-    """Runs of ``text`` with the query's words marked; a window around them when not whole.
-
-    A word is marked when its stem is one of ``stems`` or it starts with a prefix.
-    """
-    if not text:
-        return ()
-    marks: list[tuple[int, int]] = []
-    if stems or prefixes:
-        starts = tuple(prefixes)
-        # Only words that can have a wanted stem are stemmed: C finds the candidates.
-        for match in _candidates(frozenset(stems), starts).finditer(text):
-            word = match.group().lower()
-            if stem(word) in stems or (starts and word.startswith(starts)):
-                marks.append(match.span())
-    start, end = 0, len(text)
-    if not whole and len(text) > width:
-        start, end = _best_window(text, marks, width)
-    runs: list[tuple[str, bool]] = []
-    cursor = start
-    for begin, finish in marks:
-        if finish <= start or begin >= end:
-            continue
-        if begin > cursor:
-            runs.append((text[cursor:begin], False))
-        runs.append((text[begin:finish], True))
-        cursor = finish
-    if cursor < end:
-        runs.append((text[cursor:end], False))
-    if start > 0:
-        runs.insert(0, ("…", False))
-    if end < len(text):
-        runs.append(("…", False))
-    return tuple(runs)
-
-
-def _best_window(text: str, marks: list[tuple[int, int]], width: int) -> tuple[int, int]:
-    """The window of ``width`` characters holding the most marks, on word boundaries."""
-    best_start, best_count = 0, -1
-    for index, (begin, _) in enumerate(marks):
-        count = sum(1 for b, _ in marks[index:] if b < begin + width)
-        if count > best_count:
-            best_start, best_count = max(begin - 40, 0), count
-    end = min(best_start + width, len(text))
-    while best_start > 0 and not text[best_start - 1].isspace():
-        best_start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return best_start, end
-
-
-def query_stems(terms: Iterable[str]) -> set[str]:
-    """The index terms of the query's words, for highlighting."""
-    stems: set[str] = set()
-    for term in terms:
-        stems.update(analyze(term))
-    return stems

@@ -6,6 +6,11 @@ rebuild therefore never deletes the folder others read: it builds beside it
 process writes to the index it is about to replace, then swaps the folders with two
 renames. Readers keep their open files; their next write or refresh finds the new
 index under the old name.
+
+Making the placeholder of a missing or damaged index takes a lock of its own
+(:data:`CREATE_LOCK`, in the library folder: the index folder may not exist yet), so
+that processes starting at once on a new library do not delete each other's
+placeholder half made; each takes the lock only when it found no usable index.
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from whoosh.index import Index
+from whoosh.util.filelock import FileLock
 
 from readinglist.core.errors import LibraryBusyError
 from readinglist.core.timeouts import busy_timeout_ms
 from readinglist.search.whoosh_private import write_lock
+from readinglist.stale_files import pid_alive
 
 INDEX_PREFIX = "index-v"
 _WORK = re.compile(rf"^{re.escape(INDEX_PREFIX)}\d+\.(?:building|old)-(\d+)$")
@@ -31,16 +39,6 @@ BUSY_INDEX = (
     "library is busy: another readinglist is writing the search index; nothing was changed,"
     " try again"
 )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def remove_other_versions(library_dir: Path, current: Path) -> bool:
@@ -52,12 +50,43 @@ def remove_other_versions(library_dir: Path, current: Path) -> bool:
             continue
         work = _WORK.match(folder.name)
         if work is not None:
-            if not _alive(int(work.group(1))):
+            if not pid_alive(int(work.group(1))):
                 shutil.rmtree(folder, ignore_errors=True)
         elif _VERSION.match(folder.name):
             shutil.rmtree(folder, ignore_errors=True)
             found = True
     return found
+
+
+CREATE_LOCK = "index.lock"
+
+
+def _acquire(lock: Any) -> bool:
+    """One try; a lock file whose folder is being swapped right now counts as held (a
+    folder that cannot be written at all raises: waiting would not help)."""
+    try:
+        return bool(lock.acquire())
+    except FileNotFoundError:
+        return False
+
+
+def _wait_for(lock: Any) -> None:
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    while not _acquire(lock):
+        if time.monotonic() >= deadline:
+            raise LibraryBusyError(BUSY_INDEX)
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def creation_locked(library_dir: Path) -> Iterator[None]:
+    """Hold the lock that making an index's placeholder takes (see the module's doc)."""
+    lock = FileLock(str(library_dir / CREATE_LOCK))
+    _wait_for(lock)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def building_folder(current: Path) -> Path:
@@ -72,11 +101,7 @@ def write_locked(index: Index | None) -> Iterator[None]:
         yield
         return
     lock = write_lock(index)
-    deadline = time.monotonic() + busy_timeout_ms() / 1000
-    while not lock.acquire():
-        if time.monotonic() >= deadline:
-            raise LibraryBusyError(BUSY_INDEX)
-        time.sleep(0.05)
+    _wait_for(lock)
     try:
         yield
     finally:

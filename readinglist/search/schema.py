@@ -14,11 +14,13 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from readinglist.core.models import LinkKind, Paper, index_stamp
 from readinglist.core.orders import key_value
+from readinglist.search.acronym_table import ACRONYM_FIELD, AcronymField, field_value
 from readinglist.search.analysis import EnglishAnalyzer, PairAnalyzer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
-# English words, stop words dropped, Porter2 stems (see readinglist.search.analysis).
+# English words and the pieces of names ("YOLOv9": yolov9, yolo, v, 9), stop words
+# dropped, British spellings folded, Porter2 stems (see readinglist.search.tokens).
 ANALYZER: Analyzer = EnglishAnalyzer()
 
 # BM25F: a word in the title counts three times a word in the abstract or notes.
@@ -54,6 +56,8 @@ def build_schema() -> Schema:
         author=TEXT(analyzer=ANALYZER, phrase=False),
         arxiv=ID(),
         pairs=_pairs_field(),
+        # The acronyms the paper defines, with what they stand for (search/acronym_table).
+        acronyms=AcronymField(),
         tags=KEYWORD(commas=True, lowercase=False, scorable=False),
         status=ID(),
         has=KEYWORD(scorable=False),
@@ -106,6 +110,8 @@ def document(paper: Paper) -> dict[str, object]:
         "author": authors,
         "arxiv": paper.arxiv_id,
         PAIR_FIELD: "\n".join((paper.title, paper.abstract, paper.notes, authors)),
+        # None (no field at all) when it defines nothing: most papers, and the cheapest.
+        ACRONYM_FIELD: field_value(paper.title, paper.abstract) or None,
         "tags": _tag_terms(paper.tags),
         "status": paper.status.value,
         "has": " ".join(sorted(has)),

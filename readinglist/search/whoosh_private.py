@@ -194,7 +194,13 @@ class WhooshAccess:
     def numeric_range(
         self, searcher: Any, field: str, low: int | None, high: int | None
     ) -> RangeHits:
-        """The documents of a numeric field's range (``None``: open)."""
+        """The documents of a numeric field's range (``None``: open). Bounds past the
+        field's own range (``rating:300`` in 8 bits, ``added:<1960`` before its zero)
+        match what they say, not an error: Whoosh cannot encode them."""
+        bounds = _within_field(searcher.schema[field], low, high)
+        if bounds is None:  # wholly outside what the field can hold: nothing
+            return RangeHits(docs=np.zeros(0, np.int64)) if not self.internals else RangeHits()
+        low, high = bounds
         query = wq.NumericRange(field, low, high)
         if not self.internals:
             return RangeHits(docs=np.fromiter(searcher.docs_for_query(query), dtype=np.int64))
@@ -251,6 +257,22 @@ class WhooshAccess:
             (str(s.segment_id()), int(s.doc_count_all()), int(s.deleted_count()))
             for s in index._segments()
         ]
+
+
+def _within_field(
+    spec: Any, low: int | None, high: int | None
+) -> tuple[int | None, int | None] | None:
+    """A range's bounds inside a numeric field's own (a bound at or past its end is
+    open); None when the range lies wholly outside it."""
+    lowest, highest = getattr(spec, "min_value", None), getattr(spec, "max_value", None)
+    if lowest is None or highest is None:
+        return low, high
+    if (high is not None and high < lowest) or (low is not None and low > highest):
+        return None
+    return (
+        None if low is not None and low <= lowest else low,
+        None if high is not None and high >= highest else high,
+    )
 
 
 _KEYS = itertools.count()

@@ -2,19 +2,32 @@
 
 A library is a folder; by default it holds ``library.sqlite3``. SQLite runs in WAL mode
 with foreign keys on and a busy timeout, so a second process waits instead of failing.
+
+Creating or upgrading the schema is one transaction that holds the database's write
+lock from its start (BEGIN IMMEDIATE): two processes opening a new library at once
+would otherwise both see no tables and both create them (the second failed with "table
+digests already exists"); now the second waits, finds the schema made, and goes on.
+A database of a schema this version does not know (a newer readinglist's) is refused
+before anything is written.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from readinglist.core.errors import LibraryBusyError, ReadingListError
 from readinglist.core.timeouts import busy_timeout_ms
 
 if TYPE_CHECKING:
@@ -28,7 +41,13 @@ BUSY_MESSAGE = (
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Kept here so that opening an up-to-date library does not import
 # Alembic (a third of a second on every command); a test checks it against Alembic.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
+# Revisions this version can open (and upgrade); a newer one is refused.
+KNOWN_REVISIONS = tuple(f"{number:04d}" for number in range(1, int(HEAD_REVISION) + 1))
+
+
+class NewerLibraryError(ReadingListError):
+    """The database was made by a newer readinglist: opening it could only damage it."""
 
 
 def database_path(library_dir: Path) -> Path:
@@ -41,21 +60,95 @@ def is_busy_error(error: BaseException) -> bool:
     return "database is locked" in message or "database is busy" in message
 
 
+def is_damage_error(error: BaseException) -> bool:
+    """SQLite says the database file is damaged ("malformed", "not a database")."""
+    message = str(getattr(error, "orig", error)).lower()
+    return any(
+        words in message for words in ("malformed", "file is not a database", "file is encrypted")
+    )
+
+
+class DatabaseDamagedError(ReadingListError):
+    """The library's database file is damaged: only a backup can bring it back."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+    # Switching a new database to WAL needs it alone; SQLite answers "locked" at once
+    # (without its busy handler) while another process opens the same new file, so
+    # this waits here, as the busy timeout would.
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if not is_busy_error(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+def is_read_only(library_dir: Path) -> bool:
+    """A library whose database exists but cannot be written (a read-only mount, a
+    folder or file without write permission): it is opened read-only."""
+    database = database_path(library_dir)
+    return database.is_file() and not (
+        os.access(database, os.W_OK) and os.access(library_dir, os.W_OK)
+    )
+
+
 def create_library_engine(library_dir: Path) -> Engine:
-    """An engine on the library's SQLite file (created if missing)."""
+    """An engine on the library's SQLite file (created if missing); read-only when the
+    file cannot be written (see :func:`read_only_engine`)."""
+    if is_read_only(library_dir):
+        return read_only_engine(library_dir)
     library_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite+pysqlite:///{database_path(library_dir)}")
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def read_only_engine(library_dir: Path) -> Engine:
+    """An engine that never writes. A database in WAL mode needs its shared-memory file
+    to be read; in a folder where it cannot be made and is not there, nobody can be
+    writing the database either, so it is opened as immutable (no locks, no log)."""
+    database = database_path(library_dir)
+    shared_memory = Path(f"{database}-shm")
+    mode = "mode=ro" if shared_memory.exists() else "immutable=1"
+    engine = create_engine(f"sqlite+pysqlite:///{database.resolve().as_uri()}?{mode}&uri=true")
+    event.listen(engine, "connect", _read_only_pragmas)
+    return engine
+
+
+def _read_only_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def is_read_only_error(error: BaseException) -> bool:
+    """SQLite refused a write: the database is read-only (or opened so)."""
+    message = str(getattr(error, "orig", error)).lower()
+    return "readonly database" in message or "read-only" in message or "query_only" in message
+
+
+READ_ONLY_MESSAGE = "the library is read-only here (no write permission); nothing was changed"
+DISK_MESSAGE = (
+    "the library's disk is full or failing ({said}); nothing was changed: free some space"
+    " and try again"
+)
+
+
+def is_disk_error(error: BaseException) -> bool:
+    """SQLite could not write its files: the disk is full ("database or disk is full")
+    or SQLite could not extend its log or shared memory there ("disk I/O error")."""
+    message = str(getattr(error, "orig", error)).lower()
+    return "disk is full" in message or "disk i/o error" in message
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -78,29 +171,76 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if found is None else str(found)
+
+
+def _refuse_newer(current: str | None, library_dir: Path) -> None:
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise NewerLibraryError(
+            f"{library_dir} was made by a newer readinglist (schema {current}); update"
+            " readinglist to open it (nothing was changed)"
+        )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision`` in one transaction holding the write lock throughout."""
+    with _locked(engine) as connection:
+        _upgrade_on(engine, connection, revision)
+
+
+def _upgrade_on(engine: Engine, connection: Connection, revision: str) -> None:
     from alembic import command
 
     config = _alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """A transaction that took the write lock at its start (waiting for another
+    process's up to the busy timeout, then LibraryBusyError)."""
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+    except OperationalError as error:
+        if is_busy_error(error):
+            raise LibraryBusyError(BUSY_MESSAGE) from error
+        raise
+
+
+def _reading(database: Path) -> sqlite3.Connection:
+    """A connection to read a library's database, read-only where it cannot be written
+    (as :func:`read_only_engine` opens it)."""
+    if is_read_only(database.parent):
+        mode = "mode=ro" if Path(f"{database}-shm").exists() else "immutable=1"
+        return sqlite3.connect(f"{database.resolve().as_uri()}?{mode}", uri=True)
+    return sqlite3.connect(database)
 
 
 def back_up_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite database (the online backup API)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(target.suffix + ".partial")
-    with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    shutil.move(partial, target)
+    try:
+        with closing(_reading(source)) as src, closing(sqlite3.connect(partial)) as dst:
+            src.backup(dst)
+            # One self-contained file: a copy in WAL mode would need a -shm file beside
+            # it to be read (left behind by every read-only look at the backup).
+            dst.execute("PRAGMA journal_mode=DELETE")
+        shutil.move(partial, target)
+    except BaseException:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 def migrate(engine: Engine, library_dir: Path) -> str | None:
@@ -111,11 +251,22 @@ def migrate(engine: Engine, library_dir: Path) -> str | None:
     current = current_revision(engine)
     if current == HEAD_REVISION:
         return None
-    copy: str | None = None
-    if current is not None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = library_dir / BACKUP_FOLDER / f"before-upgrade-{current}-{stamp}.sqlite3"
-        back_up_sqlite(database_path(library_dir), target)
-        copy = str(target)
-    upgrade(engine)
+    _refuse_newer(current, library_dir)
+    if is_read_only(library_dir):
+        raise ReadingListError(
+            f"{library_dir} must be upgraded (schema {current or 'none'} to {HEAD_REVISION}),"
+            " but it is read-only here; open it once where it can be written"
+        )
+    with _locked(engine) as connection:
+        current = _revision(connection)  # another process may have migrated meanwhile
+        if current == HEAD_REVISION:
+            return None
+        _refuse_newer(current, library_dir)
+        copy: str | None = None
+        if current is not None:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            target = library_dir / BACKUP_FOLDER / f"before-upgrade-{current}-{stamp}.sqlite3"
+            back_up_sqlite(database_path(library_dir), target)
+            copy = str(target)
+        _upgrade_on(engine, connection, "head")
     return copy

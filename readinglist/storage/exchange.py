@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from readinglist.core.models import (
     DigestRecord,
     Paper,
+    ReaderState,
     ReadingList,
     ReadStatus,
     SavedSearch,
@@ -48,6 +49,7 @@ class ExchangeWork:
 
     session: Session
     touched: set[int]
+    _key_owners: dict[str, int] | None
 
     # --- metadata from richer sources ---------------------------------------------
 
@@ -85,6 +87,31 @@ class ExchangeWork:
             row.upvotes = upvotes
         row.updated_at = now
         self.session.flush()
+        self.touched.add(paper_id)
+
+    def set_reader_state(self, paper_id: int, state: ReaderState, now: datetime) -> None:
+        """A new paper's state as the file it came from gives it (status with its history
+        entry, rating, priority, notes, tags), written on the paper's row directly."""
+        row = self.session.get(PaperRow, paper_id)
+        if row is None:
+            return
+        if state.status is not None and state.status.value != row.status:
+            row.status = state.status.value
+            row.history.append(StatusChangeRow(status=state.status.value, changed_at=now))
+        if state.rating is not None:
+            row.rating = state.rating
+        if state.priority is not None:
+            row.priority = state.priority.value
+        if state.notes:
+            row.notes = state.notes
+        have = {tag.name for tag in row.tags}
+        wanted = [tag for tag in dict.fromkeys(state.tags) if tag not in have]
+        if wanted:
+            tag_ids = self._ensure_tag_ids(wanted)
+            self.session.add_all(
+                PaperTagRow(paper_id=paper_id, tag_id=tag_ids[name]) for name in wanted
+            )
+        row.updated_at = now
         self.touched.add(paper_id)
 
     # --- reading lists --------------------------------------------------------------
@@ -249,6 +276,7 @@ class ExchangeWork:
         row = paper_row(paper, title_key(paper.title), history, keep_id)
         self.session.add(row)
         self.session.flush()
+        self._key_owners = None  # it may hold a cite key (see FactWork.cite_key_owner)
         if paper.tags:
             tag_ids = self._ensure_tag_ids(paper.tags)
             self.session.add_all(

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, case, delete, func, or_, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from readinglist.core.errors import LibraryBusyError
+from readinglist.core.errors import LibraryBusyError, ReadingListError
 from readinglist.core.metadata import PersonName
 from readinglist.core.models import (
     Appearance,
@@ -35,8 +35,14 @@ from readinglist.storage.bulk_queries import BulkQueries
 from readinglist.storage.digest_queries import DigestQueries
 from readinglist.storage.engine import (
     BUSY_MESSAGE,
+    DISK_MESSAGE,
+    READ_ONLY_MESSAGE,
+    DatabaseDamagedError,
     create_library_engine,
     is_busy_error,
+    is_damage_error,
+    is_disk_error,
+    is_read_only_error,
     migrate,
 )
 from readinglist.storage.exchange import ExchangeWork
@@ -57,8 +63,9 @@ from readinglist.storage.restore import RestoreWork
 class SqlStore:
     """A library on a database. One session per unit of work; objects never escape."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, library_dir: Path | None = None) -> None:
         self.engine = engine
+        self.library_dir = library_dir
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.upgrade_copy: str | None = None  # where the database was copied before an upgrade
 
@@ -66,9 +73,34 @@ class SqlStore:
     def open(cls, library_dir: Path) -> SqlStore:
         """Open (creating or upgrading) the library in a folder."""
         engine = create_library_engine(library_dir)
-        store = cls(engine)
-        store.upgrade_copy = migrate(engine, library_dir)
+        store = cls(engine, library_dir)
+        try:
+            store.upgrade_copy = migrate(engine, library_dir)
+        except DatabaseError as error:
+            engine.dispose()
+            if is_busy_error(error):
+                raise LibraryBusyError(BUSY_MESSAGE) from error
+            if is_damage_error(error):
+                raise store.damaged(error) from error
+            if is_disk_error(error):
+                raise _disk_error(error) from error
+            raise
+        except BaseException:
+            engine.dispose()
+            raise
         return store
+
+    def damaged(self, error: BaseException) -> DatabaseDamagedError:
+        """A damaged database as one line: what SQLite said, and the backup to restore."""
+        from readinglist.storage.backups import restore_advice
+
+        said = str(getattr(error, "orig", error))
+        advice = (
+            restore_advice(self.library_dir)
+            if self.library_dir is not None
+            else "restore a backup with 'readinglist restore FILE'"
+        )
+        return DatabaseDamagedError(f"the library's database is damaged ({said}); {advice}")
 
     @contextmanager
     def unit_of_work(self, write: bool = False) -> Iterator[SqlUnitOfWork]:
@@ -88,10 +120,24 @@ class SqlStore:
         except OperationalError as error:
             if is_busy_error(error):
                 raise LibraryBusyError(BUSY_MESSAGE) from error
+            if is_damage_error(error):
+                raise self.damaged(error) from error
+            if is_read_only_error(error):
+                raise ReadingListError(READ_ONLY_MESSAGE) from error
+            if is_disk_error(error):
+                raise _disk_error(error) from error
+            raise
+        except DatabaseError as error:
+            if is_damage_error(error):
+                raise self.damaged(error) from error
             raise
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _disk_error(error: BaseException) -> ReadingListError:
+    return ReadingListError(DISK_MESSAGE.format(said=str(getattr(error, "orig", error))))
 
 
 def _seen(aggregate: Any, label: str) -> Any:

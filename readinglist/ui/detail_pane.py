@@ -1,5 +1,8 @@
 """The pane beside the table: one paper, its highlighted abstract and its reading state.
 
+Under the title: the authors, and the facts some source gave (published, arXiv id,
+category, upvotes, stars) with where each came from; a fact nobody gave is not shown.
+
 Titles and abstracts are plain text. The rich text shown here is built piece by piece
 with :func:`html.escape` on every piece of paper text, so nothing in a digest is ever
 interpreted as markup.
@@ -9,8 +12,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -29,10 +32,26 @@ from PySide6.QtWidgets import (
 
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import Fragment, LinkKind, Paper, ReadStatus, SimilarPaper
+from readinglist.core.paper_urls import paper_url
+from readinglist.ui.paper_facts import (
+    MUTED,
+    author_names,
+    authors_source,
+    facts_html,
+    facts_tooltip,
+    paper_facts,
+    paper_tooltip,
+    sources_line,
+)
 from readinglist.ui.paper_model import stars
-from readinglist.ui.widgets import named
+from readinglist.ui.widgets import named, plain_tooltip, shift_held
 
 NOTES_SAVE_DELAY_MS = 800
+# Names shown under the title; more are "and N more" (all of them in the tooltip), so a
+# collaboration paper's hundreds of authors never push the abstract out of the pane.
+SHOWN_AUTHORS = 12
+ICON_BUTTON_WIDTH = 36  # a button showing its icon alone
+ABSTRACT_MIN_LINES = 6
 MARK_STYLE = "background-color:#ffe58a; color:#000000; font-weight:600;"
 SIMILAR_ROLE = Qt.ItemDataRole.UserRole
 
@@ -71,10 +90,30 @@ class DetailPane(QWidget):
         self.title = named(QLabel(wordWrap=True), "detailTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.authors = named(QLabel(wordWrap=True), "detailAuthors")
+        self.authors.setTextFormat(Qt.TextFormat.PlainText)
+        self.authors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = named(QLabel(wordWrap=True), "detailFacts")
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.facts.setOpenExternalLinks(False)
+        self.facts.linkActivated.connect(open_url)
         self.meta = named(QLabel(wordWrap=True), "detailMeta")
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.paper_button = named(QPushButton("Open paper"), "openPaperButton")
+        self.paper_button.clicked.connect(lambda: self.open_paper(shift_held()))
         self.code_button = named(QPushButton("Open code"), "openCodeButton")
         self.project_button = named(QPushButton("Project page"), "projectPageButton")
+        self.code_button.setToolTip("Open the code repository (o)")
+        self.project_button.setToolTip("Open the project page (p)")
+        self._button_texts = {
+            self.paper_button: "Open paper",
+            self.code_button: "Open code",
+            self.project_button: "Project page",
+        }
+        for button, text in self._button_texts.items():
+            button.setAccessibleName(text)
+            button.setMinimumWidth(ICON_BUTTON_WIDTH)  # words or icons: _fit_buttons
         self.code_button.clicked.connect(lambda: self.open_link(LinkKind.CODE))
         self.project_button.clicked.connect(lambda: self.open_link(LinkKind.PROJECT))
 
@@ -118,12 +157,17 @@ class DetailPane(QWidget):
         self.abstract = named(QTextBrowser(), "detailAbstract")
         self.abstract.setOpenLinks(False)
         self.abstract.setOpenExternalLinks(False)
+        # A few lines of the abstract stay in view when the authors and facts take room
+        # on a short screen (1024x700): the notes and similar papers give way instead.
+        lines = self.abstract.fontMetrics().lineSpacing() * ABSTRACT_MIN_LINES
+        self.abstract.setMinimumHeight(lines + 2 * self.abstract.frameWidth() + 8)
 
         self._layout()
         self.show_paper(None, None)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
+        buttons.addWidget(self.paper_button)
         buttons.addWidget(self.code_button)
         buttons.addWidget(self.project_button)
         buttons.addStretch(1)
@@ -134,6 +178,8 @@ class DetailPane(QWidget):
         form.addRow("", self.tag_editor)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.authors)
+        layout.addWidget(self.facts)
         layout.addWidget(self.meta)
         layout.addLayout(buttons)
         layout.addWidget(self.abstract, 1)
@@ -164,9 +210,12 @@ class DetailPane(QWidget):
         if paper is None:
             self.title.setText("<i>No paper selected</i>")
             self.meta.clear()
+            self._show_facts(None)
             self.abstract.clear()
             self.tags_label.clear()
             self._set_notes(None, "")
+            self.paper_button.setEnabled(False)
+            self.paper_button.setToolTip("")
             self.code_button.setEnabled(False)
             self.project_button.setEnabled(False)
             return
@@ -174,6 +223,7 @@ class DetailPane(QWidget):
         self.title.setText(f"<h3>{fragment_html(title)}</h3>")
         seen = (paper.first_seen or paper.added_at).astimezone().strftime("%Y-%m-%d")
         self.meta.setText(f"id {paper.id} · first seen {seen} · seen {paper.times_seen}×")
+        self._show_facts(paper)
         self.abstract.setHtml(
             f'<p style="white-space:pre-wrap">{fragment_html(abstract)}</p>'
             if paper.abstract
@@ -182,10 +232,63 @@ class DetailPane(QWidget):
         self.status_selector.setCurrentIndex(list(ReadStatus).index(paper.status))
         self.rating_selector.setCurrentIndex(paper.rating)
         self.tags_label.setText(", ".join(paper.tags) or "none")
+        self.paper_button.setEnabled(paper_url(paper) is not None)
+        self.paper_button.setToolTip(plain_tooltip(paper_tooltip(paper)))
         self.code_button.setEnabled(paper.first_link(LinkKind.CODE) is not None)
         self.project_button.setEnabled(paper.first_link(LinkKind.PROJECT) is not None)
         if not same or not self._notes_dirty:
             self._set_notes(paper.id, paper.notes)
+
+    def _show_facts(self, paper: Paper | None) -> None:
+        """The authors and the facts under the title, hidden when no source gave any."""
+        if paper is None:
+            for label in (self.authors, self.facts):
+                label.clear()
+                label.setToolTip("")
+                label.hide()
+            return
+        facts = paper_facts(paper)
+        source = authors_source(paper)
+        self.authors.setText(author_names(paper, SHOWN_AUTHORS))
+        self.authors.setToolTip(
+            plain_tooltip(f"{author_names(paper)}\n({source})") if paper.authors else ""
+        )
+        self.authors.setVisible(bool(paper.authors))
+        line = facts_html(facts)
+        if facts or paper.authors:
+            sources = html.escape(sources_line(paper, facts))
+            small = f'<span style="color:{MUTED}; font-size:small">{sources}</span>'
+            line = f"{line}<br>{small}" if line else small
+        self.facts.setText(line)
+        self.facts.setToolTip(facts_tooltip(paper, facts))
+        self.facts.setVisible(bool(line))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        """The buttons' words when they fit, else their icons alone (their tooltips and
+        accessible names name them): three buttons in words would make the pane wider
+        than it could be before the third came."""
+        buttons = self._button_texts
+        for button, text in buttons.items():  # measured in words, whatever they show now
+            button.setText(text)
+        layout = self.layout()
+        if layout is None:
+            return
+        margins = layout.contentsMargins()
+        room = self.contentsRect().width() - margins.left() - margins.right()
+        spacing = max(layout.spacing(), 0) * (len(buttons) - 1)
+        if sum(button.sizeHint().width() for button in buttons) + spacing > room:
+            for button in buttons:
+                button.setText("")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """A new theme: the facts' link again, in the new palette's link colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._paper is not None:
+            self._show_facts(self._paper)
 
     def set_similar(self, paper_id: int, similar: list[SimilarPaper]) -> None:
         """The papers like ``paper_id`` (ignored when another paper is shown by now)."""
@@ -213,6 +316,12 @@ class DetailPane(QWidget):
         paper_id = item.data(SIMILAR_ROLE)
         if isinstance(paper_id, int):
             self.similarChosen.emit(paper_id, self.similar_ids())
+
+    def open_paper(self, pdf: bool = False) -> bool:
+        """The shown paper's arXiv page (``pdf``: its PDF), else its DOI or Hugging Face
+        page."""
+        url = None if self._paper is None else paper_url(self._paper, pdf=pdf)
+        return url is not None and open_url(url)
 
     def open_link(self, kind: LinkKind) -> bool:
         link = None if self._paper is None else self._paper.first_link(kind)

@@ -44,3 +44,28 @@ def colour_dot(colour: str) -> QIcon:
     painter.drawEllipse(QPointF(8, 8), 5, 5)
     painter.end()
     return QIcon(pixmap)
+
+
+@cache
+def paper_icon(colour: str) -> QIcon:
+    """A page with a folded corner and lines of text, in ``colour`` (the palette's text
+    colour: the action icons from the resources have no paper among them)."""
+    pixmap, painter = _canvas()
+    pen = QPen(QColor(colour), 1.3)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.drawPolygon(
+        [
+            QPointF(3.5, 1.5),
+            QPointF(9.5, 1.5),
+            QPointF(12.5, 4.5),
+            QPointF(12.5, 14.5),
+            QPointF(3.5, 14.5),
+        ]
+    )
+    painter.drawPolyline([QPointF(9.5, 1.5), QPointF(9.5, 4.5), QPointF(12.5, 4.5)])
+    for y in (7.5, 9.5, 11.5):
+        painter.drawLine(QPointF(5.5, y), QPointF(10.5, y))
+    painter.end()
+    return QIcon(pixmap)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QProgressBar, QPushButton, QWidget
 
 from readinglist import import_process
 from readinglist.core.changes import Changes
+from readinglist.core.identifier_import import identifiers_only
 from readinglist.core.library import Library
 from readinglist.core.snapshots import ImportRecord
 from readinglist.core.undo import Change, import_change
@@ -41,6 +42,35 @@ class ImportHost(WriterHost, Protocol):
     def run_change(self, fn: Callable[[Library], Changes], change: Change) -> None: ...
 
     def show_imported(self, digest_ids: tuple[int, ...], new_ids: list[int]) -> None: ...
+
+
+# A paste longer than this is a digest: it is not searched for identifiers.
+IDENTIFIERS_TEXT_MAX = 64_000
+
+
+def identifiers_name(ids: list[str]) -> str:
+    return "arXiv " + ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+def identifier_records(ids: list[str]) -> bytes:
+    """What the services say about pasted identifiers, as the records an import reads
+    (on the writer, like reading a file: a few requests, one every 3 s for arXiv). A
+    lookup that fails is a failed import with one line, and nothing changes."""
+    import threading
+
+    from readinglist.core.errors import NotFoundError
+    from readinglist.core.identifier_import import look_up_identifiers
+    from readinglist.core.identity import LookupFailedError
+    from readinglist.ui.resolve_thread import remote_lookup
+
+    try:
+        with remote_lookup(threading.Event()) as lookup:
+            records = look_up_identifiers(lookup, ids)
+    except LookupFailedError as error:
+        raise NotFoundError(f"could not look the papers up: {error}") from error
+    if not records.found:
+        raise NotFoundError(f"neither arXiv nor Hugging Face knows {', '.join(ids)}")
+    return records.content
 
 
 def _import_undoable(library: Library, data: bytes, name: str, folder: Path) -> ImportRecord:
@@ -86,6 +116,10 @@ class ImportController(QObject):
     def import_text(self, text: str, name: str) -> None:
         if not text or text.isspace():  # not strip(): no copy of a long paste here
             self._say(f"The {name} holds no text to import", 6000)
+            return
+        ids = identifiers_only(text) if len(text) < IDENTIFIERS_TEXT_MAX else None
+        if ids:  # "2403.13043 https://arxiv.org/abs/..." : looked up, then imported
+            self._start([(identifiers_name(ids), partial(identifier_records, ids))])
             return
         self._start([(name, lambda: text.encode("utf-8"))])  # encoded on the worker
 

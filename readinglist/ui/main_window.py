@@ -72,8 +72,10 @@ from readinglist.ui.export_dialog import ExportContext, ExportDialog
 from readinglist.ui.import_controller import ImportController
 from readinglist.ui.index_build import IndexBuildController
 from readinglist.ui.list_actions import ListController
+from readinglist.ui.open_paper import OpenPaperController
 from readinglist.ui.paper_model import PaperTableModel, Scope, TableQuery, stars
 from readinglist.ui.paper_table import PaperTable
+from readinglist.ui.resolve_controller import ResolveController
 from readinglist.ui.search_controller import SearchController
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from readinglist.ui.sidebar import ALL, Entry, Sidebar, SidebarData, load_sidebar, new_entry
@@ -95,8 +97,9 @@ WELCOME = """
 <li><b>Drop it:</b> drag digest files, or the digest's text, onto this window.</li>
 </ul>
 <p>Then triage with the keyboard: <b>j</b>/<b>k</b> move, <b>1</b>-<b>6</b> set the status
-(unread, queued, reading, read, skimmed, dropped), <b>o</b> opens the code,
-<b>p</b> the project page, <b>/</b> searches, <b>?</b> lists every shortcut.</p>
+(unread, queued, reading, read, skimmed, dropped), <b>a</b> opens the paper,
+<b>o</b> the code, <b>p</b> the project page, <b>/</b> searches, <b>?</b> lists every
+shortcut.</p>
 """
 
 
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = named(QUndoStack(self), "undoStack")
         self._build()
         self.lists = ListController(self, self)
+        self.opener = OpenPaperController(self, self)
         self._build_menus()
         self._connect()
         restore_settings(self)
@@ -192,7 +196,8 @@ class MainWindow(QMainWindow):
 
     def show_imported(self, digest_ids: tuple[int, ...], new_ids: list[int]) -> None:
         """The table shows what an import brought ("New in the last digest"), all
-        selected."""
+        selected; the new papers are looked up in the background (unless turned off)."""
+        self.resolver.papers_imported(new_ids)
         if not new_ids:
             entry = ALL
         elif len(digest_ids) == 1:
@@ -234,6 +239,8 @@ class MainWindow(QMainWindow):
         self.progress = self.imports.progress
         self.cancel_button = self.imports.cancel_button
         self.runner = ChangeRunner(self, self)
+        # Lookups on arXiv and Hugging Face, on a thread of their own (slow: minutes).
+        self.resolver = ResolveController(self, self)
 
         search_row = self.search.row()
         centre = QWidget()
@@ -257,6 +264,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
+        for widget in self.resolver.status_widgets():
+            self.statusBar().addPermanentWidget(widget)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -295,6 +304,8 @@ class MainWindow(QMainWindow):
         self._slash = QShortcut(QKeySequence("/"), self.sidebar)
         self._slash.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._slash.activated.connect(self.search.focus)
+        self.opener.add_menu(self.menuBar())
+        self.resolver.add_menu_items(named(self.menuBar().addMenu("&Tools"), "toolsMenu"))
         view_menu = self.menuBar().addMenu("&View")
         theme_menu = named(view_menu.addMenu("&Appearance"), "themeMenu")
         self.theme_group = QActionGroup(self)
@@ -378,6 +389,8 @@ class MainWindow(QMainWindow):
             targets.append((export, "export"))
         for target, name in targets:
             target.setIcon(action_icon(name))
+        self.opener.apply_icons()
+        self.detail.paper_button.setIcon(self.opener.open_action.icon())
         self.sidebar.apply_icons()
 
     # --- the sidebar's counts -------------------------------------------------------
@@ -595,8 +608,10 @@ class MainWindow(QMainWindow):
         return sorted({tag for paper in papers if paper is not None for tag in paper.tags})
 
     def build_context_menu(self) -> QMenu:
-        """The bulk actions on the selection: status, rating, tags, delete."""
+        """The actions on the selection: open, status, rating, tags, lists, delete."""
         menu = named(QMenu(self), "paperContextMenu")
+        self.opener.add_context_items(menu)
+        menu.addSeparator()
         status_menu = named(menu.addMenu("&Status"), "statusMenu")
         for number, status in enumerate(ReadStatus, start=1):
             action = status_menu.addAction(f"&{number}  {status.value}")
@@ -622,6 +637,7 @@ class MainWindow(QMainWindow):
         remove_menu.setEnabled(bool(tags))
         menu.addSeparator()
         self.lists.add_context_items(menu)
+        self.resolver.add_context_items(menu)
         menu.addSeparator()
         delete = menu.addAction("&Delete…")
         delete.setObjectName("deleteAction")
@@ -754,6 +770,7 @@ class MainWindow(QMainWindow):
         self.runner.stop()
         self.index_build.stop()  # a build cut short: the next start builds the index
         self.imports.shutdown()  # closing mid-import: nothing half done is kept
+        self.resolver.shutdown()  # stopped, the rest queued, before the library closes
         save_settings(self)
         self.reader.shutdown()  # reads end before the library closes under them
         self.worker.submit(self.opened.close)

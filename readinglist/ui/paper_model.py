@@ -30,13 +30,19 @@ from readinglist.core.changes import Changes
 from readinglist.core.library import Library
 from readinglist.core.models import (
     Fragment,
-    LinkKind,
     Paper,
     ReadStatus,
     SearchResult,
     SearchResults,
 )
 from readinglist.ui.icons import code_icon
+from readinglist.ui.paper_facts import (
+    authors_tooltip,
+    code_tooltip,
+    published_tooltip,
+    short_authors,
+    stars_text,
+)
 from readinglist.ui.worker import Worker
 
 PAGE_SIZE = 200
@@ -58,11 +64,30 @@ class Column(IntEnum):
     RATING = 5
     FIRST_SEEN = 6
     TIMES_SEEN = 7
+    # Added after the others so that saved column widths keep their places; the table
+    # shows them after the title (paper_table.VISUAL_ORDER).
+    AUTHORS = 8
+    PUBLISHED = 9
 
 
-HEADERS = ("#", "Title", "Status", "Tags", "Code", "Rating", "First seen", "Times seen")
+HEADERS = (
+    "#",
+    "Title",
+    "Status",
+    "Tags",
+    "Code",
+    "Rating",
+    "First seen",
+    "Times seen",
+    "Authors",
+    "Published",
+)
 HEADER_TIPS = {
     Column.POSITION: "Place in the digest (its trending order) or in the reading list shown",
+    Column.TITLE: "Right-click the column headers to show or hide columns (Authors, Published…)",
+    Column.CODE: "A code repository, with its GitHub stars when known",
+    Column.AUTHORS: "The first author, when a source named the authors",
+    Column.PUBLISHED: "The publication date as precise as a source gave it",
 }
 # The library's sort key per column; None: the column cannot be sorted.
 SORT_KEYS: dict[Column, str | None] = {
@@ -74,6 +99,9 @@ SORT_KEYS: dict[Column, str | None] = {
     Column.RATING: "rating",
     Column.FIRST_SEEN: "added",
     Column.TIMES_SEEN: "seen",
+    # Not sortable yet: the library has no sort key for them (core.orders).
+    Column.AUTHORS: None,
+    Column.PUBLISHED: None,
 }
 
 
@@ -194,6 +222,10 @@ def raw_value(paper: Paper, column: Column) -> object:
             return (paper.first_seen or paper.added_at).timestamp()
         case Column.TIMES_SEEN:
             return paper.times_seen
+        case Column.AUTHORS:
+            return short_authors(paper)
+        case Column.PUBLISHED:
+            return paper.published or ""
 
 
 def display_text(paper: Paper, column: Column) -> str:
@@ -207,13 +239,17 @@ def display_text(paper: Paper, column: Column) -> str:
         case Column.TAGS:
             return ", ".join(paper.tags)
         case Column.CODE:
-            return ""  # an icon (DecorationRole)
+            return stars_text(paper)  # beside the icon (DecorationRole)
         case Column.RATING:
             return stars(paper.rating)
         case Column.FIRST_SEEN:
             return (paper.first_seen or paper.added_at).astimezone().strftime("%Y-%m-%d")
         case Column.TIMES_SEEN:
             return str(paper.times_seen)
+        case Column.AUTHORS:
+            return short_authors(paper)
+        case Column.PUBLISHED:
+            return paper.published or ""  # unknown: empty, never a guessed year
 
 
 _COLUMNS = len(Column)
@@ -511,10 +547,11 @@ class PaperTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                if Column(section) in HEADER_TIPS:
-                    return HEADER_TIPS[Column(section)]
-                if SORT_KEYS[Column(section)] is None:
-                    return "This column cannot be sorted"
+                column = Column(section)
+                tips = [HEADER_TIPS[column]] if column in HEADER_TIPS else []
+                if SORT_KEYS[column] is None:
+                    tips.append("This column cannot be sorted")
+                return "\n".join(tips) or None
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -555,9 +592,12 @@ class PaperTableModel(QAbstractTableModel):
         # Escaped inside a tag: Qt shows tooltips that look like markup as rich text.
         if column is Column.TITLE:
             return f"<span>{html.escape(paper.title)}</span>"
-        code = paper.first_link(LinkKind.CODE)
-        if column is Column.CODE and code is not None:
-            return f"<span>{html.escape(code.url)}</span>"
+        if column is Column.CODE:
+            return code_tooltip(paper)
+        if column is Column.AUTHORS:
+            return authors_tooltip(paper)
+        if column is Column.PUBLISHED:
+            return published_tooltip(paper)
         return None
 
 

@@ -1,7 +1,8 @@
 """The table view with keyboard triage.
 
 j/k move, 1-6 set a status, o/p open links, t tags, Enter goes to the notes, Delete
-deletes, ? lists the shortcuts.
+deletes, ? lists the shortcuts (``a`` opens the paper: open_paper.py). The header's
+context menu shows and hides columns (table_columns.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from readinglist.core.models import LinkKind, ReadStatus
-from readinglist.ui.paper_model import Column
+from readinglist.ui.paper_model import Column, PaperTableModel
+from readinglist.ui.table_columns import ColumnChooser
 
 STATUS_KEYS = {
     Qt.Key.Key_1: ReadStatus.UNREAD,
@@ -26,11 +28,15 @@ COLUMN_WIDTHS = {
     Column.POSITION: 44,
     Column.STATUS: 72,
     Column.TAGS: 110,
-    Column.CODE: 62,
+    Column.CODE: 78,  # the icon and "★ 12k"
     Column.RATING: 78,
     Column.FIRST_SEEN: 88,
     Column.TIMES_SEEN: 82,
+    Column.AUTHORS: 130,
+    Column.PUBLISHED: 84,
 }
+# Where the columns added later show: who wrote a paper and when, beside its title.
+VISUAL_ORDER = (Column.POSITION, Column.TITLE, Column.AUTHORS, Column.PUBLISHED)
 
 
 def _ranges(model: QItemSelectionModel) -> list[QItemSelectionRange]:
@@ -53,6 +59,8 @@ class PaperTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self._header_selection: QItemSelectionModel | None = None
+        self._indicator = (-1, Qt.SortOrder.AscendingOrder)  # the last sortable one
+        self.columns: ColumnChooser | None = None  # made by setup_columns
         super().__init__(parent)
         self.setObjectName("paperTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -93,6 +101,27 @@ class PaperTable(QTableView):
         for column, width in COLUMN_WIDTHS.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
+        for place, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), place)
+        self.columns = ColumnChooser(self, COLUMN_WIDTHS)
+        header.sectionPressed.connect(self._remember_indicator)
+        header.sortIndicatorChanged.connect(self._keep_sortable_indicator)
+
+    def _remember_indicator(self, _section: int) -> None:
+        header = self.horizontalHeader()
+        self._indicator = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _keep_sortable_indicator(self, section: int, order: Qt.SortOrder) -> None:
+        """A click on a column the library cannot sort by leaves the rows as they are:
+        the arrow stays where it was instead of promising an order that is not there."""
+        model = self.model()
+        if section < 0 or not isinstance(model, PaperTableModel) or model.sortable(section):
+            self._indicator = (section, order)
+            return
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(*self._indicator)
+        header.blockSignals(False)
 
     def selected_rows(self) -> list[int]:
         """The selected rows, from the selection's ranges: ``selectedRows()`` makes an

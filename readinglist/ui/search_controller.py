@@ -5,6 +5,10 @@ count) and the entry the table is limited to (a status, tag, digest, list or a s
 similar papers). It turns both into the model's query, keeps the sidebar and the
 header's sort indicator in step with it, and shows what the query answered. It knows
 the window only through :class:`SearchHost`.
+
+Search runs as the user types, so the last word of the box is searched as a prefix
+(:func:`readinglist.core.query.typing_query`: "gaussian spl" finds "splatting"): a
+partial word is not taken for a misspelt one.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStatusBar
 
 from readinglist.core.models import SearchResults
+from readinglist.core.query import typing_query
 from readinglist.ui.app_icons import action_icon
 from readinglist.ui.paper_model import Column, PaperTableModel, Scope, TableQuery, effective_sort
 from readinglist.ui.paper_table import PaperTable
@@ -40,6 +45,14 @@ class SearchHost(Protocol):
     def selected_ids(self) -> list[int]: ...
 
     def select_ids(self, ids: Collection[int], focus: bool = True) -> None: ...
+
+
+def as_typed(text: str) -> str:
+    """The box's text of a query the window made: without the star that
+    :func:`typing_query` gave the word being typed."""
+    if text.endswith("*") and typing_query(text[:-1]) == text:
+        return text[:-1]
+    return text
 
 
 def same_scope(before: Scope | None, after: Scope) -> bool:
@@ -124,7 +137,7 @@ class SearchController(QObject):
         model, entry = self.host.model, self.entry
         query = replace(
             model.query,
-            text=self.box.text(),
+            text=typing_query(self.box.text()),
             status=entry.status,
             tag=entry.tag,
             scope=entry.scope,
@@ -184,7 +197,10 @@ class SearchController(QObject):
         suffix = f" {filters}" if filters else ""
         if suggestion and suffix and suggestion.endswith(suffix):
             suggestion = suggestion.removesuffix(suffix).removeprefix("(").removesuffix(")")
-        self._suggestion = suggestion if suggestion and suggestion != query.text else None
+        typed = as_typed(query.text)
+        if suggestion and typed != query.text:
+            suggestion = suggestion.removesuffix("*")  # the star the window added
+        self._suggestion = suggestion if suggestion and suggestion != typed else None
         if self._suggestion:
             self.did_you_mean.setText(
                 f'Did you mean <a href="#suggestion">{html.escape(self._suggestion)}</a>?'

@@ -19,6 +19,8 @@ from readinglist.ui.widgets import named
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("j / k", "Next / previous paper"),
     ("1-6", "Set the status: " + ", ".join(s.value for s in ReadStatus)),
+    ("a", "Open the paper: its arXiv page, else its DOI or Hugging Face page"),
+    ("Shift+A", "Open the paper's PDF (arXiv)"),
     ("o", "Open the code link"),
     ("p", "Open the project page"),
     ("t", "Add a tag to the selected papers"),
@@ -30,7 +32,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("/  or  Ctrl+F", "Search"),
     ("Ctrl+Z", "Undo a status, rating, tag, notes change, a delete or an import"),
     ("Ctrl+Shift+Z", "Redo"),
-    ("Ctrl+Shift+V", "Paste a digest from the clipboard"),
+    ("Ctrl+Shift+V", "Paste a digest (or arXiv ids and paper URLs) from the clipboard"),
+    ("Esc", "Stop looking papers up on arXiv and Hugging Face"),
     ("Ctrl+O", "Import a digest file"),
     ("Ctrl+E", "Export papers"),
     ("?  or  F1", "This list of shortcuts"),

@@ -112,6 +112,11 @@ class SmokeRun:
 def run_smoke(library_dir: Path, digest: Path, query: str, timeout_s: float) -> int:
     app = application()
     window = build_main_window(library_dir)
+    # A smoke run checks the build, not the network: no lookups after its import (and
+    # the user's own setting stays as it is: the action is set without saving it).
+    window.resolver.automatic_action.blockSignals(True)
+    window.resolver.automatic_action.setChecked(False)
+    window.resolver.automatic_action.blockSignals(False)
     window.show()
     run = SmokeRun(app, window, digest, query)
     QTimer.singleShot(round(timeout_s * 1000), lambda: app.exit(EXIT_TIMEOUT))

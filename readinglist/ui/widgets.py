@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from typing import TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 
 W = TypeVar("W", bound=QObject)
 
@@ -25,3 +26,8 @@ def plain_tooltip(text: str) -> str:
 def menu_text(text: str) -> str:
     """An action's text that shows ``text`` as it is (``&`` marks a shortcut letter)."""
     return text.replace("&", "&&")
+
+
+def shift_held() -> bool:
+    """Whether Shift is down now: a Shift+click on a button or a menu item."""
+    return bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)

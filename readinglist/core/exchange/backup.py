@@ -1,7 +1,8 @@
 """The complete JSON export, which is also the backup format, and its strict reader.
 
-``{"format": "readinglist-backup", "version": 1, ...}`` holds every paper with its
-status history, tags with colours, digests with their appearances, reading lists and
+``{"format": "readinglist-backup", "version": 2, ...}`` holds every paper with its
+status history, author structure, facts (each with its source and time) and cite key,
+tags with colours, digests with their appearances, reading lists and
 saved searches. The reader checks every field and names the first wrong one
 (``papers[3].status``), so a damaged file changes nothing.
 """
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
 from readinglist.core.exchange.errors import ImportFormatError
+from readinglist.core.metadata import Field, MetaField, PersonName, Source
 from readinglist.core.models import (
     MAX_RATING,
     MIN_RATING,
@@ -31,7 +33,10 @@ from readinglist.core.models import (
 )
 
 FORMAT = "readinglist-backup"
-VERSION = 1
+# 2 added each paper's author structure, facts (with source and time) and cite key;
+# a version 1 file (without them) is still read.
+VERSION = 2
+READS = (1, 2)
 
 _T = TypeVar("_T")
 
@@ -46,6 +51,20 @@ def _paper(paper: Paper, history: tuple[StatusChange, ...]) -> dict[str, Any]:
         "title": paper.title,
         "abstract": paper.abstract,
         "authors": list(paper.authors),
+        "author_names": [
+            {"name": p.name, "family": p.family, "given": p.given, "suffix": p.suffix}
+            for p in paper.people
+        ],
+        "facts": [
+            {
+                "name": fact.name.value,
+                "value": fact.value,
+                "source": fact.source.value,
+                "recorded_at": _time(fact.recorded_at),
+            }
+            for fact in paper.meta
+        ],
+        "cite_key": paper.cite_key,
         "arxiv_id": paper.arxiv_id,
         "upvotes": paper.upvotes,
         "status": paper.status.value,
@@ -233,6 +252,7 @@ def _read_paper(
         for at, change in r.objects(obj, "status_history", where)
     )
     upvotes = r.optional(obj, "upvotes", int, where)
+    authors = r.strings(obj, "authors", where) if "authors" in obj else ()
     paper = Paper(
         id=r.field(obj, "id", int, where),
         title=r.field(obj, "title", str, where),
@@ -248,13 +268,53 @@ def _read_paper(
         first_seen=None,
         last_seen=None,
         times_seen=0,
-        authors=r.strings(obj, "authors", where) if "authors" in obj else (),
+        authors=authors,
         arxiv_id=r.optional(obj, "arxiv_id", str, where),
         upvotes=upvotes,
+        author_names=_read_names(r, where, obj, authors),
+        meta=_read_facts(r, where, obj),
+        cite_key=r.optional(obj, "cite_key", str, where) or None,
     )
     if not paper.title.strip():
         raise r.fail(f"{where}.title", "empty")
     return paper, history
+
+
+def _read_names(
+    r: _Reader, where: str, obj: dict[str, Any], authors: tuple[str, ...]
+) -> tuple[PersonName, ...]:
+    """The authors' structure (version 2): one per author, in the same order."""
+    if obj.get("author_names") is None:
+        return ()
+    names = tuple(
+        PersonName(
+            r.field(item, "name", str, at),
+            r.optional(item, "family", str, at),
+            r.optional(item, "given", str, at),
+            r.optional(item, "suffix", str, at),
+        )
+        for at, item in r.objects(obj, "author_names", where)
+    )
+    if tuple(name.name for name in names) != authors:
+        raise r.fail(f"{where}.author_names", "not the same names as authors")
+    return names
+
+
+def _read_facts(r: _Reader, where: str, obj: dict[str, Any]) -> tuple[MetaField, ...]:
+    if obj.get("facts") is None:
+        return ()
+    facts: dict[Field, MetaField] = {}
+    for at, item in r.objects(obj, "facts", where):
+        fact = MetaField(
+            r.choice(item, "name", at, Field),
+            r.field(item, "value", str, at),
+            r.choice(item, "source", at, Source),
+            r.time(item, "recorded_at", at),
+        )
+        if fact.name in facts:
+            raise r.fail(f"{at}.name", f"{fact.name.value!r} appears twice")
+        facts[fact.name] = fact
+    return tuple(facts.values())
 
 
 def read_backup(value: object, source_name: str) -> LibraryExport:
@@ -263,8 +323,9 @@ def read_backup(value: object, source_name: str) -> LibraryExport:
     if not isinstance(value, dict) or value.get("format") != FORMAT:
         raise r.fail("format", f"expected {FORMAT!r}")
     version = r.field(value, "version", int, "")
-    if version != VERSION:
-        raise r.fail("version", f"version {version} is not known (this program reads {VERSION})")
+    if version not in READS:
+        readable = " and ".join(str(v) for v in READS)
+        raise r.fail("version", f"version {version} is not known (this program reads {readable})")
     papers: list[Paper] = []
     histories: dict[int, tuple[StatusChange, ...]] = {}
     for where, obj in r.objects(value, "papers", ""):
@@ -274,6 +335,12 @@ def read_backup(value: object, source_name: str) -> LibraryExport:
         papers.append(paper)
         histories[paper.id] = history
     known = set(histories)
+    keys: dict[str, int] = {}
+    for index, paper in enumerate(papers):
+        if paper.cite_key is not None:
+            if paper.cite_key.casefold() in keys:
+                raise r.fail(f"papers[{index}].cite_key", f"{paper.cite_key!r} appears twice")
+            keys[paper.cite_key.casefold()] = paper.id
 
     def paper_ref(obj: dict[str, Any], at: str) -> int:
         paper_id = r.field(obj, "paper_id", int, at)

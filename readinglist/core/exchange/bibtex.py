@@ -1,121 +1,170 @@
-"""BibTeX: one ``@misc`` per paper, LaTeX special characters escaped.
+"""BibTeX: one entry per paper with only what some source said, LaTeX escaped.
 
-Values are brace-delimited; every brace, backslash and special character of the text is
-escaped, so a value's braces always balance and LaTeX prints the text as it is. URLs
-are written as they are (the ``url`` package reads them verbatim), with braces and
-spaces percent-encoded.
+What each field holds and why:
+
+- ``year``/``month`` (and ``date`` when the day is known) only from the publication
+  date a source gave (``Field.PUBLISHED``); the day the paper was added to the library
+  is when it was read online: ``urldate``, beside ``url``.
+- The entry type the source gave, else ``@misc``, as Better BibTeX writes an arXiv
+  preprint: ``eprint``, ``eprinttype``, ``archiveprefix``, ``primaryclass`` (when
+  known), arXiv's DOI (unless the paper has one of its own) and ``number =
+  {arXiv:ID}``; ``url`` is the arXiv abstract page, else the DOI's page, never a code
+  repository (that is ``code``, a field no style prints).
+- The reader's own state only in fields no style prints: notes in ``annote``, status,
+  rating and priority in JabRef's ``readstatus``, ``ranking`` and ``priority``, tags in
+  JabRef's ``groups`` (``keywords`` is printed by some styles: it holds only the
+  keywords a source gave).
+- An entry without authors gets ``key``, which natbib's author-year styles sort and
+  label it by.
+
+Values are brace-delimited and escaped (``latex.escape_latex``), so every value's braces
+balance and LaTeX prints the text as it is; URLs are written as they are (the ``url``
+package reads them verbatim) with braces and spaces percent-encoded. Reading a file
+this module wrote (``bibtex_reader``) and writing it again gives the same bytes.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Final
 
+from readinglist.core.exchange.bibtex_fields import TEXT_FIELDS, arxiv_doi
 from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
+from readinglist.core.exchange.dates import MONTH_MACROS
 from readinglist.core.exchange.keys import citation_keys
-from readinglist.core.exchange.text import abstract_page, urls_of, year_of
+from readinglist.core.exchange.latex import escape_latex
+from readinglist.core.exchange.names import bibtex_name
+from readinglist.core.exchange.text import doi_of, reference_url, urls_of
+from readinglist.core.metadata import Field
 from readinglist.core.models import LinkKind, Paper, Priority, ReadStatus
 
-_LATEX = {
-    "\\": r"\textbackslash{}",
-    "$": r"\$",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "^": r"\textasciicircum{}",
-    "~": r"\textasciitilde{}",
-}
-# Pairs TeX turns into one character ("--" is a dash, "``" a quote, "?`" is "¿"): an
-# empty group between them keeps both characters.
-_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
-# BibTeX counts braces even when escaped, so \{ and \} are used only when they pair up.
-_BALANCED = {"{": r"\{", "}": r"\}"}
-_UNBALANCED = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+__all__ = ["entry", "escape_latex", "render"]
 
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += 1 if ch == "{" else -1 if ch == "}" else 0
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def escape_latex(text: str) -> str:
-    """Text as LaTeX prints it back; white space collapsed (a field is one line)."""
-    value = " ".join(text.split())
-    braces = _BALANCED if _balanced(value) else _UNBALANCED
-    escaped = "".join(_LATEX.get(ch) or braces.get(ch) or ch for ch in value)
-    return _LIGATURE.sub("{}", escaped)
-
-
-def _author(name: str) -> str:
-    """One name; braced when a comma or "and" inside would split or turn it around."""
-    value = escape_latex(name)
-    if "," in value or " and " in f" {value.lower()} ":
-        return "{" + value + "}"
-    return value
+_READSTATUS: Final = {ReadStatus.READ: "read", ReadStatus.SKIMMED: "skimmed"}
+_PRIORITY: Final = {Priority.HIGH: "prio1", Priority.MEDIUM: "prio2", Priority.LOW: "prio3"}
+_ENTRY_TYPE: Final = re.compile(r"[a-z]{1,40}")
+_VENUE: Final = tuple(
+    (name, field) for name, field in TEXT_FIELDS if name not in ("primaryclass", "keywords", "note")
+)
 
 
 def _url(url: str) -> str:
     return url.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
-# The reader's own fields, where no bibliography style prints them: JabRef's special
-# fields (its "read status", "ranking" and "priority" columns) and ``annote`` for notes.
-_READSTATUS = {ReadStatus.READ: "read", ReadStatus.SKIMMED: "skimmed"}
-_PRIORITY = {Priority.HIGH: "prio1", Priority.MEDIUM: "prio2", Priority.LOW: "prio3"}
+def entry_type(paper: Paper) -> str:
+    kind = (paper.fact(Field.ENTRY_TYPE) or "").lower()
+    return kind if _ENTRY_TYPE.fullmatch(kind) else "misc"
+
+
+def _date(paper: Paper) -> list[tuple[str, str]]:
+    published = paper.published
+    if published is None:
+        return []
+    parts = published.split("-")
+    fields = [("year", "{" + parts[0] + "}")]
+    if len(parts) > 1:
+        fields.append(("month", MONTH_MACROS[int(parts[1]) - 1]))  # a macro: styles localise
+    if len(parts) > 2:
+        fields.append(("date", "{" + published + "}"))  # biblatex keeps the day
+    return fields
+
+
+def _venue(paper: Paper, kind: str) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = []
+    for name, field in _VENUE:
+        value = paper.fact(field)
+        if value is None and field is Field.NUMBER and _preprint(paper, kind):
+            value = f"arXiv:{paper.arxiv_id}"  # Better BibTeX's report number
+        if value is not None:
+            label = _PUBLISHER.get(kind, name) if field is Field.PUBLISHER else name
+            fields.append((label, _braced(escape_latex(value, ligatures=field is Field.PAGES))))
+    return fields
+
+
+# Who publishes a report or a thesis has a field of its own (what styles print for them).
+_PUBLISHER: Final = {
+    "techreport": "institution",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+}
+
+
+def _preprint(paper: Paper, kind: str) -> bool:
+    """An arXiv paper as a preprint: ``@misc``, or ``@article`` without a journal (one
+    with a journal has an issue number of its own, not arXiv's)."""
+    if not paper.arxiv_id:
+        return False
+    return kind == "misc" or (kind == "article" and paper.fact(Field.JOURNAL) is None)
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+def _arxiv(paper: Paper) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = []
+    doi = doi_of(paper) or (arxiv_doi(paper.arxiv_id) if paper.arxiv_id else None)
+    if doi is not None:
+        fields.append(("doi", _braced(_url(doi))))
+    if paper.arxiv_id:
+        arxiv = escape_latex(paper.arxiv_id)
+        fields += [("eprint", _braced(arxiv)), ("eprinttype", "{arxiv}")]
+        fields.append(("archiveprefix", "{arXiv}"))
+    category = paper.fact(Field.PRIMARY_CATEGORY)
+    if category is not None:
+        fields.append(("primaryclass", _braced(escape_latex(category))))
+    return fields
+
+
+def _tag(tag: str) -> str:
+    return escape_latex(tag).replace(",", "{,}")  # a comma would split the group name
 
 
 def _private(paper: Paper) -> list[tuple[str, str]]:
+    """The reader's own state, only where no bibliography style prints it."""
     fields: list[tuple[str, str]] = []
+    if paper.tags:
+        fields.append(("groups", _braced(", ".join(_tag(tag) for tag in paper.tags))))
     if paper.status in _READSTATUS:
-        fields.append(("readstatus", _READSTATUS[paper.status]))
+        fields.append(("readstatus", _braced(_READSTATUS[paper.status])))
     if paper.rating:
-        fields.append(("ranking", f"rank{paper.rating}"))
+        fields.append(("ranking", _braced(f"rank{paper.rating}")))
     if paper.priority in _PRIORITY:
-        fields.append(("priority", _PRIORITY[paper.priority]))
-    if paper.notes.strip():
-        fields.append(("annote", escape_latex(paper.notes)))
+        fields.append(("priority", _braced(_PRIORITY[paper.priority])))
+    lines = [escape_latex(line) for line in paper.notes.splitlines() if line.strip()]
+    if lines:  # a note keeps its lines (never a blank one: that would be a \par)
+        fields.append(("annote", _braced("\n    ".join(lines))))
     return fields
 
 
 def entry(paper: Paper, key: str) -> str:
-    """An ``@misc`` with only what the library knows: no year without an arXiv id (the
-    day it was added is ``urldate``), the paper's page as ``url`` (the code is
-    ``code``), and for arXiv papers what Better BibTeX writes (eprint, DOI, number)."""
-    fields: list[tuple[str, str]] = [("title", "{" + escape_latex(paper.title) + "}")]
+    """One entry; see the module docstring for what each field holds."""
+    kind = entry_type(paper)
+    fields: list[tuple[str, str]] = [("title", _braced(_braced(escape_latex(paper.title))))]
     if paper.authors:
-        fields.append(("author", " and ".join(_author(a) for a in paper.authors)))
+        fields.append(("author", _braced(" and ".join(bibtex_name(p) for p in paper.people))))
     else:  # natbib's author-year styles sort and label by ``key`` when there is no author
-        fields.append(("key", escape_latex(paper.title)))
-    year = year_of(paper)
-    if year is not None:
-        fields.append(("year", str(year)))
+        fields.append(("key", _braced(escape_latex(paper.title))))
+    fields += _venue(paper, kind)
+    fields += _date(paper)
+    fields += _arxiv(paper)
+    url = reference_url(paper)
+    if url is not None:
+        fields.append(("url", _braced(_url(url))))
+        fields.append(("urldate", _braced(paper.added_at.date().isoformat())))
     if paper.abstract:
-        fields.append(("abstract", escape_latex(paper.abstract)))
-    if paper.arxiv_id:
-        arxiv = escape_latex(paper.arxiv_id)
-        fields += [
-            ("eprint", arxiv),
-            ("eprinttype", "arxiv"),
-            ("archiveprefix", "arXiv"),
-            ("doi", f"10.48550/arXiv.{arxiv}"),
-            ("number", f"arXiv:{arxiv}"),
-        ]
-    page = abstract_page(paper)
-    if page is not None:
-        fields.append(("url", _url(page)))
-        fields.append(("urldate", paper.added_at.date().isoformat()))
+        fields.append(("abstract", _braced(escape_latex(paper.abstract))))
+    for name, field in (("keywords", Field.KEYWORDS), ("note", Field.NOTE)):
+        value = paper.fact(field)
+        if value is not None:
+            fields.append((name, _braced(escape_latex(value))))
     code = urls_of(paper, LinkKind.CODE)
     if code:
-        fields.append(("code", _url(code[0])))
-    if paper.tags:
-        fields.append(("keywords", escape_latex(", ".join(paper.tags))))
+        fields.append(("code", _braced(_url(code[0]))))
     fields += _private(paper)
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}\n"
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def render(data: LibraryExport, options: ExportOptions) -> str:

@@ -1,81 +1,31 @@
-"""Read BibTeX (.bib): title, abstract, author, url, eprint (and doi) of each entry.
+"""Read BibTeX (.bib): every entry as a paper with what it says (see bibtex_fields).
 
 A small tolerant reader in linear time: ``@string`` macros and ``#`` concatenation,
-braced, quoted and bare values, ``@comment`` and ``@preamble`` skipped, and common LaTeX
-(accents, escaped specials, ``\\emph{}``...) turned into plain text. Math (``$...$``)
-is kept as written. An entry it cannot read is a warning with its line number.
+braced, quoted and bare values, ``@comment`` and ``@preamble`` skipped; values are
+decoded from LaTeX by ``latex.decode_latex`` (math is kept as written). An entry it
+cannot read is a warning with its line number.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from itertools import islice
 from typing import Final
 
-from readinglist.core.arxiv import normalize_arxiv_id
+from readinglist.core.exchange.bibtex_fields import entry_paper
+from readinglist.core.exchange.dates import MONTH_MACROS
 from readinglist.core.exchange.errors import ImportFormatError
+from readinglist.core.exchange.latex import decode_latex
+from readinglist.core.exchange.names import parse_names
 from readinglist.core.models import ParsedPaper, ParseResult, ParseWarning
-from readinglist.core.normalize import clean_text
 from readinglist.core.text_lines import iter_lines
+
+__all__ = ["decode_latex", "looks_like_bibtex", "read_bibtex", "split_authors"]
 
 _ENTRY_START: Final = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 _NAME: Final = re.compile(r"\s*([A-Za-z0-9_:.+\-/]+)\s*")
 _KEY: Final = re.compile(r"\s*([^,\s{}()=\"#%]*)\s*,")
-_AND: Final = re.compile(r"\s+and\s+", re.IGNORECASE)
-_MONTHS: Final = {
-    m: str(i)
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        start=1,
-    )
-}
-_ACCENTS: Final = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
-    "r": "\u030a",
-}
-_LETTERS: Final = {
-    "ss": "ß",
-    "o": "ø",
-    "O": "Ø",
-    "aa": "å",
-    "AA": "Å",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "l": "ł",
-    "L": "Ł",
-    "i": "ı",
-    "j": "ȷ",
-    "textbackslash": "\\",
-    "textbraceleft": "{",
-    "textbraceright": "}",
-    "textasciitilde": "~",
-    "textasciicircum": "^",
-    "textunderscore": "_",
-    "textdollar": "$",
-    "textendash": "–",
-    "textemdash": "—",
-    "textquoteright": "’",
-    "textquoteleft": "‘",
-}
-# Commands that only format their argument: the argument stays, the command goes.
-_FORMATTING: Final = frozenset(
-    {"emph", "textit", "textbf", "texttt", "textsc", "textsf", "textrm", "textup", "mbox",
-     "url", "textnormal", "text", "bf", "it", "em", "tt", "sc", "rm"}
-)  # fmt: skip
+_MONTHS: Final = {macro: str(number) for number, macro in enumerate(MONTH_MACROS, start=1)}
 
 
 class _BibSyntaxError(Exception):
@@ -84,98 +34,9 @@ class _BibSyntaxError(Exception):
         self.position = position
 
 
-def decode_latex(value: str) -> str:
-    """Plain text of a BibTeX value: braces dropped, commands and accents decoded."""
-    out: list[str] = []
-    accent: str | None = None  # waiting for the next character
-    i, n = 0, len(value)
-    while i < n:
-        ch = value[i]
-        text = ""
-        if ch == "$":  # math, kept as written
-            end = value.find("$", i + 1)
-            end = n - 1 if end < 0 else end
-            text, i = value[i : end + 1], end + 1
-        elif ch == "\\":
-            i, text, new_accent = _command(value, i)
-            accent = new_accent or accent
-        elif ch in "{}":
-            i += 1
-        else:
-            text, i = (" " if ch == "~" else ch), i + 1
-        if text and accent is not None:
-            text = unicodedata.normalize("NFC", text[0] + accent) + text[1:]
-            accent = None
-        out.append(text)
-    return clean_text("".join(out))
-
-
-def _command(value: str, i: int) -> tuple[int, str, str | None]:
-    """The command at ``value[i] == '\\'``: (where to go on, its text, an accent)."""
-    n = len(value)
-    if i + 1 >= n:
-        return n, "", None
-    nxt = value[i + 1]
-    if nxt in _ACCENTS and not nxt.isalpha():
-        if nxt in "^~" and value.startswith("{}", i + 2):  # \^{} and \~{}: the character
-            return i + 4, nxt, None
-        return i + 2, "", _ACCENTS[nxt]
-    if not nxt.isalpha():  # \{ \} \$ \& \% \# \_ and \\ (a line break)
-        return i + 2, " " if nxt == "\\" else nxt, None
-    j = i + 1
-    while j < n and value[j].isalpha():
-        j += 1
-    name = value[i + 1 : j]
-    if value.startswith("{}", j):
-        j += 2
-    elif j < n and value[j] == " ":
-        j += 1
-    if name in _LETTERS:
-        return j, _LETTERS[name], None
-    if name in _ACCENTS:  # \c{c}, \v{s}, \u{a}, \H{o}, \k{a}, \r{a}
-        return j, "", _ACCENTS[name]
-    if name in _FORMATTING:
-        return j, "", None
-    return j, "\\" + name, None
-
-
 def split_authors(value: str) -> tuple[str, ...]:
     """``Hinton, Geoffrey and Yann LeCun`` -> ``("Geoffrey Hinton", "Yann LeCun")``."""
-    names: list[str] = []
-    depth, start = 0, 0
-    parts: list[str] = []
-    for match_at in range(len(value)):
-        ch = value[match_at]
-        depth += 1 if ch == "{" else -1 if ch == "}" else 0
-        if depth == 0 and ch.isspace():
-            found = _AND.match(value, match_at)
-            if found and found.start() == match_at:
-                parts.append(value[start:match_at])
-                start = found.end()
-    parts.append(value[start:])
-    for part in parts:
-        pieces = [decode_latex(piece) for piece in _split_commas(part)]
-        if len(pieces) == 3:  # von Last, Jr, First
-            name = f"{pieces[2]} {pieces[0]} {pieces[1]}"
-        elif len(pieces) == 2:
-            name = f"{pieces[1]} {pieces[0]}"
-        else:
-            name = pieces[0] if pieces else ""
-        name = clean_text(name)
-        if name and name.lower() != "others":
-            names.append(name)
-    return tuple(names)
-
-
-def _split_commas(text: str) -> list[str]:
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += 1 if ch == "{" else -1 if ch == "}" else 0
-        if ch == "," and depth == 0:
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
-    return pieces
+    return tuple(name.name for name in parse_names(value))
 
 
 class _Scanner:
@@ -261,33 +122,6 @@ def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
-def _paper(fields: dict[str, str], line: int) -> ParsedPaper | None:
-    title = decode_latex(fields.get("title", ""))
-    if not title:
-        return None
-    arxiv_id = None
-    eprint = fields.get("eprint", "")
-    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
-    if eprint and prefix in ("", "arxiv"):
-        arxiv_id = normalize_arxiv_id(decode_latex(eprint))
-    urls: list[str] = []
-    url = clean_text(fields.get("url", "")).replace("\\_", "_").replace("\\%", "%")
-    if url:
-        urls.append(url)
-        arxiv_id = arxiv_id or normalize_arxiv_id(url)
-    doi = clean_text(fields.get("doi", ""))
-    if doi:
-        urls.append(doi if doi.startswith("http") else f"https://doi.org/{doi}")
-    return ParsedPaper(
-        title=title,
-        abstract=decode_latex(fields.get("abstract", "")),
-        line=line,
-        authors=split_authors(fields.get("author", "")),
-        arxiv_id=arxiv_id,
-        urls=tuple(urls),
-    )
-
-
 HEADER_LINES = 10  # lines a reference manager may write before the first entry
 
 
@@ -337,6 +171,7 @@ def read_bibtex(text: str, source_name: str) -> ParseResult:
             if key is None:
                 raise _BibSyntaxError(match.end(), "expected a citation key and a comma")
             fields, i = scanner.fields(key.end(), close)
+            paper = entry_paper(kind, key.group(1), fields, line)
         except _BibSyntaxError as error:
             if entries == 0 and not papers:
                 raise ImportFormatError(
@@ -347,7 +182,6 @@ def read_bibtex(text: str, source_name: str) -> ParseResult:
             i = match.end()
             continue
         entries += 1
-        paper = _paper(fields, line)
         if paper is None:
             warnings.append(ParseWarning(line, f"@{kind} entry without a title skipped"))
         else:

@@ -16,7 +16,8 @@ from readinglist.core.models import (
 )
 
 ScopeKind: TypeAlias = Literal["all", "list", "search", "tag", "status", "query", "ids"]
-GroupBy: TypeAlias = Literal["status", "tag"]
+# Markdown sections: by status, by tag, or none (one checklist in the export's order).
+GroupBy: TypeAlias = Literal["status", "tag", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,10 @@ class ExportScope:
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
-    group_by: GroupBy = "status"  # Markdown sections
+    # Markdown sections; None: by status, except for papers in an order of their own
+    # (a list, a selection), which keep it.
+    group_by: GroupBy | None = None
+    bom: bool = False  # CSV: a UTF-8 byte order mark, so Excel reads the file as UTF-8
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +66,6 @@ class LibraryExport:
     lists: tuple[ReadingList, ...] = ()
     list_item_times: dict[str, dict[int, datetime]] = field(default_factory=dict)
     saved_searches: tuple[SavedSearch, ...] = ()
+    # The papers are in an order of their own (a list's, a selection's) that an export
+    # grouping them would lose.
+    ordered: bool = False

@@ -8,29 +8,28 @@ source, hash and time) already in the library is kept as it is, and reported.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 
-from readinglist.core.errors import InvalidValueError
+from readinglist.core.errors import InvalidValueError, LibraryBusyError, ReadingListError
 from readinglist.core.exchange import FORMATS, render
 from readinglist.core.exchange.bundle import ExportOptions, ExportScope, LibraryExport
-from readinglist.core.links import classify_url, extract_links, is_openable_url
+from readinglist.core.exchange.import_writes import enrich, match_by_arxiv, source_links
+from readinglist.core.exchange.keys import new_keys
 from readinglist.core.list_cases import get_list, normalize_name
 from readinglist.core.models import (
     ImportSummary,
-    Link,
     LinkKind,
     Paper,
     PaperQuery,
-    ParsedPaper,
     ReadingList,
     ReadStatus,
 )
 from readinglist.core.normalize import title_key
 from readinglist.core.parts import LibraryContext
-from readinglist.core.ports import ImportWrites, PaperReads, Progress
+from readinglist.core.ports import FactStore, Progress
 from readinglist.core.tags import normalize_tag
+
+__all__ = ["BATCH", "Exchange", "enrich", "match_by_arxiv", "source_links"]
 
 BATCH = 500
 
@@ -90,6 +89,7 @@ class Exchange:
             papers += [by_id[i] for i in batch if i in by_id]
             if progress is not None:
                 progress(len(papers), len(ids))
+        papers = self._with_cite_keys(papers)
         whole = scope.kind == "all"
         with self._context.store.unit_of_work() as uow:
             histories = uow.status_histories(ids)
@@ -119,7 +119,32 @@ class Exchange:
             lists=tuple(lists),
             list_item_times=times,
             saved_searches=tuple(saved),
+            ordered=scope.kind in ("list", "ids"),
         )
+
+    def _with_cite_keys(self, papers: list[Paper]) -> list[Paper]:
+        """The papers with their stored cite keys, storing a new one for each paper
+        that has none (one short write, only when some paper lacks a key).
+
+        A key, once stored, is the paper's for good: the same in every scope and every
+        later export, and never given to another paper (see ``keys.new_keys``). Keys are
+        not in the search index, so this write queues nothing for it. A library that
+        cannot be written (read-only media) cannot change either: the keys made for it
+        now are the ones every export of it makes, so they are used unstored.
+        """
+        if all(paper.cite_key for paper in papers):
+            return papers
+        try:
+            with self._context.store.unit_of_work(write=True) as uow:
+                stored, fresh = _keys_for(uow, papers)
+                uow.store_cite_keys(fresh)
+        except LibraryBusyError:
+            raise
+        except ReadingListError:
+            with self._context.store.unit_of_work() as uow:
+                stored, fresh = _keys_for(uow, papers)
+        keys = {**stored, **fresh}
+        return [replace(paper, cite_key=paper.cite_key or keys.get(paper.id)) for paper in papers]
 
     def export(
         self,
@@ -148,14 +173,20 @@ class Exchange:
             keys = [title_key(p.title) for p in data.papers]
             known = uow.papers_by_key(keys)
             id_map: dict[int, int] = {}
+            taken = {key.casefold() for key in uow.cite_keys().values()}
             for paper, key in zip(data.papers, keys, strict=True):
                 old = known.get(key)
                 if old is not None:
                     id_map[paper.id] = old.id
                     existing_ids.append(old.id)
                     continue
+                record = paper
+                if paper.cite_key and paper.cite_key.casefold() in taken:
+                    record = replace(paper, cite_key=None)  # the key is another paper's
+                elif paper.cite_key:
+                    taken.add(paper.cite_key.casefold())
                 history = data.status_history.get(paper.id, ())
-                new_id = uow.insert_paper_record(paper, history, keep_id=empty)
+                new_id = uow.insert_paper_record(record, history, keep_id=empty)
                 known[key] = replace(paper, id=new_id)
                 id_map[paper.id] = new_id
                 new_ids.append(new_id)
@@ -226,62 +257,10 @@ class Exchange:
         )
 
 
-# --- richer imports (Hugging Face daily papers, BibTeX) -------------------------------
-
-
-def source_links(paper: ParsedPaper) -> tuple[Link, ...]:
-    """The abstract's links, then the source's own (a declared project page is one)."""
-    links = list(extract_links(paper.abstract))
-    seen = {link.url.rstrip("/").lower() for link in links}
-    for url, project in [(u, False) for u in paper.urls] + [(u, True) for u in paper.project_urls]:
-        if not is_openable_url(url) or url.rstrip("/").lower() in seen:
-            continue
-        link = classify_url(url)
-        if project and link.kind is LinkKind.OTHER:
-            link = replace(link, kind=LinkKind.PROJECT)
-        seen.add(url.rstrip("/").lower())
-        links.append(link)
-    return tuple(links)
-
-
-def match_by_arxiv(
-    uow: PaperReads, papers: Sequence[ParsedPaper], keys: Sequence[str], known: dict[str, Paper]
-) -> dict[str, Paper]:
-    """Papers not matched by title that the library has under the same arXiv id."""
-    wanted = {
-        paper.arxiv_id: key
-        for paper, key in zip(papers, keys, strict=True)
-        if paper.arxiv_id and key not in known
-    }
-    if not wanted:
-        return {}
-    found = uow.papers_by_arxiv(list(wanted))
-    if not found:
-        return {}
-    by_id = {p.id: p for p in uow.papers(PaperQuery(ids=tuple(found.values())))}
-    return {
-        wanted[arxiv]: by_id[paper_id] for arxiv, paper_id in found.items() if paper_id in by_id
-    }
-
-
-def enrich(
-    uow: ImportWrites, paper_id: int, paper: ParsedPaper, old: Paper | None, now: datetime
-) -> bool:
-    """Store what a richer source knows: authors, a missing arXiv id, current upvotes.
-
-    An arXiv id the library already has is never replaced. Returns whether anything
-    changed on a paper that was already in the library (a new paper is not "enriched").
-    """
-    authors = (
-        paper.authors if paper.authors and (old is None or old.authors != paper.authors) else None
-    )
-    arxiv_id = paper.arxiv_id if paper.arxiv_id and (old is None or not old.arxiv_id) else None
-    upvotes = (
-        paper.upvotes
-        if paper.upvotes is not None and (old is None or old.upvotes != paper.upvotes)
-        else None
-    )
-    if authors is None and arxiv_id is None and upvotes is None:
-        return False
-    uow.set_metadata(paper_id, authors, arxiv_id, upvotes, now)
-    return old is not None
+def _keys_for(uow: FactStore, papers: list[Paper]) -> tuple[dict[int, str], dict[int, str]]:
+    """(every stored key, new keys for the papers that have none): new keys are free
+    against every stored one, read in the same transaction, so a key another process
+    stored since the papers were read is seen (and kept, for a paper it keyed)."""
+    stored = uow.cite_keys()
+    missing = [p for p in papers if not p.cite_key and p.id not in stored]
+    return stored, new_keys(missing, stored.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
 from readinglist.core.exchange.text import urls_of
@@ -18,6 +19,7 @@ COLUMNS = (
     "title",
     "authors",
     "arxiv_id",
+    "published",
     "status",
     "priority",
     "rating",
@@ -43,6 +45,11 @@ def neutralise(cell: str) -> str:
     return "'" + cell if formula else cell
 
 
+def _moment(value: datetime | None) -> str:
+    """ISO 8601 to the second in UTC (``2024-06-14T09:30:00+00:00``)."""
+    return "" if value is None else value.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def _row(paper: Paper) -> list[str]:
     first = {kind: (urls_of(paper, kind) or [""])[0] for kind in (LinkKind.CODE, LinkKind.PROJECT)}
     values = [
@@ -50,6 +57,7 @@ def _row(paper: Paper) -> list[str]:
         paper.title,
         "; ".join(paper.authors),
         paper.arxiv_id or "",
+        paper.published or "",  # as precise as the source: 2017, 2017-06, 2017-06-08
         paper.status.value,
         paper.priority.value,
         str(paper.rating),
@@ -59,17 +67,24 @@ def _row(paper: Paper) -> list[str]:
         " ".join(link.url for link in paper.links),
         "" if paper.upvotes is None else str(paper.upvotes),
         str(paper.times_seen),
-        paper.added_at.isoformat(),
-        paper.first_seen.isoformat() if paper.first_seen else "",
-        paper.last_seen.isoformat() if paper.last_seen else "",
+        _moment(paper.added_at),
+        _moment(paper.first_seen),
+        _moment(paper.last_seen),
         paper.notes,
         paper.abstract,
     ]
     return [neutralise(value) for value in values]
 
 
+BOM = "\ufeff"
+
+
 def render(data: LibraryExport, options: ExportOptions) -> str:
+    """The table; with ``options.bom`` a byte order mark first, without which Excel
+    reads UTF-8 as the system's code page (José becomes JosÃ©)."""
     out = io.StringIO()
+    if options.bom:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(_row(paper) for paper in data.papers)

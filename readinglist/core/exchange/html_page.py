@@ -9,6 +9,7 @@ from html import escape
 
 from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
 from readinglist.core.links import is_openable_url
+from readinglist.core.metadata import Field
 from readinglist.core.models import Paper
 
 _STYLE = """
@@ -29,6 +30,11 @@ def _article(paper: Paper) -> str:
         meta.append(f"rating: {paper.rating}/5")
     if paper.authors:
         meta.append(escape(", ".join(paper.authors)))
+    venue = paper.fact(Field.JOURNAL) or paper.fact(Field.BOOKTITLE)
+    if venue:
+        meta.append(f'<span class="venue">{escape(venue)}</span>')
+    if paper.published:  # only a date some source gave: never the day it was added
+        meta.append(f'<time datetime="{paper.published}">{paper.published}</time>')
     if paper.arxiv_id:
         meta.append(f"arXiv {escape(paper.arxiv_id)}")
     parts.append(f'<p class="meta">{" · ".join(meta)}</p>')

@@ -1,7 +1,9 @@
 """Every import goes through here: the format is picked from the content, not the name.
 
-JSON is a readinglist backup or Hugging Face daily papers, ``@type{`` opens BibTeX, and
-anything else is a digest (text, e-mail or web page, see ``core.digest_sources``).
+JSON is a readinglist backup, Hugging Face daily papers or CSL-JSON, ``@type{`` opens
+BibTeX, ``TY  - `` RIS, and anything else is a digest (text, e-mail or web page, see
+``core.digest_sources``), unless it is a file of another kind this program does not
+read (a CSV table, a Markdown reading list, an HTML export), which is refused.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from readinglist.core.errors import DigestError
 from readinglist.core.exchange.backup import looks_like_backup, read_backup
 from readinglist.core.exchange.bibtex_reader import looks_like_bibtex, read_bibtex
 from readinglist.core.exchange.bundle import LibraryExport
+from readinglist.core.exchange.csljson_reader import looks_like_csljson, read_csljson
 from readinglist.core.exchange.csvfile import COLUMNS
 from readinglist.core.exchange.errors import ImportFormatError
 from readinglist.core.exchange.hf_daily import looks_like_hf_daily, read_hf_daily
+from readinglist.core.exchange.ris_reader import looks_like_ris, read_ris
 from readinglist.core.models import ParsedPaper, ParseResult, ParseWarning
 from readinglist.core.normalize import title_key
 
-SourceKind: TypeAlias = Literal["json", "bibtex", "digest"]
+SourceKind: TypeAlias = Literal["json", "bibtex", "ris", "digest"]
 # "[Re] A Title" is a digest; "[{", "[]", '["', "[1" and "{" start JSON.
 _JSON_START: Final = re.compile(r'\s*(?:\{|\[\s*(?:[{\["\]0-9-]|\Z))')
 
@@ -31,6 +35,8 @@ def sniff(text: str) -> SourceKind:
         return "json"
     if looks_like_bibtex(text):
         return "bibtex"
+    if looks_like_ris(text):
+        return "ris"
     return "digest"
 
 
@@ -53,13 +59,17 @@ def read_import(data: bytes, source_name: str) -> ParseResult | LibraryExport:
             return read_backup(value, source_name)
         if looks_like_hf_daily(value):
             result = read_hf_daily(value, source_name)
+        elif looks_like_csljson(value):
+            result = read_csljson(value, source_name)
         else:
             raise ImportFormatError(
-                f"{source_name}: JSON, but neither a readinglist backup nor Hugging Face"
-                " daily papers"
+                f"{source_name}: JSON, but neither a readinglist backup, Hugging Face"
+                " daily papers nor CSL-JSON"
             )
     elif kind == "bibtex":
         result = read_bibtex(text, source_name)
+    elif kind == "ris":
+        result = read_ris(text, source_name)
     else:
         refuse_other_formats(text, source_name)
         result = parse_source(text, source_name)  # drops repeats itself
@@ -70,21 +80,18 @@ def read_import(data: bytes, source_name: str) -> ParseResult | LibraryExport:
     return ParseResult(result.papers, tuple(warnings) + result.warnings)
 
 
-_RIS_START: Final = re.compile(r"\s*TY  - \S")
 _CHECKLIST: Final = re.compile(r"^- \[[ xX]\] ", re.MULTILINE)
 _OWN_HTML: Final = re.compile(r'<meta name="generator" content="readinglist">', re.IGNORECASE)
 _ZOTERO_CSV: Final = '"Key","Item Type"'
 
 
 def refuse_other_formats(text: str, source_name: str) -> None:
-    """A file that is not a digest must not become papers named after its lines: RIS,
-    a CSV table, this program's Markdown checklist or HTML page. One line says what
-    it is and what can be imported; nothing is imported."""
+    """A file that is not a digest must not become papers named after its lines: a CSV
+    table, this program's Markdown checklist or HTML page. One line says what it is
+    and what can be imported; nothing is imported."""
     first = text.lstrip().split("\n", 1)[0].strip()
     kind = None
-    if _RIS_START.match(text):
-        kind = "a RIS file"
-    elif first.startswith((",".join(COLUMNS[:3]), _ZOTERO_CSV)):
+    if first.startswith((",".join(COLUMNS[:3]), _ZOTERO_CSV)):
         kind = "a CSV table"
     elif _CHECKLIST.search(text[:100_000]):
         kind = "a Markdown reading list"
@@ -93,7 +100,8 @@ def refuse_other_formats(text: str, source_name: str) -> None:
     if kind is not None:
         raise ImportFormatError(
             f"{source_name}: {kind}, not a digest; readinglist imports digests (text,"
-            " e-mail, web page), Hugging Face daily-papers JSON, BibTeX and its JSON backups"
+            " e-mail, web page), Hugging Face daily-papers JSON, BibTeX, RIS, CSL-JSON"
+            " and its JSON backups"
         )
 
 

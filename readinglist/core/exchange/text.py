@@ -1,9 +1,11 @@
-"""Small text helpers the export formats share: names, years, links by kind."""
+"""Small text helpers the export formats share: the reference URL, links by kind."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from readinglist.core.metadata import Field
 from readinglist.core.models import LinkKind, Paper
 
 _WORD = re.compile(r"[^\W_]+")
@@ -12,54 +14,41 @@ _STOP = frozenset(
 )
 
 
-def split_name(name: str) -> tuple[str, str]:
-    """(given, family): "Geoffrey E. Hinton" -> ("Geoffrey E.", "Hinton")."""
-    if "," in name:
-        family, _, given = name.partition(",")
-        return given.strip(), family.strip()
-    parts = name.split()
-    if len(parts) <= 1:
-        return "", name.strip()
-    return " ".join(parts[:-1]), parts[-1]
+def doi_of(paper: Paper) -> str | None:
+    """The paper's own DOI, when a source gave one (not arXiv's, which exports derive)."""
+    return paper.fact(Field.DOI)
 
 
-_NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$")  # 2403.13043 (April 2007 on)
-_OLD_ARXIV = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}(v\d+)?$")  # hep-th/9901001
-
-
-def year_of(paper: Paper) -> int | None:
-    """The year the paper appeared, when the library knows it: an arXiv id says when it
-    was first submitted (2403.13043: 2024). None otherwise; never the day it was added
-    (a digest lists papers of any age), which exports give as an access date."""
-    arxiv = paper.arxiv_id or ""
-    if found := _NEW_ARXIV.match(arxiv):
-        return 2000 + int(found.group(1))
-    if found := _OLD_ARXIV.match(arxiv):
-        year = int(found.group(2))
-        return (1900 if year >= 91 else 2000) + year
-    return None
-
-
-def abstract_page(paper: Paper) -> str | None:
-    """The page a reference points to: the arXiv abstract page, else the project page;
-    never a code repository (it is not the paper)."""
+def reference_url(paper: Paper) -> str | None:
+    """The page a reference points to: the arXiv abstract page, else the DOI's page;
+    never a code repository or a project page (neither is the paper)."""
     if paper.arxiv_id:
         return f"https://arxiv.org/abs/{paper.arxiv_id}"
-    pages = urls_of(paper, LinkKind.PROJECT)
-    return pages[0] if pages else None
+    doi = doi_of(paper)
+    return f"https://doi.org/{doi}" if doi else None
 
 
 def urls_of(paper: Paper, kind: LinkKind) -> list[str]:
     return [link.url for link in paper.links if link.kind is kind]
 
 
-def first_word(title: str) -> str:
-    """The first word of a title that is not a stop word, lower case ASCII letters/digits."""
+def title_words(title: str, count: int) -> list[str]:
+    """The first ``count`` words of a title that are not stop words, as lower case
+    ASCII letters and digits, accents dropped (a word with none is skipped)."""
+    words: list[str] = []
     for word in _WORD.findall(title.lower()):
-        ascii_word = "".join(ch for ch in word if ch.isascii() and ch.isalnum())
+        folded = unicodedata.normalize("NFKD", word)  # "Ünïcode" -> "unicode"
+        ascii_word = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
         if ascii_word and word not in _STOP:
-            return ascii_word
-    return "paper"
+            words.append(ascii_word)
+            if len(words) == count:
+                break
+    return words
+
+
+def first_word(title: str) -> str:
+    """The first word of a title that is not a stop word ("paper" when there is none)."""
+    return (title_words(title, 1) or ["paper"])[0]
 
 
 def one_line(text: str) -> str:
