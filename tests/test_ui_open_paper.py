@@ -21,8 +21,8 @@ from readinglist.core.changes import Changes
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.metadata import Field, MetaField, PersonName, Source
 from readinglist.ui.main_window import MainWindow
-from readinglist.ui.open_paper import ASK_ABOVE, MAX_TABS, NO_TARGET
-from readinglist.ui.paper_facts import compact_count
+from readinglist.ui.open_paper import ASK_ABOVE, MAX_TABS
+from readinglist.ui.paper_facts import NO_TARGET, compact_count
 from readinglist.ui.paper_model import PAGE_SIZE, SORT_ROLE, Column
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from readinglist.ui.table_columns import WHEN_WIDE
