@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
 
 from readinglist.core.exchange import FORMATS, ExportScope
 from readinglist.core.models import ReadStatus
@@ -23,6 +22,7 @@ from readinglist.ui.export_dialog import (
 from readinglist.ui.main_window import MainWindow
 from tests import test_ui_window
 from tests.helpers import SHARED_DIGEST_PAPERS
+from tests.test_ui_actions import answer_question as answer
 from tests.test_ui_actions import select
 from tests.test_ui_window import idle
 
@@ -49,17 +49,6 @@ def export(dialog: ExportDialog, qtbot, target: Path) -> tuple[str, int]:
         dialog.export_button.click()
     path, papers = blocker.args
     return path, papers
-
-
-def answer(monkeypatch: pytest.MonkeyPatch, yes: bool) -> list[str]:
-    asked: list[str] = []
-
-    def question(_parent: QWidget, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu
 
 from benchmarks.synthetic import synthetic_papers
 from readinglist.core.changes import Changes
@@ -27,6 +27,7 @@ from readinglist.ui.paper_model import PAGE_SIZE, SORT_ROLE, Column
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from readinglist.ui.table_columns import WHEN_WIDE
 from tests import test_ui_window
+from tests.test_ui_actions import answer_question as answer
 from tests.test_ui_window import WindowFactory
 
 settings_dir = test_ui_window.settings_dir
@@ -132,17 +133,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
     return urls
-
-
-def answer(monkeypatch: pytest.MonkeyPatch, yes: bool) -> list[str]:
-    asked: list[str] = []
-
-    def question(_parent: QWidget, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def current(main: MainWindow, paper_id: int) -> int:
