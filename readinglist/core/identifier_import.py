@@ -47,6 +47,12 @@ def identifiers_only(text: str) -> list[str] | None:
 MAX_IDENTIFIERS = 500
 
 
+def identifiers_name(ids: Sequence[str]) -> str:
+    """What an import of these ids is called: ``arXiv 2403.13043, 2406.12345 and 2 more``."""
+    more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+    return "arXiv " + ", ".join(ids[:3]) + more
+
+
 @dataclass(frozen=True, slots=True)
 class IdentifierRecords:
     """What the services said about the identifiers, ready to import."""
@@ -81,9 +87,7 @@ def look_up_identifiers(lookup: PaperLookup, arxiv_ids: Sequence[str]) -> Identi
     known = [i for i in arxiv_ids if found.get(i)]
     records = [_record(i, found[i]) for i in known]
     content = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
-    name = (
-        "arXiv " + ", ".join(known[:3]) + (f" and {len(known) - 3} more" if len(known) > 3 else "")
-    )
+    name = identifiers_name(known)
     unknown = tuple(i for i in arxiv_ids if i not in known)
     return IdentifierRecords(content, name, {i: found[i] for i in known}, unknown)
 

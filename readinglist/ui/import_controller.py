@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QProgressBar, QPushButton, QWidget
 
 from readinglist import import_process
 from readinglist.core.changes import Changes
-from readinglist.core.identifier_import import identifiers_only
+from readinglist.core.identifier_import import identifiers_name, identifiers_only
 from readinglist.core.library import Library
 from readinglist.core.snapshots import ImportRecord
 from readinglist.core.undo import Change, import_change
@@ -46,10 +46,6 @@ class ImportHost(WriterHost, Protocol):
 
 # A paste longer than this is a digest: it is not searched for identifiers.
 IDENTIFIERS_TEXT_MAX = 64_000
-
-
-def identifiers_name(ids: list[str]) -> str:
-    return "arXiv " + ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
 
 
 def identifier_records(ids: list[str]) -> bytes:
