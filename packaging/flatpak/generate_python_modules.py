@@ -25,7 +25,8 @@ ARCHES = {"x86_64": "manylinux_2_28_x86_64", "aarch64": "manylinux_2_28_aarch64"
 RUNTIME = ["typing-extensions==4.16.0", "SQLAlchemy==2.1.9", "MarkupSafe==3.0.4",
            "Mako==1.4.3", "alembic==1.20.1", "platformdirs==4.14.9", "whoosh3==3.54.0",
            "numpy==2.4.6", "httpx==0.29.0", "httpcore==1.0.9", "h11==0.16.0", "anyio==4.16.0",
-           "idna==3.21", "certifi==2026.10.19.post1"]  # fmt: skip
+           "idna==3.21", "certifi==2026.10.19.post1", "scikit-learn==1.9.1", "scipy==1.17.1",
+           "joblib==1.6.0", "threadpoolctl==3.8.0", "pyqtgraph==0.14.0"]  # fmt: skip
 # Only to build the readinglist wheel inside the sandbox (removed after the build).
 BUILD = ["packaging==26.4", "pathspec==1.1.1", "pluggy==1.7.0", "tomlkit==0.13.3",
          "trove-classifiers==2026.9.21.13", "hatchling==1.33.0"]  # fmt: skip
