@@ -20,17 +20,7 @@ from hypothesis import strategies as st
 from tests.helpers import robustness_examples
 from tests.test_cli import Cli
 
-pytestmark = [
-    pytest.mark.slow,
-    # Not done: these examples find a bug not fixed yet (in one process, after some
-    # commands, an index column file is 1 byte where 17,239 were written, then the
-    # damaged index is rebuilt and its old readers are left open). Run them with
-    # READINGLIST_FUZZ=1 until it is fixed; the closing note of 2026-12-06 says so.
-    pytest.mark.skipif(
-        not os.environ.get("READINGLIST_FUZZ"),
-        reason="finds an unfixed index bug (see pytestmark); READINGLIST_FUZZ=1 runs it",
-    ),
-]
+pytestmark = pytest.mark.slow
 
 EXIT_BUG = 70
 

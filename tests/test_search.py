@@ -532,3 +532,37 @@ def test_pages_cut_among_equal_keys_follow_the_whole_order(
     if tie is not None:  # equal keys: by the tie-break
         primary = -values if ranked else values
         assert whole == sorted(range(len(keys)), key=lambda doc: (primary[doc], tie[doc]))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["a" * 70, "gaussian " + "a" * 70, "a" * 70 + "*", "title:" + "a" * 70, "x" * 20_000 + "~2"],
+)
+def test_a_word_longer_than_the_index_holds_matches_nothing_and_says_so(
+    digest_library: OpenLibrary, query: str
+):
+    """Issue 17, items 7 and 10: such a word was dropped, so the query matched every
+    paper in silence; a fuzzy one was compared with every term (minutes)."""
+    results = digest_library.library.search(query)
+    assert results.total == 0
+    assert results.suggestion is None
+    assert results.message is not None and "longest word the index holds" in results.message
+
+
+def test_the_longest_word_the_index_holds_is_still_searched(digest_library: OpenLibrary):
+    from readinglist.core.query import MAX_WORD_CHARS, beyond_index
+
+    assert not beyond_index("a" * MAX_WORD_CHARS)
+    assert not beyond_index("-".join(["qwen2.5"] * 30))  # a long compound of short parts
+    assert beyond_index("a" * (MAX_WORD_CHARS + 1))
+    assert digest_library.library.search("gaussian").total > 0
+
+
+def test_the_highlight_window_is_where_the_marks_are_densest():
+    from readinglist.search.highlight import highlight
+
+    text = "gaussian filler " * 40 + "word " * 200 + "gaussian gaussian gaussian " * 3 + "end"
+    runs = highlight(text, ["gaussian"], whole=False, width=120)
+    shown = "".join(part for part, _ in runs)
+    assert shown.startswith("…") and shown.count("gaussian") >= 9
+    assert "filler" not in shown

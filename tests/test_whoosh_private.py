@@ -207,3 +207,23 @@ def test_doctor_and_the_window_say_which_whoosh_is_used(
     out = capsys.readouterr().out
     assert "public API" in out and "3.99.0" in out
     assert "the search index matches the library" in out
+
+
+def test_writers_after_reseeding_random_never_reuse_a_segment_name(library_dir: Path) -> None:
+    """Whoosh named new segments from the shared ``random`` generator: code that seeds it
+    (a benchmark, Hypothesis between examples) made the next writer reuse the name of a
+    live segment and truncate its files ("Unknown file header b''"); found by the
+    command-line fuzz pass (tests/test_cli_fuzz.py)."""
+    import random
+
+    with open_library(library_dir) as opened:
+        library = opened.library
+        library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
+        for paper_id in (1, 2, 3):
+            random.seed(1234)
+            library.set_notes(paper_id, f"reseeded note {paper_id} zebrafish")
+        hits = library.search("zebrafish", with_ids=True).ids
+        report = library.indexing.check(repair=False)
+    assert sorted(hits) == [1, 2, 3]
+    assert not report.missing and not report.extra, report
+    random.seed()

@@ -102,6 +102,12 @@ MAX_TERMS: Final = 64
 MAX_DEPTH: Final = 32
 MAX_FUZZY_EDITS: Final = 2
 MIN_PREFIX_CHARS: Final = 2
+# The longest word the search index holds (a longer one is a hash or a blob, not indexed
+# whole; readinglist.search.tokens.MAX_WORD), and the longest hyphenated compound. A
+# query word past either matches nothing, and says so: dropping it silently made
+# a 70-letter word match every paper, and a 130,000-letter ``x~2`` ran for minutes.
+MAX_WORD_CHARS: Final = 64
+MAX_COMPOUND_CHARS: Final = 4 * MAX_WORD_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +263,19 @@ class _Token:
     value: str = ""
     glued: bool = False  # no whitespace before it
     field: str = ""
+
+
+_PART_SPLIT: Final = re.compile(r"[-.]")
+
+
+def beyond_index(word: str) -> bool:
+    """Whether a query word cannot be in the index: a part longer than MAX_WORD_CHARS
+    (between hyphens and dots), or a compound longer than MAX_COMPOUND_CHARS."""
+    if len(word) <= MAX_WORD_CHARS:
+        return False
+    return len(word) > MAX_COMPOUND_CHARS or any(
+        len(part) > MAX_WORD_CHARS for part in _PART_SPLIT.split(word)
+    )
 
 
 class _Fallback(Exception):  # noqa: N818 - a signal, not an error shown as such
@@ -514,6 +533,13 @@ class _Parser:
         for index, match in enumerate(matches):
             word = match.group()
             is_last = index == len(matches) - 1 and match.end() == len(lowered)
+            if beyond_index(word):
+                self.notes.append(
+                    f"{_show(word)} is longer than the longest word the index holds"
+                    f" ({MAX_WORD_CHARS} characters): it matches no paper"
+                )
+                nodes.append(self.leaf(Term(field, word, "word")))
+                continue
             if is_last and mark == "*":
                 if len(word) >= MIN_PREFIX_CHARS:
                     nodes.append(self.leaf(Term(field, word, "prefix")))

@@ -38,6 +38,7 @@ from readinglist.core.query import (
     StatusFilter,
     TagFilter,
     Term,
+    beyond_index,
 )
 from readinglist.search.acronym_table import AcronymTable, Expansion
 from readinglist.search.analysis import (
@@ -166,6 +167,10 @@ class Evaluator:
 
     def _term(self, term: Term) -> Match | None:
         fields = (term.field,) if term.field else TEXT_FIELDS
+        if term.kind != "phrase" and beyond_index(term.text):
+            # Not in the index, so in no paper (the query's notes say why); never
+            # expanded: a fuzzy 130,000-letter word compared with every term took minutes.
+            return Match(np.zeros(self.size, np.bool_), np.zeros(self.size, np.float32))
         if term.kind in ("prefix", "fuzzy"):
             return self._expanded(fields, lambda f: self._expansion(f, term))
         tokens = query_tokens(term.text)
@@ -333,6 +338,8 @@ def near_terms(reader: Any, field: str, word: str, max_edits: int) -> set[str]:
     ("segmentaton" keeps its ending, the index has "segment"): the typo's stem and its
     first letters, cut where a stem of the right word would end, are compared too.
     """
+    if beyond_index(word):
+        return set()  # in no paper; and Levenshtein automata grow with the word
     typed = catenated(word)
     whole = analyse_token(typed).whole
     probes = {typed, whole or typed}

@@ -139,12 +139,19 @@ def highlight(
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
-    """The window of ``width`` characters holding the most marks, on word boundaries."""
+    """The window of ``width`` characters holding the most marks, on word boundaries.
+
+    One pass with two cursors over the marks (in text order): counting again for each
+    mark took 4.4 s for an abstract that repeats a query word 20,000 times.
+    """
     best_start, best_count = 0, -1
+    after = 0  # the first mark at or past the window that starts at the current mark
     for index, (begin, _) in enumerate(spans):
-        count = sum(1 for b, _ in spans[index:] if b < begin + width)
-        if count > best_count:
-            best_start, best_count = max(begin - 40, 0), count
+        after = max(after, index)
+        while after < len(spans) and spans[after][0] < begin + width:
+            after += 1
+        if after - index > best_count:
+            best_start, best_count = max(begin - 40, 0), after - index
     end = min(best_start + width, len(text))
     while best_start > 0 and not text[best_start - 1].isspace():
         best_start -= 1

@@ -34,6 +34,7 @@ from typing import Final, NamedTuple
 from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.lang import stemmer_for_language
 
+from readinglist.core.query import MAX_COMPOUND_CHARS, MAX_WORD_CHARS
 from readinglist.core.spelling import american
 
 # A word: letters, digits and "_", with inner hyphens and dots ("GPT-4V", "v1.5", "e.g").
@@ -41,9 +42,10 @@ from readinglist.core.spelling import american
 WORD: Final = re.compile(r"\w+(?:[-.]\w+)*")
 STOP_WORDS: Final = frozenset(WHOOSH_STOP_WORDS)
 # A word longer than this is noise (a hash, a base64 blob): it is not indexed whole.
-MAX_WORD: Final = 64
-# A compound this long (a run of hyphenated noise) is not indexed at all.
-MAX_COMPOUND: Final = 4 * MAX_WORD
+# A compound this long (a run of hyphenated noise) is not indexed at all. The query
+# language knows both (a longer query word matches nothing and says so).
+MAX_WORD: Final = MAX_WORD_CHARS
+MAX_COMPOUND: Final = MAX_COMPOUND_CHARS
 # The caches are dropped when they reach this many words (a process indexing several
 # libraries, or a library of noise, must not grow without bound).
 MAX_CACHED: Final = 500_000

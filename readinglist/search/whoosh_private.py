@@ -47,6 +47,12 @@ The private things touched, and why:
   files only — :func:`take_segments`.
 - ``SegmentWriter.generation``: a rebuilt index gets a newer generation than the one it
   replaces, so other processes' searchers see it changed — :func:`raise_generation`.
+- ``whoosh.util.random_name`` as imported by ``whoosh.codec.base``, ``whoosh.writing``,
+  ``whoosh.filedb.filestore`` and ``whoosh.filedb.compound``: the names of new segments
+  and temporary files come from the process's shared ``random`` generator, so any code
+  that seeds it (a benchmark, Hypothesis between examples) makes the next writer reuse
+  a live segment's name and truncate its files. :func:`_name_files_unpredictably`
+  replaces it with names from the operating system's generator, whatever the version.
 - ``FileIndex.lock("WRITELOCK")``: the lock Whoosh's writers take, held over a whole
   rebuild — :func:`write_lock`. Used whatever the version (writing without it could
   corrupt the index; the name has been Whoosh's since 2.x and is Whoosh-Reloaded
@@ -76,9 +82,12 @@ but not wrong: an index it cannot read is "damaged" and rebuilt by its own write
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import logging
 import pickle
+import secrets
+import string
 import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -102,6 +111,30 @@ WHOOSH_DISTRIBUTION = "whoosh3"
 KNOWN_VERSIONS = frozenset({("whoosh3", "3.54.0")})
 # Distributions that install the ``whoosh`` package, looked up in this order.
 _DISTRIBUTIONS = ("whoosh3", "Whoosh-Reloaded", "Whoosh")
+
+
+_NAME_CHARACTERS = string.ascii_lowercase + string.digits  # Whoosh's IDCHARS
+
+
+def unpredictable_name(size: int = 28) -> str:
+    """A file name part no seeding of ``random`` can repeat (28 characters: 145 bits)."""
+    return "".join(secrets.choice(_NAME_CHARACTERS) for _ in range(size))
+
+
+def _name_files_unpredictably() -> None:
+    """Give every Whoosh module that names files :func:`unpredictable_name` (see the
+    module docstring: a reseeded ``random`` made two writers share a segment name)."""
+    for name in ("whoosh.codec.base", "whoosh.writing", "whoosh.filedb.filestore",
+                 "whoosh.filedb.compound", "whoosh.multiproc"):  # fmt: skip
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a Whoosh without that module
+            continue
+        if hasattr(module, "random_name"):
+            module.random_name = unpredictable_name
+
+
+_name_files_unpredictably()
 
 
 def installed_whoosh() -> tuple[str, str]:
