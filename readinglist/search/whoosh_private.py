@@ -131,7 +131,7 @@ def _name_files_unpredictably() -> None:
         except ImportError:  # pragma: no cover - a Whoosh without that module
             continue
         if hasattr(module, "random_name"):
-            module.random_name = unpredictable_name
+            setattr(module, "random_name", unpredictable_name)  # noqa: B010 - a module
 
 
 _name_files_unpredictably()
