@@ -67,7 +67,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_and_kill(cwd: Path, library: Path, args: Sequence[str], after_s: float | None) -> bool:
-    """Run a command; SIGKILL it ``after_s`` seconds in. True when it was killed."""
+    """Run a command; SIGKILL it ``after_s`` seconds in. True when it was killed; a run
+    that ends first must succeed (its stderr is the assertion's message)."""
     argv = [sys.executable, "-m", "readinglist", "--library", str(library), *args]
     with subprocess.Popen(
         argv,
@@ -75,15 +76,15 @@ def run_and_kill(cwd: Path, library: Path, args: Sequence[str], after_s: float |
         env=base_env(cwd / "home"),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     ) as process:
         try:
-            process.wait(timeout=after_s)
+            _, err = process.communicate(timeout=after_s)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             process.wait()
             return True
-        assert process.returncode == 0
+        assert process.returncode == 0, err.decode("utf-8", "replace")
         return False
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from readinglist.search.schema import SCHEMA_VERSION
 from readinglist.storage.engine import database_path
 from tests.helpers import REPO, SHARED_DIGEST_PAPERS, shared_digest_path
 from tests.test_cli import Cli, Result, base_env, ok, user_error
+from tests.test_crash import run_and_kill
 
 pytestmark = [
     pytest.mark.slow,
@@ -118,27 +118,6 @@ def big_digest(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- kills ------------------------------------------------------------------------------
 
 
-def run_killed(cwd: Path, library: Path, args: tuple[str, ...], after_s: float | None) -> bool:
-    """Run a command and SIGKILL it ``after_s`` seconds in; True when it was killed."""
-    argv = [sys.executable, "-m", "readinglist", "--library", str(library), *args]
-    with subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=base_env(cwd / "home"),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    ) as process:
-        try:
-            _, err = process.communicate(timeout=after_s)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            return True
-        assert process.returncode == 0, err.decode("utf-8", "replace")
-        return False
-
-
 def kill_at_random(
     tmp_path: Path,
     template: Path,
@@ -151,7 +130,7 @@ def kill_at_random(
     calibration = copy_of(template, tmp_path / "calibration")
     prepare(calibration)
     started = time.monotonic()
-    run_killed(tmp_path, calibration, args, None)
+    run_and_kill(tmp_path, calibration, args, None)
     span = time.monotonic() - started
     rng = random.Random(seed)
     copies: list[Path] = []
@@ -159,7 +138,7 @@ def kill_at_random(
     for number, moment in enumerate(sorted(rng.uniform(0.05, span) for _ in range(KILLS))):
         library = copy_of(template, tmp_path / f"killed-{number}")
         prepare(library)
-        killed += run_killed(tmp_path, library, args, moment)
+        killed += run_and_kill(tmp_path, library, args, moment)
         copies.append(library)
     assert killed >= KILLS // 2, "most kills must land inside the run"
     return copies
