@@ -3,6 +3,10 @@
 The command line and the window both open a library through :func:`open_library`, so
 they always see the same folder layout and the same upgrade behaviour.
 
+A library is a folder, or a ``postgresql://`` URL (a shared library): a URL is opened
+through its local folder (readinglist.storage.shared_url), which every function here
+takes in its place, so the rest of readinglist only ever sees folders.
+
 Importing this module is cheap: SQLAlchemy, Whoosh and NumPy load inside the functions
 that open a library (and Whoosh only when the search index is opened), so a command that
 never searches (``readinglist list``, ``status``...) pays for none of the search stack.
@@ -18,6 +22,9 @@ from typing import TYPE_CHECKING, TypeVar
 from readinglist.core.errors import IndexDamagedError, ReadingListError
 
 T = TypeVar("T")
+# Where a library is: a folder, or a postgresql:// URL as the user typed it (text: a
+# Path would fold its "//").
+LibraryLocation = Path | str
 
 if TYPE_CHECKING:
     from readinglist.core.library import Library
@@ -90,18 +97,70 @@ class OpenLibrary(OpenDatabase):
         return self
 
 
-def library_exists(library_dir: Path | None) -> bool:
-    """The folder holds a library's database (opening any other folder makes one)."""
-    from readinglist.storage.engine import database_path
+def library_exists(library_dir: LibraryLocation | None) -> bool:
+    """The folder holds a library's database (opening any other folder makes one); a
+    shared library's database holds a library's tables (asks the server)."""
+    from readinglist.storage.engine import database_path, shared_library_exists
+    from readinglist.storage.shared_url import read_locator
 
+    url = _url_of(library_dir)
+    if url is None and library_dir is not None:
+        folder = library_folder(library_dir)
+        url = read_locator(folder) if folder.is_dir() else None
+    if url is not None:
+        return shared_library_exists(url)
     return database_path(library_folder(library_dir)).exists()
 
 
-def library_folder(library_dir: Path | None) -> Path:
-    folder = (library_dir or default_library_dir()).expanduser().resolve()
+def _url_of(location: LibraryLocation | None) -> str | None:
+    """The normalised URL of a location given as a URL (LibraryUrlError when it is one
+    we cannot use, a password in it say), else None."""
+    from readinglist.storage.shared_url import is_library_url, normalised
+
+    if isinstance(location, str) and is_library_url(location):
+        return normalised(location)
+    return None
+
+
+def describe_library(location: LibraryLocation | None) -> str:
+    """A library as messages name it: its folder, or a shared library's URL (never a
+    password: the URL holds none)."""
+    url = _url_of(location)
+    if url is not None:
+        return url
+    from readinglist.storage.engine import describe
+
+    return describe(library_folder(location))
+
+
+def shared_library_folder(url: str) -> Path:
+    """The local folder of the shared library at ``url`` (made, with its locator, when
+    new): its search index, undo history and window lock, in the user data folder."""
+    import platformdirs
+
+    from readinglist.storage.shared_url import local_folder, write_locator
+
+    data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    folder = local_folder(data_dir, url)
+    write_locator(folder, url)
+    return folder
+
+
+def library_folder(library_dir: LibraryLocation | None) -> Path:
+    url = _url_of(library_dir)
+    if url is not None:
+        return shared_library_folder(url)
+    folder = Path(library_dir or default_library_dir()).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         raise ReadingListError(f"{folder} is a file, not a library folder")
     return folder
+
+
+def is_shared(folder: Path) -> bool:
+    """The folder is a shared library's local folder (the library is on a server)."""
+    from readinglist.storage.shared_url import read_locator
+
+    return read_locator(folder) is not None
 
 
 def _daily_backup(folder: Path, on_message: Callable[[str], None] | None) -> None:
@@ -111,8 +170,10 @@ def _daily_backup(folder: Path, on_message: Callable[[str], None] | None) -> Non
     from readinglist.storage.backups import BackupError, daily_backup
     from readinglist.storage.engine import is_read_only
 
-    if is_read_only(folder):
-        return  # nothing can change there, and no copy can be written beside it
+    if is_read_only(folder) or is_shared(folder):
+        # Read-only: nothing can change there, and no copy can be written beside it.
+        # Shared: the server's pg_dump backs it up (README: backups), not a file copy.
+        return
     try:
         daily_backup(folder, datetime.now(UTC))
     except BackupError as error:  # a damaged database: not copied, and said so
@@ -124,7 +185,7 @@ def _daily_backup(folder: Path, on_message: Callable[[str], None] | None) -> Non
 
 
 def open_library(
-    library_dir: Path | None = None,
+    library_dir: LibraryLocation | None = None,
     on_message: Callable[[str], None] | None = None,
     progress: Progress | None = None,
     build_index: bool = True,
@@ -159,7 +220,7 @@ def open_library(
 
 
 def open_database(
-    library_dir: Path | None = None, on_message: Callable[[str], None] | None = None
+    library_dir: LibraryLocation | None = None, on_message: Callable[[str], None] | None = None
 ) -> OpenDatabase:
     """Open a library without its search index (see :class:`OpenDatabase`): upgraded
     and backed up like :func:`open_library`, a third of a second faster to start."""
@@ -189,7 +250,9 @@ def _tiny(library: Library) -> bool:
 
 
 def restore_library(
-    library_dir: Path | None, file: Path, on_message: Callable[[str], None] | None = None
+    library_dir: LibraryLocation | None,
+    file: Path,
+    on_message: Callable[[str], None] | None = None,
 ) -> RestoreReport:
     """Replace a library's database by a backup (the current one is copied aside first),
     then open it once, without its index: older schemas are upgraded now, the discarded
@@ -205,6 +268,13 @@ def restore_library(
     from readinglist.storage.backups import restore
 
     folder = library_folder(library_dir)
+    if is_shared(folder):
+        from readinglist.storage.backups import PG_BACKUP_ADVICE
+
+        raise ReadingListError(
+            f"{describe_library(folder)} is a shared library: restore it on its server"
+            f" ({PG_BACKUP_ADVICE}); nothing was changed"
+        )
     # The index goes before the database is replaced: an index of the old database
     # left beside the restored one (a restore killed between the two) would be
     # complete, readable and wrong.

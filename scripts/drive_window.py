@@ -8,9 +8,17 @@ papers queued), a search typed key by key ("gaussian splatting"),
 a row clicked, its status chosen in the detail pane's drop-down; then three papers
 given the facts a lookup would write (demo values: an arXiv id, authors, a date,
 stars), the paper shown, ``a`` pressed (the browser replaced by a list: nothing opens)
-and the table's context menu opened; a screenshot of the screen after each step
-(OUT/<size>-<theme>-<step>.png) and what the status bar said, printed. Checks what a
-person would see: every paper queued, the search answered, the paper's page opened.
+and the table's context menu opened; then with no browser (openUrl failing) ``o``
+pressed on a paper with code (a window says so and offers Copy link), a search
+that finds nothing (said in the table) and one it cannot read (``title:(``, said beside
+the count); a screenshot of the screen after each step (OUT/<size>-<theme>-<step>.png)
+and what the status bar said, printed. Checks what a person would see: every paper
+queued, the search answered, the paper's page opened, no horizontal scroll bar.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" env QT_SCALE_FACTOR=2 \
+        .venv/bin/python scripts/drive_window.py OUT --fit
+
+only opens the window on that screen and checks that it is inside it.
 """
 
 from __future__ import annotations
@@ -56,11 +64,12 @@ DEMO_FACTS = (
     ("2403.00001", (PersonName("Google DeepMind"),), "2024", None, "12345"),
 )
 OPENED: list[str] = []  # what the window asked the desktop to open
+BROWSER = [True]  # whether the pretend browser opens what it is given
 
 
 def record_open(url: QUrl) -> bool:
     OPENED.append(url.toString())
-    return True
+    return BROWSER[0]
 
 
 def give_facts(window: MainWindow, rows: range) -> list[int]:
@@ -102,6 +111,10 @@ def wait(app: QApplication, done: Callable[[], bool], seconds: float = 60.0) -> 
             return
         time.sleep(0.01)
     raise TimeoutError("the window did not get there")
+
+
+def searched(window: MainWindow, prefix: str) -> Callable[[], bool]:
+    return lambda: window.model.query.text.startswith(prefix) and not window.busy
 
 
 def shot(app: QApplication, window: MainWindow, path: Path) -> None:
@@ -182,15 +195,59 @@ def session(app: QApplication, out: Path, size: tuple[int, int], theme: Theme) -
         wait(app, menu.isVisible)
         shot(app, window, out / f"{tag}-6-context-menu.png")
         menu.close()
+        assert not window.table.horizontalScrollBar().isVisible(), "a horizontal scroll bar"
+
+        BROWSER[0] = False
+        window.search_box.clear()
+        wait(app, lambda: window.model.rowCount() == 211 and not window.busy)
+        row = next(
+            r
+            for r in range(window.model.rowCount())
+            if (paper := window.model.paper(r)) is not None and paper.has_code
+        )
+        window.table.setFocus()
+        window.table.go_to_row(row)
+        QTest.keyClick(window.table, Qt.Key.Key_O)
+        BROWSER[0] = True
+        assert window.statusBar().currentMessage().startswith("Could not open")
+        box = window.links.box
+        assert box is not None and box.isVisible()
+        wait(app, box.isVisible)
+        screen = QGuiApplication.primaryScreen()  # the message window is a window of its own
+        screen.grabWindow(0).save(str(out / f"{tag}-7-no-browser.png"))
+        print(f"{tag}-7-no-browser.png: {box.text()!r}")
+        box.hide()
+
+        for query, step in (("zzqxv", "8-no-results"), ("title:(", "9-unreadable-query")):
+            window.search_box.setText(query)
+            wait(app, searched(window, query[:3]))
+            shot(app, window, out / f"{tag}-{step}.png")
+        assert window.result_count.text() == "211 papers", window.result_count.text()
         window.close()
 
 
+def fit_check(app: QApplication) -> int:
+    """The window opened on this screen (a default size bigger than it) is inside it."""
+    with tempfile.TemporaryDirectory() as folder:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        window = build_main_window(Path(folder) / "library")
+        window.show()
+        wait(app, lambda: not window.busy)
+        area = window.screen().availableGeometry()
+        frame = window.frameGeometry()
+        print(f"screen {area.width()}x{area.height()}, window frame {frame.getRect()}")
+        window.close()
+        return 0 if area.contains(frame) else 1
+
+
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "screens")
+    out = Path(argv[0] if argv and not argv[0].startswith("--") else "screens")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     QDesktopServices.openUrl = record_open  # type: ignore[method-assign,assignment]  # no browser
+    if "--fit" in argv:
+        return fit_check(app)
     for size in SIZES:
         for theme in (Theme.LIGHT, Theme.DARK):
             session(app, out, size, theme)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from readinglist.app_context import ENV_HOME, OpenLibrary, open_library
 from tests import helpers
 from tests.helpers import copy_library, logger_restored, seal_template, shared_digest_path
+from tests.postgres_server import postgres_server, postgres_url  # noqa: F401  (a real server)
 from tests.replay_server import replay  # noqa: F401  (the lookup services' replay fixture)
 
 # CI runs many more examples (HYPOTHESIS_PROFILE=ci, set by scripts/dev under CI).

@@ -72,3 +72,33 @@ def test_an_older_library_is_copied_then_upgraded_with_its_data(library_dir: Pat
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert old.execute("SELECT title FROM papers").fetchall() == [("Old Paper",)]
     old.close()
+
+
+def test_upgrading_keeps_every_row_of_the_tables_that_point_at_papers(library_dir: Path):
+    """Migration 0006 once rebuilt ``papers`` by copying it (Alembic's batch mode on
+    SQLite) with foreign keys on: ON DELETE CASCADE emptied appearances, tags, facts."""
+    from tests.helpers import shared_digest_path
+
+    with open_library(library_dir) as opened:
+        library = opened.library
+        library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
+        library.tag(list(range(1, 151)), add=["kept"])
+        library.set_notes(3, "kept notes")
+        engine = opened.store.engine
+        config = engine_module._alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0005")
+        tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+        with engine.connect() as connection:
+            before = {
+                t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables
+            }
+        assert before["appearances"] == 211 and before["paper_tags"] == 150
+        engine_module.upgrade(engine)
+        with engine.connect() as connection:
+            after = {
+                t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables
+            }
+        assert after == before
+        assert library.details(3).paper.notes == "kept notes"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QWidget
 
 from readinglist.core.models import Paper, PaperDetails, PaperQuery, ReadStatus
+from readinglist.ui import triage_keys
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from tests import test_ui_window
@@ -61,7 +62,12 @@ def answer_tag(monkeypatch: pytest.MonkeyPatch, name: str, ok: bool = True) -> l
         asked.append(label)
         return name, ok
 
-    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    def ask_tag(_parent: QWidget, noun: str, _names: object) -> tuple[str, bool]:
+        asked.append(f"Tag for the {noun}:")  # the prompt completes tags: triage_keys.py
+        return name, ok
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)  # list names (test_ui_lists)
+    monkeypatch.setattr(triage_keys, "ask_tag", ask_tag)
     return asked
 
 
@@ -165,12 +171,12 @@ def test_delete_asks_first_then_deletes_the_selection(
     qtbot.waitUntil(lambda: sidebar_text(loaded, "all") == f"All  ({SHARED_DIGEST_PAPERS - 2})")
 
 
-def test_enter_goes_to_the_notes_of_the_current_paper(loaded: MainWindow, qtbot):
+def test_n_goes_to_the_notes_of_the_current_paper(loaded: MainWindow, qtbot):
     select(loaded, [3])
     loaded.table.setCurrentIndex(loaded.model.index(3, 0))
     loaded.activateWindow()
     loaded.table.setFocus()
-    qtbot.keyClick(loaded.table, Qt.Key.Key_Return)
+    qtbot.keyClick(loaded.table, Qt.Key.Key_N)  # Enter opens the paper (test_ui_keys.py)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is loaded.detail.notes_editor)
 
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
+from readinglist.ui import list_actions
 from readinglist.ui.list_actions import moved_position
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import PAPER_IDS_MIME, Column
@@ -47,15 +48,14 @@ def show_list(main: MainWindow, qtbot, name: str) -> None:
 
 
 def answer_item(monkeypatch: pytest.MonkeyPatch, name: str) -> list[list[str]]:
+    """The ``l`` dialog (list_picker.choose_list) answers ``name``; what it offered."""
     offered: list[list[str]] = []
 
-    def get_item(
-        _parent: QWidget, _title: str, _label: str, items: Sequence[str], *_args: object
-    ) -> tuple[str, bool]:
+    def choose(items: Sequence[str], _count: int, _parent: QWidget | None) -> str:
         offered.append(list(items))
-        return name, True
+        return name
 
-    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    monkeypatch.setattr(list_actions, "choose_list", choose)
     return offered
 
 
@@ -190,7 +190,11 @@ def test_a_sorted_or_searched_list_is_not_reordered(loaded: MainWindow, qtbot):
     qtbot.waitUntil(lambda: loaded.model.query.sort == "title", timeout=10000)
     idle(loaded, qtbot)
     assert not loaded.model.reorderable
-    assert not loaded.model.flags(loaded.model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+    # Rows still drag (onto a sidebar list), but no longer drop between rows.
+    model = loaded.model
+    first = model.index(0, 0)
+    assert not model.canDropMimeData(model.mimeData([first]), Qt.DropAction.MoveAction, 0, 0, first)
+    assert not model.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDropEnabled
     select(loaded, [0])
     qtbot.keyClick(loaded.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     idle(loaded, qtbot)

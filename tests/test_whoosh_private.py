@@ -227,3 +227,30 @@ def test_writers_after_reseeding_random_never_reuse_a_segment_name(library_dir: 
     assert sorted(hits) == [1, 2, 3]
     assert not report.missing and not report.extra, report
     random.seed()
+
+
+def test_a_reader_that_fails_to_open_closes_what_it_opened(library_dir: Path) -> None:
+    """A merge may delete a segment between reading the table of contents and opening
+    its files: Whoosh's reader fails part way (and retries), and left the files it had
+    opened to the garbage collector (ResourceWarning in a window test)."""
+    import gc
+    import warnings
+
+    from whoosh import index as whoosh_index
+
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
+        opened.library.set_notes(1, "a second segment")
+        folder = _index(opened).folder
+    index = whoosh_index.open_dir(str(folder), indexname="MAIN")
+    segments = index._segments()
+    assert len(segments) >= 2
+    last = segments[-1].segment_id()
+    (folder / f"{last}.pst").unlink()  # what a merge deleting it leaves a late reader
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(Exception):  # noqa: B017 - Whoosh's own error, any
+            index.reader()
+        gc.collect()
+    index.close()
+    assert not [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]

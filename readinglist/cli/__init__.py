@@ -64,7 +64,7 @@ BUILD_PROGRESS_EVERY_S = 1.0
 # the next command that opens the index drains first.
 _DATABASE_ONLY = frozenset(
     {"list", "show", "tag", "tags", "status", "priority", "rate", "note", "open", "delete",
-     "backup", "undo", "resolve"}
+     "backup", "undo", "resolve", "stats", "plan", "triage", "groups", "suggest-tags"}
 )  # fmt: skip
 # Commands that open the index but never wait for it to be built: a library whose index
 # is missing or being built opens for them at once (its changes wait in the outbox).
@@ -251,7 +251,7 @@ def _open(library_dir: Path | None, command: str, build_index: bool) -> OpenData
     if command not in _MAY_CREATE and not app_context.library_exists(library_dir):
         # A mistyped --library must not become a new, empty library (and an export of
         # nothing that exits 0).
-        folder = app_context.library_folder(library_dir)
+        folder = app_context.describe_library(library_dir)
         raise ReadingListError(
             f"no library in {folder} yet: import a digest with '{PROG} import FILE'"
             " (or '-' for a paste)"

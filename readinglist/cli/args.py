@@ -48,15 +48,24 @@ def limit(text: str) -> int:
     return value
 
 
+def library_location(text: str) -> Path | str:
+    """A library folder, or a shared library's ``postgresql://`` URL kept as text (a
+    Path would fold its "//"); readinglist.app_context opens either."""
+    if text.lower().startswith(("postgresql:", "postgresql+", "postgres:", "postgres+")):
+        return text
+    return Path(text)
+
+
 def common_parent() -> argparse.ArgumentParser:
     """``--library``, accepted before the command and after it."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--library",
         metavar="DIR",
-        type=Path,
+        type=library_location,
         default=argparse.SUPPRESS,
-        help=f"the library folder (default: ${ENV_HOME}, else the user data folder)",
+        help=f"the library folder, or postgresql://user@host/db for a shared library"
+        f" (default: ${ENV_HOME}, else the user data folder)",
     )
     return common
 

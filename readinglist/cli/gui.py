@@ -26,4 +26,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
             " Qt needs, and the command line works without it"
         ) from None
     library_dir = args.library or default_library_dir()
+    if isinstance(library_dir, str):  # a shared library: the window opens its local folder
+        from readinglist.app_context import library_folder
+
+        library_dir = library_folder(library_dir)
     return int(app.run(Path(library_dir)))

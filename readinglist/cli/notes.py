@@ -19,6 +19,7 @@ from readinglist.core.errors import ReadingListError
 
 if TYPE_CHECKING:
     from readinglist.app_context import OpenDatabase
+    from readinglist.core.paper_edits import PaperState
 
 
 def _utf8_text(data: bytes, what: str) -> str:
@@ -70,8 +71,16 @@ def cmd_note(args: argparse.Namespace, opened: OpenDatabase) -> int:
             say(f"paper {args.id} has no notes")
         return 0
     if args.edit:
-        text = _edit_in_editor(current)
-    elif args.set == "-":
+        from readinglist.core.paper_edits import read_base
+
+        base = read_base(opened.store, args.id)  # what the editor starts from
+        text = _edit_in_editor(str(base.fields["notes"]))
+        if text != base.fields["notes"]:
+            _save_edited(opened, args.id, base, text)
+        else:
+            say("notes unchanged")
+        return 0
+    if args.set == "-":
         text = _utf8_text(sys.stdin.buffer.read(), "standard input")
     else:
         text = args.set
@@ -85,6 +94,27 @@ def cmd_note(args: argparse.Namespace, opened: OpenDatabase) -> int:
 
     run_undoable(opened, notes_change(args.id, text), [args.id])
     return 0
+
+
+def _save_edited(opened: OpenDatabase, paper: int, base: PaperState, text: str) -> None:
+    """Notes edited from ``base``: saved unless someone changed them meanwhile (a
+    shared library); then nothing is overwritten and the edited text is kept in a file
+    the one-line message names (readinglist.core.paper_edits)."""
+    from datetime import UTC, datetime
+
+    from readinglist.cli.undo import keep_for_undo
+    from readinglist.core.paper_edits import EditConflictError, save_edit
+    from readinglist.core.undo import notes_change
+
+    change = notes_change(paper, text)
+    change.record(opened.library)
+    outcome = save_edit(opened.store, paper, base, {"notes": text}, datetime.now(UTC))
+    if outcome.conflicts:
+        kept = opened.library_dir / f"notes-{paper}-yours.md"
+        kept.write_text(text, encoding="utf-8")
+        raise EditConflictError(paper, outcome.conflicts, kept_in=str(kept))
+    opened.library.indexing.after_write()
+    keep_for_undo(opened, change)
 
 
 def note_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:

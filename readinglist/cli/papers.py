@@ -30,7 +30,7 @@ def cmd_list(args: argparse.Namespace, opened: OpenDatabase) -> int:
     library = opened.library
     sort, ids, positions = args.sort, None, None
     if args.digest is not None:  # its papers, in its ranking unless sorted otherwise
-        digest = _digest_id(library, args.digest)
+        digest = digest_id(library, args.digest)
         ids = tuple(library.digest_paper_ids([digest]))
         positions = library.digest_positions([digest])
         sort = sort or "position"
@@ -65,7 +65,7 @@ def _filtered(args: argparse.Namespace) -> bool:
     return bool(args.status or args.tag or args.has_code or args.digest)
 
 
-def _digest_id(library: Library, wanted: str) -> int:
+def digest_id(library: Library, wanted: str) -> int:
     """The id of the digest ``--digest`` names: ``latest`` (the last imported) or an id."""
     digests = library.digests()  # oldest first
     if wanted == "latest":

@@ -51,6 +51,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("search", "search", "search the library (see the query language)", True),
     Command("similar", "search", "papers like this one, and why", True),
+    Command("triage", "triage", "a digest ranked for you, best first, and why", True),
+    Command("groups", "triage", "a digest grouped by topic", True),
+    Command("suggest-tags", "triage", "up to 3 of your tags that fit a paper", True),
     Command("reindex", "search", "rebuild the search index from the library"),
     Command("backup", "exchange", "copy the library's database (consistent while in use)"),
     Command(
@@ -61,6 +64,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("lists", "lists", "reading lists and saved searches, with counts", True),
     Command("export", "exchange", "export papers (md, csv, bibtex, ris, csljson, json, html)"),
     Command("undo", "undo", "take back the last change made from the command line", True),
+    Command("stats", "stats", "your reading: weeks, backlog, streak, queue waits", True),
+    Command("plan", "stats", "plan my week: fill --hours N from the queue", True),
     Command("gui", "gui", "open the desktop window"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

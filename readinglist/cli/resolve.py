@@ -27,9 +27,9 @@ def _wanted(args: argparse.Namespace, library: Library) -> list[int]:
         library.require_papers(args.ids)
         return list(args.ids)
     if args.digest:
-        from readinglist.cli.papers import _digest_id
+        from readinglist.cli.papers import digest_id
 
-        return library.digest_paper_ids([_digest_id(library, args.digest)])
+        return library.digest_paper_ids([digest_id(library, args.digest)])
     if args.all:
         return _all(library)
     return library.identity.pending(retry_unmatched=args.retry_unmatched)

@@ -1,5 +1,5 @@
 """``readinglist tag`` (tags on papers) and ``readinglist tags`` (the tags themselves:
-counts, rename, colour). Neither searches: their library opens without the index."""
+counts, rename, colour, merge, delete). Neither searches: their library opens without the index."""
 
 from __future__ import annotations
 
@@ -33,6 +33,15 @@ def cmd_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
         return 0
     if action == "colour":
         opened.library.set_tag_colour(args.name, args.colour)
+        return 0
+    if action == "merge":
+        renames = opened.library.tag_edits.merge(args.source, args.target, opened.library)
+        for old, new in renames:
+            print(f"{old} -> {new}")
+        return 0
+    if action == "delete":
+        changed = opened.library.tag_edits.delete(args.name).count
+        print(f"{plural(changed, 'paper')} lost the tag")
         return 0
     tags = opened.library.tags()
     if args.json:
@@ -69,3 +78,12 @@ def tags_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
     colour.add_argument("name", metavar="TAG")
     colour.add_argument("colour", metavar="COLOUR", help="#rgb, #rrggbb or none")
     colour.set_defaults(tags_action="colour")
+    merge = actions.add_parser(
+        "merge", parents=[parents.common], help="merge a tag (and sub-tags) into an existing one"
+    )
+    merge.add_argument("source", metavar="TAG")
+    merge.add_argument("target", metavar="INTO")
+    delete = actions.add_parser(
+        "delete", parents=[parents.common], help="take a tag (and sub-tags) off every paper"
+    )
+    delete.add_argument("name", metavar="TAG")

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from readinglist.core.browse import BrowseOrder, browse_database, plain_fragment
 from readinglist.core.bulk_cases import BulkEdits
 from readinglist.core.changes import Changes, papers_changed, papers_removed
+from readinglist.core.database_sorts import search_sorted_by_database, sorted_by_database
 from readinglist.core.digests import DigestInfo
 from readinglist.core.errors import (
     ImportCancelledError,
@@ -55,6 +56,7 @@ from readinglist.core.query import And, Node, Or, ParsedQuery, Term, parse_query
 from readinglist.core.resolve_cases import Identity
 from readinglist.core.snapshots import ImportRecord, PaperSnapshot, RestoreReport
 from readinglist.core.suggestions import did_you_mean, similar_papers
+from readinglist.core.tag_cases import TagEdits
 from readinglist.core.tags import check_tag_change, normalize_colour, normalize_tag, tag_matches
 
 log = logging.getLogger(__name__)
@@ -114,6 +116,7 @@ class Library:
         self.exchange = Exchange(context)
         self.bulk = BulkEdits(context)
         self.identity = Identity(context)
+        self.tag_edits = TagEdits(context)
 
     @contextmanager
     def _write(self) -> Iterator[UnitOfWork]:
@@ -195,7 +198,13 @@ class Library:
         if sort == POSITION and within is None:
             raise InvalidValueError("sorting by position needs the papers' order (within)")
         parsed = parse_query(text, now=self._clock())
-        page = index.search(parsed, sort, descending, offset, limit, within, with_ids)
+        if sorted_by_database(sort):  # an order the index keeps no column of
+            assert sort is not None
+            page = search_sorted_by_database(
+                self._store, index, parsed, sort, descending, offset, limit, within, with_ids
+            )
+        else:
+            page = index.search(parsed, sort, descending, offset, limit, within, with_ids)
         scores = {hit.paper_id: hit.score for hit in page.hits}
         results = self._highlighted(list(scores), parsed, whole_abstracts, scores)
         few = page.total < 3  # then a better spelling may find more
@@ -519,6 +528,8 @@ class Library:
         keys = [title_key(paper.title) for paper in parsed.papers]
         with self._store.unit_of_work() as uow:
             before = uow.papers_by_key(keys)
+            # The papers it meets by arXiv id too: undo gives them their facts back.
+            before.update(match_by_arxiv(uow, parsed.papers, keys, before))
         summary = self.import_parsed(parsed, source_name, data, progress, cancelled)
         return ImportRecord(summary, tuple(before.values()))
 

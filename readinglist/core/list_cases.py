@@ -8,6 +8,8 @@ search index whenever it is shown, so it is always current.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from readinglist.core.changes import Changes
 from readinglist.core.errors import InvalidValueError, NotFoundError
@@ -17,6 +19,10 @@ from readinglist.core.parts import LibraryContext
 from readinglist.core.ports import ListStore, SavedSearchStore
 from readinglist.core.query import parse_query
 from readinglist.core.snapshots import ListSnapshot
+
+if TYPE_CHECKING:
+    from readinglist.core.library import Library
+    from readinglist.core.undo import ListChange
 
 MAX_NAME_CHARS = 200
 
@@ -97,6 +103,21 @@ class ReadingLists:
                 shown, key, old.created_at, items, list_id=old.id if free else None
             )
         return ReadingList(list_id, shown, old.created_at, tuple(i for i, _ in items))
+
+    def create_with(self, name: str, ids: Sequence[int]) -> Changes:
+        """A new list holding these papers, in one transaction: a list is never left
+        behind empty when the papers cannot be added (``l`` on a new name)."""
+        shown, key = normalize_name(name)
+        now = self._context.clock()
+        papers = list(dict.fromkeys(ids))
+        with self._context.write() as uow:
+            if uow.reading_list(key) is not None:
+                raise InvalidValueError(f"a list named {shown!r} already exists")
+            require_papers(uow, papers)
+            list_id = uow.create_list(shown, key, now)
+            if papers:
+                uow.set_list_items(list_id, papers, now)
+        return _list_changed(len(papers), papers) | Changes(count=1, lists=True, counts=True)
 
     def add(self, name: str, ids: Sequence[int]) -> Changes:
         """Appends the papers not yet in the list (in the order given); ``count``: how many."""
@@ -222,3 +243,46 @@ def _get_saved(uow: SavedSearchStore, name: str) -> SavedSearch:
     if found is None:
         raise NotFoundError(f"no saved search named {shown!r}")
     return found
+
+
+@dataclass
+class NewListChange:
+    """Papers added to a list made for them (``l`` with a new name): one undo step,
+    whose undo deletes the list again (it held only these papers) and whose redo makes
+    it again with them."""
+
+    text: str
+    name: str
+    ids: tuple[int, ...]
+    # Set by record() when a list of that name was made meanwhile (by the command line,
+    # another window): the papers are added to it, and undo takes only them out again.
+    existing: ListChange | None = None
+
+    def record(self, library: Library) -> None:
+        """Whether the list exists after all (the window's names may be a moment old)."""
+        try:
+            library.lists.get(self.name)
+        except NotFoundError:
+            self.existing = None
+            return
+        from readinglist.core.undo import add_change  # undo knows the library: no cycle
+
+        self.existing = add_change(self.name, self.ids)
+        self.existing.record(library)
+
+    def apply(self, library: Library) -> Changes:
+        if self.existing is not None:
+            return self.existing.apply(library)
+        return library.lists.create_with(self.name, self.ids)
+
+    def restore(self, library: Library) -> Changes:
+        if self.existing is not None:
+            return self.existing.restore(library)
+        return library.lists.delete(self.name)
+
+
+def new_list_change(name: str, ids: Sequence[int]) -> NewListChange:
+    shown = " ".join(name.split())
+    count = len(ids)
+    noun = f"{count} paper" if count == 1 else f"{count} papers"
+    return NewListChange(f"add {noun} to the new list {shown}", shown, tuple(ids))

@@ -318,7 +318,19 @@ class DigestRecord:
 
 # The orders of papers (see readinglist.core.orders for what each one means): "position"
 # is the order of given ids (a digest's ranking, a list's order).
-SORT_KEYS = ("added", "title", "status", "seen", "rating", "priority", "position")
+SORT_KEYS = (
+    "added",
+    "title",
+    "status",
+    "seen",
+    "rating",
+    "priority",
+    "authors",
+    "published",
+    "tags",
+    "code",
+    "position",
+)
 # Orders a search can be sorted by: the same, and relevance (BM25, then the tie-break).
 SEARCH_SORTS = ("relevance", *SORT_KEYS)
 

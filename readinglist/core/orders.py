@@ -20,7 +20,19 @@ rows jump when a search box is cleared. So each order is defined here, as data:
                                                     the most recently seen
   rating    stars                                   best first
   priority  :class:`Priority`                       high, medium, low, none
+  authors   the first author's family name (the     A to Z (ASCII letters folded to
+            name as written when no source split    lower case, as SQL's ``lower``);
+            it)                                     papers without authors last
+  published the publication date as a source gave   newest first (``2017`` before
+            it (ISO 8601 text, as precise as        ``2017-06-08``); papers without a
+            known)                                  date last
+  tags      the paper's first tag by name           A to Z; untagged papers last
+  code      whether the paper has a code link       with code first
   ========  ======================================  ==================================
+
+* a **missing** value (no author, no date, no tag) is never guessed: a fixed key
+  (``fixed=True``, never flipped) puts those papers after the others in both
+  directions;
 
 * ``descending=True`` flips the direction of every key (not of the tie-break);
 * the **tie-break**: the paper id, lowest first, in both directions. An import gives
@@ -59,10 +71,12 @@ UNRANKED = "added"
 @dataclass(frozen=True, slots=True)
 class SortKey:
     """One key of an order: a paper field (see :func:`key_value`) and its natural
-    direction (``descending``: largest first)."""
+    direction (``descending``: largest first). A ``fixed`` key keeps its direction when
+    the order is reversed (papers missing a value stay last)."""
 
     field: str
     descending: bool
+    fixed: bool = False
 
 
 ORDERS: dict[str, tuple[SortKey, ...]] = {
@@ -72,7 +86,15 @@ ORDERS: dict[str, tuple[SortKey, ...]] = {
     "seen": (SortKey("times_seen", True), SortKey("last_seen", True)),
     "rating": (SortKey("rating", True),),
     "priority": (SortKey("priority", True),),
+    "authors": (SortKey("no_author", False, fixed=True), SortKey("author", False)),
+    "published": (SortKey("no_published", False, fixed=True), SortKey("published", True)),
+    "tags": (SortKey("no_tag", False, fixed=True), SortKey("first_tag", False)),
+    "code": (SortKey("code", True),),
 }
+# Orders whose keys the search index keeps no column of (search/ordering.py): a search
+# sorted by one of them takes its hits from the index and their order from the
+# database (readinglist.core.database_sorts).
+DATABASE_ORDERS = frozenset({"authors", "published", "tags", "code"})
 # After the keys of every order, whatever ``descending`` says: the lowest id first (one
 # import's papers in their digest's order).
 TIE_BREAK = SortKey("id", False)
@@ -113,14 +135,49 @@ def key_value(paper: Paper, field: str) -> int | str:
             return PRIORITY_RANK[paper.priority]
         case "id":
             return paper.id
+        case "no_author":
+            return 0 if paper.authors else 1
+        case "author":
+            return first_author_key(paper)
+        case "no_published":
+            return 0 if paper.published else 1
+        case "published":
+            return paper.published or ""
+        case "no_tag":
+            return 0 if paper.tags else 1
+        case "first_tag":
+            return min(paper.tags, default="")
+        case "code":
+            return 1 if paper.has_code else 0
     raise ValueError(f"unknown sort key {field!r}")
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(text: str) -> str:
+    """Only A-Z folded, as SQL's ``lower()`` does in SQLite: the store and the reference
+    compare the same text (a Unicode casefold would not be what the database does)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def first_author_key(paper: Paper) -> str:
+    """The first author as the table shows them (family name when a source split the
+    name, else the name as written), ASCII-lowered; "" when no source named any."""
+    people = paper.people
+    if not people:
+        return ""
+    return ascii_lower(people[0].family or people[0].name)
 
 
 def keys_of(sort: str, descending: bool = False) -> tuple[SortKey, ...]:
     """The keys of an order in the direction asked for, tie-break included."""
     if sort not in ORDERS:
         raise ValueError(f"unknown sort {sort!r}; use one of: {', '.join(ORDERS)}")
-    flipped = tuple(SortKey(key.field, key.descending != descending) for key in ORDERS[sort])
+    flipped = tuple(
+        key if key.fixed else SortKey(key.field, key.descending != descending)
+        for key in ORDERS[sort]
+    )
     return (*flipped, TIE_BREAK)
 
 

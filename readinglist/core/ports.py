@@ -162,6 +162,17 @@ class FactStore(Protocol):
 
     def set_upvotes(self, paper_id: int, upvotes: int, now: datetime) -> None: ...
 
+    def restore_identity(
+        self,
+        paper_id: int,
+        facts: Sequence[MetaField],
+        names: Sequence[PersonName],
+        ids: tuple[str | None, int | None],
+        stamp: datetime,
+    ) -> None:
+        """Puts back exactly these facts, authors, (arXiv id, upvotes): an undo."""
+        ...
+
     def cite_keys(self, ids: Collection[int] | None = None) -> dict[int, str]: ...
 
     def store_cite_keys(self, keys: Mapping[int, str]) -> None: ...
@@ -175,6 +186,10 @@ class FactStore(Protocol):
     def set_resolve_states(self, states: Sequence[ResolveState]) -> None: ...
 
     def papers_to_resolve(self, now: datetime, retry_unmatched: bool = False) -> list[int]: ...
+
+    def papers_to_resume(self, now: datetime) -> tuple[list[int], datetime | None]:
+        """Queued or failed and due; and when the first failed one not yet due is."""
+        ...
 
     def resolve_counts(self) -> dict[ResolveStatus, int]: ...
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Final, Protocol
 
 from readinglist.core.changes import Changes
+from readinglist.core.fact_restore import restore_facts
 from readinglist.core.identity import (
     Found,
     LookupFailedError,
@@ -205,6 +206,15 @@ class Identity:
         with self._context.store.unit_of_work() as uow:
             return uow.papers_to_resolve(self._context.clock(), retry_unmatched)
 
+    def resumable(self) -> tuple[list[int], timedelta | None]:
+        """What a run left to do: papers queued (offline, stopped) or failed and due
+        again, and how long until the next failed one is due (None: none waits).
+        Kept in the database, so a window started later resumes them."""
+        now = self._context.clock()
+        with self._context.store.unit_of_work() as uow:
+            ids, later = uow.papers_to_resume(now)
+        return ids, (later - now if later is not None else None)
+
     def states(self, ids: Sequence[int]) -> dict[int, ResolveState]:
         with self._context.store.unit_of_work() as uow:
             return uow.resolve_states(ids)
@@ -221,6 +231,12 @@ class Identity:
     def papers(self, ids: Sequence[int]) -> list[Paper]:
         with self._context.store.unit_of_work() as uow:
             return uow.papers(PaperQuery(ids=tuple(ids), sort="position"))
+
+    def restore(self, before: Sequence[Paper]) -> tuple[Changes, tuple[int, ...]]:
+        """Gives the papers an import met their facts back (an undo of the import: see
+        :mod:`readinglist.core.fact_restore`); the changes, and the papers where a
+        value the user typed since was kept."""
+        return restore_facts(self._context, before)
 
     def queue(self, ids: Sequence[int], message: str = "") -> None:
         """Marks papers to be looked up by the next run (offline, or stopped)."""

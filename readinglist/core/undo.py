@@ -191,12 +191,15 @@ def import_here(library: Library, data: bytes, name: str) -> ImportRecord:
 @dataclass
 class ImportChange:
     """Digests imported (already, when it is recorded); undo takes every one back, newest
-    first; redo imports the same bytes again."""
+    first, and gives the papers each met their facts back (what the import and the
+    lookups since wrote on them: :mod:`readinglist.core.fact_restore`); redo imports the
+    same bytes again."""
 
     text: str
     sources: list[Source]
     records: list[ImportRecord]
     importer: Importer = import_here
+    kept: tuple[int, ...] = ()  # at the last undo: papers with a value typed since, kept
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -210,7 +213,16 @@ class ImportChange:
         return merged(record.summary.changes for record in self.records)
 
     def restore(self, library: Library) -> Changes:
-        return merged(library.undo_import(record) for record in reversed(self.records))
+        done = NO_CHANGES
+        kept: set[int] = set()
+        for record in reversed(self.records):
+            # The facts first: should the second transaction fail, the undo can be asked
+            # again, and giving facts back that are already back changes nothing.
+            changes, typed = library.identity.restore(record.before)
+            kept.update(typed)
+            done = done | changes | library.undo_import(record)
+        self.kept = tuple(sorted(kept))
+        return done
 
 
 def import_change(

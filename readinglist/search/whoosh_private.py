@@ -53,6 +53,11 @@ The private things touched, and why:
   that seeds it (a benchmark, Hypothesis between examples) makes the next writer reuse
   a live segment's name and truncate its files. :func:`_name_files_unpredictably`
   replaces it with names from the operating system's generator, whatever the version.
+- ``FileIndex._reader`` and ``FileStorage.open_file``: a reader opened while a merge
+  deletes the segments it read in the table of contents fails part way (Whoosh then
+  retries) and left the files it had opened to the garbage collector (ResourceWarning,
+  and file handles held meanwhile). :func:`_close_readers_that_fail_to_open` closes
+  them at once, whatever the version.
 - ``FileIndex.lock("WRITELOCK")``: the lock Whoosh's writers take, held over a whole
   rebuild — :func:`write_lock`. Used whatever the version (writing without it could
   corrupt the index; the name has been Whoosh's since 2.x and is Whoosh-Reloaded
@@ -82,12 +87,14 @@ but not wrong: an index it cannot read is "damaged" and rebuilt by its own write
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import logging
 import pickle
 import secrets
 import string
+import threading
 import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -135,6 +142,47 @@ def _name_files_unpredictably() -> None:
 
 
 _name_files_unpredictably()
+
+_opening = threading.local()  # the files a FileIndex._reader call opened so far
+
+
+def _close_readers_that_fail_to_open() -> None:
+    """See the module docstring: what a failed open opened is closed before the error
+    goes on (to Whoosh's retry, or to ours: "the search index is damaged"). Files are
+    tracked, not readers: a reader fails inside its own constructor too (``.pst``
+    missing after ``.trm`` was opened)."""
+    from whoosh import index as whoosh_index
+    from whoosh.filedb import filestore
+
+    open_file = filestore.FileStorage.open_file
+    open_reader = whoosh_index.FileIndex._reader
+
+    def tracked_open(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        opened = open_file(self, name, *args, **kwargs)
+        files = getattr(_opening, "files", None)
+        if files is not None:
+            files.append(opened)
+        return opened
+
+    def reader(*args: Any, **kwargs: Any) -> Any:
+        outer = getattr(_opening, "files", None)
+        files: list[Any] = []
+        _opening.files = files
+        try:
+            return open_reader(*args, **kwargs)
+        except BaseException:
+            for opened in files:
+                with contextlib.suppress(Exception):
+                    opened.close()
+            raise
+        finally:
+            _opening.files = outer
+
+    filestore.FileStorage.open_file = tracked_open
+    whoosh_index.FileIndex._reader = staticmethod(reader)
+
+
+_close_readers_that_fail_to_open()
 
 
 def installed_whoosh() -> tuple[str, str]:

@@ -36,6 +36,7 @@ from readinglist.storage.engine import (
     is_busy_error,
 )
 from readinglist.storage.schema_check import content_problem, drop_foreign_objects, schema_problem
+from readinglist.storage.shared_url import read_locator, redacted
 
 DAILY_PREFIX = "daily-"
 DAILY_KEEP = 7
@@ -141,9 +142,23 @@ def restore_advice(library_dir: Path) -> str:
     return f"restore a backup with 'readinglist restore FILE' (none intact in {folder})"
 
 
+# A shared library is backed up where it lives (README: backups of a shared library).
+PG_BACKUP_ADVICE = (
+    "pg_dump --format=custom --file=library.dump DATABASE, and pg_restore --clean"
+    " --dbname=DATABASE library.dump to bring it back"
+)
+
+
 def backup_to(library_dir: Path, target: Path | None, now: datetime) -> Path:
     """A copy of the database at ``target`` (default: the backups folder); an existing
-    file is never replaced."""
+    file is never replaced. A shared library (PostgreSQL) is not copied here: the
+    message says to use pg_dump."""
+    url = read_locator(library_dir)
+    if url is not None:
+        raise BackupError(
+            f"{redacted(url)} is a shared library on PostgreSQL: back it up on the server"
+            f" with {PG_BACKUP_ADVICE}; nothing was written"
+        )
     source = database_path(library_dir)
     if not source.is_file():
         raise BackupError(f"{library_dir} holds no library to back up")

@@ -14,7 +14,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, assert_never
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from readinglist.core.browse import BrowsePage
@@ -64,7 +75,7 @@ class BrowseQueries:
         ``order`` (the store's ORDER BY), with their count and, ``with_ids``, every id."""
         where: list[ColumnElement[bool]] = [] if root is None else [condition(root)]
         if within is not None:
-            where.append(PaperRow.id.in_(_id_set(within)))
+            where.append(PaperRow.id.in_(_id_set(within, self.session.get_bind().dialect.name)))
         if order.sort == POSITION:
             return self._browse_in_position(where, within or (), order, offset, limit, with_ids)
         total = int(self.session.scalar(select(func.count(PaperRow.id)).where(*where)) or 0)
@@ -110,9 +121,13 @@ class BrowseQueries:
         return [by_id[paper_id] for paper_id in ids if paper_id in by_id]
 
 
-def _id_set(ids: Sequence[int]) -> Any:
-    """The ids as one JSON parameter (``json_each``): a digest or a list of any size,
-    where an IN list would meet SQLite's limit on parameters."""
+def _id_set(ids: Sequence[int], dialect: str) -> Any:
+    """The ids as one parameter: a digest or a list of any size, where an IN list would
+    meet SQLite's limit on parameters. SQLite reads a JSON array (``json_each``),
+    PostgreSQL an integer array (``unnest``)."""
+    if dialect == "postgresql":
+        array = bindparam("ids", [int(i) for i in ids], type_=ARRAY(BigInteger))
+        return select(func.unnest(array).column_valued("value"))
     values = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
     return select(values.c.value)
 

@@ -9,6 +9,12 @@ would otherwise both see no tables and both create them (the second failed with 
 digests already exists"); now the second waits, finds the schema made, and goes on.
 A database of a schema this version does not know (a newer readinglist's) is refused
 before anything is written.
+
+A shared library lives on PostgreSQL (readinglist.storage.shared_url): its local folder
+holds the URL instead of a database file, and the engine opened on that folder is a
+PostgreSQL one. There, what BEGIN IMMEDIATE does for SQLite (one writer at a time,
+waiting up to the busy timeout) is a transaction-scoped advisory lock, and the schema
+is upgraded under the same lock.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from readinglist.core.errors import LibraryBusyError, ReadingListError
 from readinglist.core.timeouts import busy_timeout_ms
+from readinglist.storage.shared_url import driver_url, read_locator, redacted
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -41,7 +48,7 @@ BUSY_MESSAGE = (
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Kept here so that opening an up-to-date library does not import
 # Alembic (a third of a second on every command); a test checks it against Alembic.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 # Revisions this version can open (and upgrade); a newer one is refused.
 KNOWN_REVISIONS = tuple(f"{number:04d}" for number in range(1, int(HEAD_REVISION) + 1))
 
@@ -55,9 +62,19 @@ def database_path(library_dir: Path) -> Path:
 
 
 def is_busy_error(error: BaseException) -> bool:
-    """SQLite's "database is locked" / "busy": another connection holds the write lock."""
+    """SQLite's "database is locked" / "busy": another connection holds the write lock;
+    PostgreSQL's lock timeout, deadlock or serialization failure: the same, retryable."""
     message = str(getattr(error, "orig", error)).lower()
-    return "database is locked" in message or "database is busy" in message
+    return any(
+        words in message
+        for words in (
+            "database is locked",
+            "database is busy",
+            "lock timeout",
+            "deadlock detected",
+            "could not serialize access",
+        )
+    )
 
 
 def is_damage_error(error: BaseException) -> bool:
@@ -103,13 +120,111 @@ def is_read_only(library_dir: Path) -> bool:
 
 def create_library_engine(library_dir: Path) -> Engine:
     """An engine on the library's SQLite file (created if missing); read-only when the
-    file cannot be written (see :func:`read_only_engine`)."""
+    file cannot be written (see :func:`read_only_engine`). The local folder of a shared
+    library gives an engine on its PostgreSQL database."""
+    url = read_locator(library_dir)
+    if url is not None:
+        return postgres_engine(url)
     if is_read_only(library_dir):
         return read_only_engine(library_dir)
     library_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite+pysqlite:///{database_path(library_dir)}")
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def postgres_engine(url: str) -> Engine:
+    """An engine on a shared library's PostgreSQL database. The password, if any, comes
+    from ~/.pgpass or PGPASSWORD (libpq's own), never from the URL."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise ReadingListError(
+            "a postgresql:// library needs psycopg: pip install 'readinglist[postgresql]'"
+        ) from None
+    engine = create_engine(
+        driver_url(url),
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": "readinglist"},
+    )
+    event.listen(engine, "connect", _postgres_settings)
+    return engine
+
+
+def _postgres_settings(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    """Waiting for another client's write lock is bounded as SQLite's busy timeout."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms())}")
+        cursor.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.autocommit = autocommit
+
+
+# Any number: the key of the advisory lock every writer of a shared library takes.
+_WRITE_LOCK_KEY = 0x7265_6164  # "read"
+
+
+def is_postgres(engine_or_connection: Engine | Connection) -> bool:
+    return engine_or_connection.dialect.name == "postgresql"
+
+
+def take_write_lock(connection: Connection) -> None:
+    """Make this transaction the library's only writer until it ends: BEGIN IMMEDIATE
+    on SQLite, a transaction-scoped advisory lock on PostgreSQL (waiting up to the
+    lock timeout, then the busy error)."""
+    if is_postgres(connection):
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """The server could not be reached or refused us (PostgreSQL only)."""
+    message = str(getattr(error, "orig", error)).lower()
+    return "connection" in message and ("failed" in message or "refused" in message)
+
+
+def connection_message(library_dir: Path, error: BaseException) -> str:
+    """One line: which shared library could not be opened and what the server said
+    (libpq never repeats a password; the URL holds none)."""
+    said = str(getattr(error, "orig", error)).strip().splitlines()
+    reason = said[-1].strip() if said else type(error).__name__
+    return f"cannot reach the shared library {describe(library_dir)}: {reason}"
+
+
+def open_problem(
+    engine: Engine, library_dir: Path, error: BaseException
+) -> ReadingListError | None:
+    """A shared library's server that could not be reached, as a one-line error."""
+    if is_postgres(engine) and is_connection_error(error):
+        return ReadingListError(connection_message(library_dir, error))
+    return None
+
+
+def shared_library_exists(url: str) -> bool:
+    """The shared library's database holds a library (its schema's version table);
+    an unreachable server is a one-line ReadingListError."""
+    engine = postgres_engine(url)
+    try:
+        with engine.connect() as connection:
+            return _revision(connection) is not None
+    except OperationalError as error:
+        if is_connection_error(error):
+            said = str(error.orig).strip().splitlines()
+            reason = said[-1].strip() if said else "no answer"
+            raise ReadingListError(
+                f"cannot reach the shared library {redacted(url)}: {reason}"
+            ) from None
+        raise
+    finally:
+        engine.dispose()
+
+
+def describe(library_dir: Path) -> str:
+    """How a library is named in messages: its folder, or a shared library's URL."""
+    url = read_locator(library_dir)
+    return str(library_dir) if url is None else redacted(url)
 
 
 def read_only_engine(library_dir: Path) -> Engine:
@@ -184,8 +299,28 @@ def _revision(connection: Connection) -> str | None:
 def _refuse_newer(current: str | None, library_dir: Path) -> None:
     if current is not None and current not in KNOWN_REVISIONS:
         raise NewerLibraryError(
-            f"{library_dir} was made by a newer readinglist (schema {current}); update"
+            f"{describe(library_dir)} was made by a newer readinglist (schema {current}); update"
             " readinglist to open it (nothing was changed)"
+        )
+
+
+def _refuse_locale_order(connection: Connection, library_dir: Path) -> None:
+    """A database that sorts text by a language's rules (a libc or ICU locale) would
+    put titles in another order than the search index, which sorts by code point:
+    refused before a library is made in it, saying how to make one that fits. Asked of
+    the database's behaviour, not its settings' names."""
+    code_point_order = connection.execute(
+        text("SELECT 'B' < 'a' AND 'Z' < 'a' AND 'z' < 'é' AND 'a b' < 'ab'")
+    ).scalar()
+    if not code_point_order:
+        collation = connection.execute(
+            text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        ).scalar()
+        raise ReadingListError(
+            f"{describe(library_dir)} sorts text by language rules (collation {collation!r});"
+            " a shared library needs code point order: create its database with"
+            " 'createdb --locale=C.UTF-8 --encoding=UTF8 --template=template0 NAME'"
+            " (nothing was changed)"
         )
 
 
@@ -209,7 +344,7 @@ def _locked(engine: Engine) -> Iterator[Connection]:
     process's up to the busy timeout, then LibraryBusyError)."""
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            take_write_lock(connection)
             yield connection
     except OperationalError as error:
         if is_busy_error(error):
@@ -262,8 +397,10 @@ def migrate(engine: Engine, library_dir: Path) -> str | None:
         if current == HEAD_REVISION:
             return None
         _refuse_newer(current, library_dir)
+        if current is None and is_postgres(connection):
+            _refuse_locale_order(connection, library_dir)
         copy: str | None = None
-        if current is not None:
+        if current is not None and not is_postgres(connection):  # pg_dump's job there
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             target = library_dir / BACKUP_FOLDER / f"before-upgrade-{current}-{stamp}.sqlite3"
             back_up_sqlite(database_path(library_dir), target)

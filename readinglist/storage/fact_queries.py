@@ -7,7 +7,7 @@ value wins live in ``core.metadata`` and the use cases, not here.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -97,6 +97,33 @@ class FactWork:
             row.upvotes = upvotes
             self._changed(row, now)
 
+    def restore_identity(
+        self,
+        paper_id: int,
+        facts: Sequence[MetaField],
+        names: Sequence[PersonName],
+        ids: tuple[str | None, int | None],
+        stamp: datetime,
+    ) -> None:
+        """Puts back exactly these facts (values, sources, times), authors, arXiv id and
+        upvotes, stamped ``stamp``: an undo gives a paper what it had, absent included."""
+        row = self.session.get(PaperRow, paper_id)
+        if row is None:
+            return
+        wanted = {fact.name.value: fact for fact in facts}
+        kept = [fact for fact in row.facts if fact.name in wanted]
+        for current in kept:  # rows updated in place: no delete and insert of the same key
+            fact = wanted.pop(current.name)
+            current.value, current.source = fact.value, fact.source.value
+            current.recorded_at = fact.recorded_at
+        row.facts = kept + [fact_row(fact) for fact in wanted.values()]
+        if [(a.name, a.family, a.given, a.suffix) for a in row.authors] != [
+            (n.name, n.family, n.given, n.suffix) for n in names
+        ]:
+            row.authors = author_rows(names)
+        row.arxiv_id, row.upvotes = ids
+        self._changed(row, stamp)
+
     def _changed(self, row: PaperRow, now: datetime) -> None:
         row.updated_at = now
         self.touched.add(row.id)
@@ -185,6 +212,29 @@ class FactWork:
             .order_by(PaperRow.id)
         )
         return list(self.session.scalars(statement))
+
+    def papers_to_resume(self, now: datetime) -> tuple[list[int], datetime | None]:
+        """Papers queued or failed and due (never-looked-up ones not), and when the
+        first failed one not yet due is."""
+        due = or_(
+            ResolveStateRow.state == ResolveStatus.QUEUED.value,
+            (ResolveStateRow.state == ResolveStatus.FAILED.value)
+            & or_(ResolveStateRow.next_try_at.is_(None), ResolveStateRow.next_try_at <= now),
+        )
+        ids = list(
+            self.session.scalars(
+                select(ResolveStateRow.paper_id).where(due).order_by(ResolveStateRow.paper_id)
+            )
+        )
+        later = self.session.scalar(
+            select(func.min(ResolveStateRow.next_try_at)).where(
+                ResolveStateRow.state == ResolveStatus.FAILED.value,
+                ResolveStateRow.next_try_at > now,
+            )
+        )
+        if later is not None and later.tzinfo is None:  # an aggregate skips the column type
+            later = later.replace(tzinfo=UTC)
+        return ids, later
 
     def resolve_counts(self) -> dict[ResolveStatus, int]:
         rows = self.session.execute(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from readinglist.storage.types import UTCDateTime
@@ -48,6 +58,11 @@ class PaperRow(Base):
     upvotes: Mapped[int | None]
     # Assigned once (on first export or from an imported entry), then never changed.
     cite_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # One more at every UPDATE of the row (also bulk ones: onupdate applies to them),
+    # so an edit made from an older read can tell (readinglist.core.paper_edits).
+    version: Mapped[int] = mapped_column(
+        default=1, server_default=text("1"), onupdate=literal_column("papers.version") + 1
+    )
 
     links: Mapped[list[LinkRow]] = relationship(
         back_populates="paper", cascade="all, delete-orphan", order_by="LinkRow.id"

@@ -32,6 +32,7 @@ from readinglist.core.orders import POSITION, PRIORITY_RANK, STATUS_RANK, keys_o
 from readinglist.storage.batching import CHUNK, chunks, link_row
 from readinglist.storage.browse_queries import BrowseQueries
 from readinglist.storage.bulk_queries import BulkQueries
+from readinglist.storage.change_feed import FeedCursor, advance, notify, pending
 from readinglist.storage.digest_queries import DigestQueries
 from readinglist.storage.engine import (
     BUSY_MESSAGE,
@@ -44,9 +45,12 @@ from readinglist.storage.engine import (
     is_disk_error,
     is_read_only_error,
     migrate,
+    open_problem,
+    take_write_lock,
 )
 from readinglist.storage.exchange import ExchangeWork
 from readinglist.storage.fact_queries import FactWork, to_fact
+from readinglist.storage.order_columns import DATABASE_KEY_COLUMNS
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
@@ -58,6 +62,8 @@ from readinglist.storage.orm import (
     TagRow,
 )
 from readinglist.storage.restore import RestoreWork
+from readinglist.storage.tag_queries import TagQueries
+from readinglist.storage.versioned_edits import VersionedEdits
 
 
 class SqlStore:
@@ -68,6 +74,12 @@ class SqlStore:
         self.library_dir = library_dir
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.upgrade_copy: str | None = None  # where the database was copied before an upgrade
+        # A shared library: this client's place in the change feed (storage/change_feed.py).
+        self.feed = (
+            FeedCursor(library_dir)
+            if library_dir is not None and engine.dialect.name == "postgresql"
+            else None
+        )
 
     @classmethod
     def open(cls, library_dir: Path) -> SqlStore:
@@ -80,6 +92,9 @@ class SqlStore:
             engine.dispose()
             if is_busy_error(error):
                 raise LibraryBusyError(BUSY_MESSAGE) from error
+            problem = open_problem(engine, library_dir, error)
+            if problem is not None:
+                raise problem from None  # the driver's own text could be long
             if is_damage_error(error):
                 raise store.damaged(error) from error
             if is_disk_error(error):
@@ -113,8 +128,8 @@ class SqlStore:
         try:
             with self._sessions() as session, session.begin():
                 if write:
-                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                uow = SqlUnitOfWork(session)
+                    take_write_lock(session.connection())
+                uow = SqlUnitOfWork(session, self.feed)
                 yield uow
                 uow.write_outbox()
         except OperationalError as error:
@@ -170,6 +185,7 @@ _KEY_COLUMNS: dict[str, Any] = {
     "rating": PaperRow.rating,
     "priority": case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=PaperRow.priority),
     "id": PaperRow.id,
+    **DATABASE_KEY_COLUMNS,  # authors, published, tags, code: storage/order_columns.py
 }
 
 
@@ -214,23 +230,38 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-class SqlUnitOfWork(FactWork, ExchangeWork, DigestQueries, RestoreWork, BulkQueries, BrowseQueries):
+class SqlUnitOfWork(
+    FactWork,
+    ExchangeWork,
+    DigestQueries,
+    RestoreWork,
+    BulkQueries,
+    BrowseQueries,
+    TagQueries,
+    VersionedEdits,
+):
     """One transaction on the library."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, feed: FeedCursor | None = None) -> None:
         self.session = session
         self.touched: set[int] = set()
+        self.feed = feed  # a shared library's: the outbox is its change feed
 
     # --- search outbox ---------------------------------------------------------
 
     def write_outbox(self) -> None:
         if self.touched:
+            if self.feed is not None:  # ids in commit order; listening clients told
+                take_write_lock(self.session.connection())
+                notify(self.session)
             self.session.add_all(OutboxRow(paper_id=paper_id) for paper_id in sorted(self.touched))
             self.session.flush()
             self.touched.clear()
 
     def outbox(self, limit: int) -> tuple[list[int], int]:
         """Up to ``limit`` pending paper ids and the last outbox row they cover (0: none)."""
+        if self.feed is not None:
+            return pending(self.session, self.feed, limit)
         rows = self.session.execute(
             select(OutboxRow.id, OutboxRow.paper_id).order_by(OutboxRow.id).limit(limit)
         ).all()
@@ -243,6 +274,9 @@ class SqlUnitOfWork(FactWork, ExchangeWork, DigestQueries, RestoreWork, BulkQuer
         return int(self.session.scalar(select(func.max(OutboxRow.id))) or 0)
 
     def clear_outbox(self, upto: int | None = None) -> None:
+        if self.feed is not None:  # other clients still need the rows
+            advance(self.session, self.feed, upto)
+            return
         statement = delete(OutboxRow)
         if upto is not None:
             statement = statement.where(OutboxRow.id <= upto)

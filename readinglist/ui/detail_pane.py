@@ -3,6 +3,14 @@
 Under the title: the authors, and the facts some source gave (published, arXiv id,
 category, upvotes, stars) with where each came from; a fact nobody gave is not shown.
 
+Its lower part is a splitter: the abstract, the reading state, the notes and the similar
+papers can each be made taller or shorter, and all but the abstract collapsed (the
+window keeps the sizes). Esc in the notes or the tag box goes back to the table, so a
+triage key typed next is a key, not a letter in the note.
+
+Simple TeX in titles and abstracts (``1\\times1``) is shown as its characters
+(:mod:`readinglist.core.tex_display`); the stored text keeps it.
+
 Titles and abstracts are plain text. The rich text shown here is built piece by piece
 with :func:`html.escape` on every piece of paper text, so nothing in a digest is ever
 interpreted as markup.
@@ -11,10 +19,12 @@ interpreted as markup.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -23,9 +33,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +46,9 @@ from PySide6.QtWidgets import (
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import Fragment, LinkKind, Paper, ReadStatus, SimilarPaper
 from readinglist.core.paper_urls import paper_url
+from readinglist.core.tex_display import display_fragment, display_tex
+from readinglist.ui.app_icons import action_icon
+from readinglist.ui.copy_links import fill_copy_menu
 from readinglist.ui.paper_facts import (
     MUTED,
     author_names,
@@ -54,6 +70,20 @@ ICON_BUTTON_WIDTH = 36  # a button showing its icon alone
 ABSTRACT_MIN_LINES = 6
 MARK_STYLE = "background-color:#ffe58a; color:#000000; font-weight:600;"
 SIMILAR_ROLE = Qt.ItemDataRole.UserRole
+# The splitter's first sizes and how spare height is shared: abstract, state, notes,
+# similar papers (an empty notes box takes less than the abstract).
+PART_SIZES = (360, 110, 90, 110)
+PART_STRETCH = (4, 0, 1, 1)
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    """A splitter part: a small heading over the widget."""
+    part = QWidget()
+    layout = QVBoxLayout(part)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(title))
+    layout.addWidget(widget, 1)
+    return part
 
 
 def fragment_html(fragment: Fragment) -> str:
@@ -79,6 +109,7 @@ class DetailPane(QWidget):
     tagAdded = Signal(str)  # noqa: N815
     notesEdited = Signal(int, str)  # paper id, notes; after a pause in typing  # noqa: N815
     similarChosen = Signal(int, object)  # paper id chosen, all the similar ids  # noqa: N815
+    escaped = Signal()  # Esc in the notes or the tag box: back to the table
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +117,10 @@ class DetailPane(QWidget):
         self._paper: Paper | None = None
         self._notes_for: int | None = None
         self._notes_dirty = False
+        # How links are opened and copied (the window's link controller says what
+        # happened when no browser opens one); by default straight to the desktop.
+        self.url_opener: Callable[[str], bool] = open_url
+        self.copy_link: Callable[[str], None] = lambda _url: None
 
         self.title = named(QLabel(wordWrap=True), "detailTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -97,7 +132,7 @@ class DetailPane(QWidget):
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.facts.setOpenExternalLinks(False)
-        self.facts.linkActivated.connect(open_url)
+        self.facts.linkActivated.connect(lambda url: self.url_opener(url))
         self.meta = named(QLabel(wordWrap=True), "detailMeta")
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.paper_button = named(QPushButton("Open paper"), "openPaperButton")
@@ -106,10 +141,18 @@ class DetailPane(QWidget):
         self.project_button = named(QPushButton("Project page"), "projectPageButton")
         self.code_button.setToolTip("Open the code repository (o)")
         self.project_button.setToolTip("Open the project page (p)")
-        self._button_texts = {
+        self.copy_button = named(QToolButton(), "copyLinkButton")
+        self.copy_button.setToolTip("Copy a link of this paper: its page, its code, …")
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.copy_menu = named(QMenu(self.copy_button), "copyLinkPaneMenu")
+        self.copy_button.setMenu(self.copy_menu)
+        self.copy_menu.aboutToShow.connect(self._fill_copy_menu)
+        self._button_texts: dict[QAbstractButton, str] = {
             self.paper_button: "Open paper",
             self.code_button: "Open code",
             self.project_button: "Project page",
+            self.copy_button: "Copy link",
         }
         for button, text in self._button_texts.items():
             button.setAccessibleName(text)
@@ -140,13 +183,13 @@ class DetailPane(QWidget):
 
         self.notes_editor = named(QPlainTextEdit(), "notesEditor")
         self.notes_editor.setPlaceholderText("Notes (Markdown), saved as you type")
-        self.notes_editor.setMaximumHeight(140)
+        self.notes_editor.installEventFilter(self)
+        self.tag_editor.installEventFilter(self)
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
         self._notes_timer.timeout.connect(self.flush_notes)
         self.notes_editor.textChanged.connect(self._notes_changed)
 
         self.similar_list = named(QListWidget(), "similarPapers")
-        self.similar_list.setMaximumHeight(130)
         self.similar_list.setWordWrap(False)
         self.similar_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.similar_list.setUniformItemSizes(True)
@@ -161,33 +204,50 @@ class DetailPane(QWidget):
         # on a short screen (1024x700): the notes and similar papers give way instead.
         lines = self.abstract.fontMetrics().lineSpacing() * ABSTRACT_MIN_LINES
         self.abstract.setMinimumHeight(lines + 2 * self.abstract.frameWidth() + 8)
+        # The notes and similar papers may be made small (two lines) or collapsed: at
+        # QT_SCALE_FACTOR=2 on a 1600x1000 screen (800x500) the whole window still fits.
+        for box in (self.notes_editor, self.similar_list):
+            box.setMinimumHeight(2 * box.fontMetrics().lineSpacing() + 2 * box.frameWidth() + 4)
 
         self._layout()
         self.show_paper(None, None)
+
+    def add_below_tags(self, widget: QWidget) -> None:
+        """A row under the tag box (the triage's suggested tags)."""
+        self._state_form.addRow("", widget)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
         buttons.addWidget(self.paper_button)
         buttons.addWidget(self.code_button)
         buttons.addWidget(self.project_button)
+        buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
-        form = QFormLayout()
+        state = QWidget()
+        form = QFormLayout(state)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Status", self.status_selector)
         form.addRow("Rating", self.rating_selector)
         form.addRow("Tags", self.tags_label)
         form.addRow("", self.tag_editor)
+        self._state_form = form
+        self.parts = named(QSplitter(Qt.Orientation.Vertical), "detailSplitter")
+        self.parts.setChildrenCollapsible(True)
+        self.parts.addWidget(self.abstract)
+        self.parts.addWidget(state)
+        self.parts.addWidget(_titled("Notes", self.notes_editor))
+        self.parts.addWidget(_titled("Similar papers", self.similar_list))
+        self.parts.setCollapsible(0, False)  # the abstract is why the pane is there
+        for index, stretch in enumerate(PART_STRETCH):
+            self.parts.setStretchFactor(index, stretch)
+        self.parts.setSizes(list(PART_SIZES))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.authors)
         layout.addWidget(self.facts)
         layout.addWidget(self.meta)
         layout.addLayout(buttons)
-        layout.addWidget(self.abstract, 1)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Notes"))
-        layout.addWidget(self.notes_editor)
-        layout.addWidget(QLabel("Similar papers"))
-        layout.addWidget(self.similar_list)
+        layout.addWidget(self.parts, 1)
 
     @property
     def paper(self) -> Paper | None:
@@ -206,6 +266,7 @@ class DetailPane(QWidget):
             self.similar_list.clear()
         for widget in (self.status_selector, self.rating_selector, self.tag_editor):
             widget.setEnabled(paper is not None)
+        self.copy_button.setEnabled(paper is not None)
         self.notes_editor.setEnabled(paper is not None)
         if paper is None:
             self.title.setText("<i>No paper selected</i>")
@@ -220,6 +281,7 @@ class DetailPane(QWidget):
             self.project_button.setEnabled(False)
             return
         title, abstract = fragments or (((paper.title, False),), ((paper.abstract, False),))
+        title, abstract = display_fragment(title), display_fragment(abstract)
         self.title.setText(f"<h3>{fragment_html(title)}</h3>")
         seen = (paper.first_seen or paper.added_at).astimezone().strftime("%Y-%m-%d")
         self.meta.setText(f"id {paper.id} · first seen {seen} · seen {paper.times_seen}×")
@@ -296,7 +358,7 @@ class DetailPane(QWidget):
             return
         self.similar_list.clear()
         for found in similar:
-            item = QListWidgetItem(found.paper.title)  # list items are plain text
+            item = QListWidgetItem(display_tex(found.paper.title))  # plain text
             item.setData(SIMILAR_ROLE, found.paper.id)
             shared = ", ".join(found.terms)
             item.setToolTip(
@@ -321,11 +383,43 @@ class DetailPane(QWidget):
         """The shown paper's arXiv page (``pdf``: its PDF), else its DOI or Hugging Face
         page."""
         url = None if self._paper is None else paper_url(self._paper, pdf=pdf)
-        return url is not None and open_url(url)
+        return url is not None and self.url_opener(url)
 
     def open_link(self, kind: LinkKind) -> bool:
         link = None if self._paper is None else self._paper.first_link(kind)
-        return link is not None and open_url(link.url)
+        return link is not None and self.url_opener(link.url)
+
+    def apply_icons(self, paper_icon: QIcon) -> None:
+        """The buttons' icons in the palette's colours (again after a theme change)."""
+        self.paper_button.setIcon(paper_icon)
+        self.code_button.setIcon(action_icon("open-code"))
+        self.project_button.setIcon(action_icon("project-page"))
+        self.copy_button.setIcon(action_icon("copy"))
+
+    def focus_notes(self) -> None:
+        """``n``: the notes of the paper shown, the cursor at their end."""
+        if self._paper is not None:
+            self.notes_editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.notes_editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def _fill_copy_menu(self) -> None:
+        fill_copy_menu(self.copy_menu, self._paper, self.copy_link)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Esc in the notes or the tag box: the notes are saved and the table has the
+        focus again. Esc is taken before any window shortcut can have it."""
+        if watched not in (self.notes_editor, self.tag_editor) or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() != Qt.Key.Key_Escape:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+            return True
+        if event.type() == QEvent.Type.KeyPress:
+            self.flush_notes()
+            self.escaped.emit()
+            return True
+        return False
 
     def _add_tag(self) -> None:
         name = self.tag_editor.text().strip()

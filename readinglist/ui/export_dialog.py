@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,6 +42,11 @@ from readinglist.ui.worker import Worker
 PREVIEW_LINES = 30
 PREVIEW_PAPERS = 30
 PREVIEW_DELAY_MS = 250
+# The format of the last export, for the next one (QSettings).
+FORMAT_KEY = "export/format"
+# The scope kinds that say what the table shows, in the order the dialog prefers them:
+# the list or saved search chosen in the sidebar, else the search typed.
+SHOWN_KINDS = ("list", "search", "query")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,24 @@ def scope_choices(context: ExportContext) -> list[ScopeChoice]:
     return choices
 
 
+def shown_choice(choices: list[ScopeChoice]) -> int:
+    """The choice the dialog opens on: what the table shows (a list, a saved search,
+    a search), else the whole library."""
+    kinds = [choice.scope.kind for choice in choices]
+    for kind in SHOWN_KINDS:
+        if kind in kinds:
+            return kinds.index(kind)
+    return 0
+
+
+def counted(text: str, head: int, total: int) -> str:
+    """The preview renders only the first papers; the count its header states
+    ("30 papers, exported…", Markdown and HTML) is the export's, not the preview's."""
+    if head == total:
+        return text
+    return text.replace(f"{head} papers, exported", f"{total} papers, exported", 1)
+
+
 def first_lines(text: str, count: int = PREVIEW_LINES) -> str:
     return "\n".join(text.splitlines()[:count])
 
@@ -119,7 +142,8 @@ def preview(library: Library, format_name: str, scope: ExportScope) -> Preview:
     ids = library.exchange.scope_ids(scope)
     head = ExportScope("ids", ids=tuple(ids[:PREVIEW_PAPERS]))
     data = replace(library.exchange.data(head), scope=scope.describe())
-    return Preview(first_lines(render(format_name, data)), len(ids))
+    text = counted(render(format_name, data), len(data.papers), len(ids))
+    return Preview(first_lines(text), len(ids))
 
 
 class ExportJob(QObject):
@@ -238,6 +262,10 @@ class ExportDialog(QDialog):
         self.destination.textChanged.connect(self._destination_edited)
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel)
+        last = self.format_box.findData(QSettings().value(FORMAT_KEY, ""))
+        if last >= 0:
+            self.format_box.setCurrentIndex(last)
+        self.scope_box.setCurrentIndex(shown_choice(self._choices))
         self._scope_changed()
         self._format_changed()
 
@@ -388,6 +416,7 @@ class ExportDialog(QDialog):
         self._finish()
         if job is None:
             return
+        QSettings().setValue(FORMAT_KEY, job.format_name)  # the next export's default
         self.exported.emit(str(job.target), papers)
         self._closing = True
         self.accept()

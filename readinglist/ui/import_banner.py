@@ -1,12 +1,14 @@
 """The summary shown above the table after an import: counts, warnings, undo.
 
 A banner rather than a dialog: the reader can start triaging the new papers at once.
+"The N new papers are selected" is said only while they are: the first change of the
+selection takes it away (the counts stay).
 Everything in it is plain text (source names and warnings come from the digest).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -47,6 +49,10 @@ class ImportBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.message = named(QLabel(wordWrap=True), "importSummaryText")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.selected_note = named(QLabel(), "importSelectedNote")
+        self.selected_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.selected_note.hide()
+        self._watched: QItemSelectionModel | None = None
         self.warnings_button = named(QPushButton("Warnings"), "importWarningsButton")
         self.warnings_button.setCheckable(True)
         self.undo_button = named(QPushButton("Undo import"), "undoImportButton")
@@ -60,8 +66,12 @@ class ImportBanner(QFrame):
         self.warnings_button.toggled.connect(self.warnings.setVisible)
         self.undo_button.clicked.connect(self.undoRequested)
         close.clicked.connect(self.hide)
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addWidget(self.message)
+        text.addWidget(self.selected_note)
         row = QHBoxLayout()
-        row.addWidget(self.message, 1)
+        row.addLayout(text, 1)
         row.addWidget(self.warnings_button)
         row.addWidget(self.undo_button)
         row.addWidget(close)
@@ -74,8 +84,11 @@ class ImportBanner(QFrame):
     def show_outcome(self, outcome: ImportOutcome) -> None:
         lines = summary_lines(outcome)
         new = len(outcome.new_ids)
-        if new:
-            lines.append(f"The {new} new paper{'s are' if new != 1 else ' is'} selected.")
+        self.forget_selection()
+        self.selected_note.setText(
+            f"The {new} new paper{'s are' if new != 1 else ' is'} selected." if new else ""
+        )
+        self.selected_note.setVisible(bool(new))
         self.message.setText("\n".join(lines))
         warnings = warning_lines(outcome)
         shown = warnings[:MAX_WARNINGS_SHOWN]
@@ -87,3 +100,16 @@ class ImportBanner(QFrame):
         self.warnings_button.setChecked(False)
         self.undo_button.setVisible(bool(outcome.records))
         self.show()
+
+    def watch_selection(self, selections: QItemSelectionModel) -> None:
+        """The new papers were just selected: the next selection change ends the note."""
+        self.forget_selection()
+        self._watched = selections
+        selections.selectionChanged.connect(self.forget_selection)
+
+    def forget_selection(self, *_args: object) -> None:
+        """The selection is no longer the import's: the note goes."""
+        if self._watched is not None:
+            self._watched.selectionChanged.disconnect(self.forget_selection)
+            self._watched = None
+            self.selected_note.hide()

@@ -15,6 +15,7 @@ window's state and the few things it asks of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, SignalInstance
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from readinglist.core.changes import Changes
 from readinglist.core.library import Library
+from readinglist.core.list_cases import new_list_change
 from readinglist.core.undo import (
     Change,
     ListLifeChange,
@@ -39,10 +41,13 @@ from readinglist.core.undo import (
     remove_change,
 )
 from readinglist.ui.change_notifier import ChangeNotifier
+from readinglist.ui.export_dialog import ExportContext, ExportDialog
+from readinglist.ui.list_picker import choose_list
 from readinglist.ui.paper_model import PaperTableModel, Scope
 from readinglist.ui.paper_table import PaperTable
 from readinglist.ui.sidebar import ENTRY_ROLE, Entry, Sidebar, SidebarData
-from readinglist.ui.widgets import named
+from readinglist.ui.tag_actions import TagActions
+from readinglist.ui.widgets import menu_text, named
 from readinglist.ui.worker import Worker
 
 SAVED_SEARCHES_CHANGED = Changes(count=1, saved_searches=True, counts=True)
@@ -126,6 +131,8 @@ class ListController(QObject):
         sidebar = window.sidebar
         sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         sidebar.customContextMenuRequested.connect(self._show_sidebar_menu)
+        sidebar.papersDropped.connect(self.add_to_list)
+        self.tags = TagActions(window)
 
     # --- what the window shows ----------------------------------------------------
 
@@ -255,22 +262,21 @@ class ListController(QObject):
             return
         known = {found.casefold(): found for found in self.names()}
         shown = known.get(" ".join(name.split()).casefold())
-        if shown is None:  # a new name: create it first (the worker keeps the order)
-            shown = " ".join(name.split())
-            library = self.window.library
-            self.window.worker.submit(lambda: library.lists.create(shown), None, self._failed)
-        self._apply(add_change(shown, ids), f"Added {_plural(len(ids), 'paper')} to {shown}")
+        added = f"Added {_plural(len(ids), 'paper')} to"
+        if shown is None:  # a new name: the list and its papers, one undo step
+            change = new_list_change(name, ids)
+            self.window.apply_change(change, f"{added} the new list {change.name}")
+            return
+        self._apply(add_change(shown, ids), f"{added} {shown}")
 
     def prompt_add_to_list(self) -> None:
-        """``l``: choose a list (with completion) or type a new name."""
-        if not self.window.selected_ids():
+        """``l``: choose a list (completion; a new name only once confirmed)."""
+        ids = self.window.selected_ids()
+        if not ids:
             return
-        names = self.names()
-        name, ok = QInputDialog.getItem(
-            self._parent, "Add to list", "Add to the list:", names, 0, True
-        )
-        if ok and name.strip():
-            self.add_to_list(name)
+        name = choose_list(self.names(), len(ids), self._parent)
+        if name:
+            self.add_to_list(name, ids)
 
     def remove_from_shown_list(self) -> None:
         """Shift+L: take the selection out of the list shown (not out of the library)."""
@@ -303,6 +309,22 @@ class ListController(QObject):
         position = moved_position(order, moving, step)
         if position is not None:
             self.move(moving, position)
+
+    def export_list(self, name: str) -> ExportDialog:
+        """The export dialog on this list (not modal), whatever the table shows."""
+        data = self.window.sidebar_data
+        context = ExportContext(
+            list_name=name,
+            tags=() if data is None else tuple(node.path for node in data.tags),
+            default_dir=str(Path.home()),
+        )
+        dialog = ExportDialog(self.window.worker, self.window.library, context, self._parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(
+            lambda path, papers: self._say(f"Exported {_plural(papers, 'paper')} to {path}")
+        )
+        dialog.show()
+        return dialog
 
     # --- saved searches -----------------------------------------------------------
 
@@ -347,7 +369,7 @@ class ListController(QObject):
         """The table's context menu: "Add to list ▸" and "Remove from this list"."""
         add_menu = named(menu.addMenu("Add to &list"), "addToListMenu")
         for name in self.names():
-            action = add_menu.addAction(name)
+            action = add_menu.addAction(menu_text(name))  # "&" shown, not a mnemonic
             action.triggered.connect(lambda _=False, n=name: self.add_to_list(n))
         if self.names():
             add_menu.addSeparator()
@@ -356,7 +378,7 @@ class ListController(QObject):
         new.triggered.connect(self._add_to_new_list)
         shown = self.shown_list()
         if shown is not None:
-            remove = menu.addAction(f"Remove from this list ({shown})")
+            remove = menu.addAction(f"Remove from this list ({menu_text(shown)})")
             remove.setObjectName("removeFromListAction")
             remove.setShortcut("Shift+L")
             remove.triggered.connect(self.remove_from_shown_list)
@@ -379,7 +401,12 @@ class ListController(QObject):
             delete = menu.addAction("&Delete list…")
             delete.setObjectName("deleteListAction")
             delete.triggered.connect(lambda: self.delete_list(list_name))
+            export = menu.addAction("&Export list…")
+            export.setObjectName("exportListAction")
+            export.triggered.connect(lambda: self.export_list(list_name))
             menu.addSeparator()
+        if entry is not None and entry.tag is not None:
+            self.tags.add_items(menu, entry.tag)
         if search_name is not None:
             delete = menu.addAction("&Delete saved search…")
             delete.setObjectName("deleteSavedSearchAction")

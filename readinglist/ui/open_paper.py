@@ -10,6 +10,11 @@ read on the read lane first). Opening many tabs is asked about first, and never 
 than :data:`MAX_TABS` open at once. The keys are ``a`` and ``Shift+A`` in the table (as
 ``o`` and ``p`` open the code and the project page); the detail pane's button opens the
 paper it shows (Shift+click: the PDF).
+
+Enter and a double-click open the current paper the same way; a paper not looked up
+yet (no arXiv id, DOI or Hugging Face page) opens a search for its title on arXiv
+instead, and says so. When no browser opens a page, the window says so and offers to
+copy the link (link_actions.py).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlencode
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPalette
@@ -25,7 +31,6 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox, QStatusBar, QWidget
 from readinglist.core.library import Library
 from readinglist.core.models import Paper, PaperQuery
 from readinglist.core.paper_urls import paper_url
-from readinglist.ui.detail_pane import open_url
 from readinglist.ui.icons import paper_icon
 from readinglist.ui.paper_facts import LOOK_UP, NO_TARGET, paper_tooltip
 from readinglist.ui.paper_model import PAGE_SIZE, PaperTableModel
@@ -76,6 +81,12 @@ def find_targets(
     return Targets(tuple(urls), missing, more=False)
 
 
+def title_search_url(title: str) -> str:
+    """arXiv's search for a title: where a paper not looked up yet is likely found."""
+    query = urlencode({"query": " ".join(title.split()), "searchtype": "title"})
+    return f"https://arxiv.org/search/?{query}"
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -95,6 +106,8 @@ class OpenPaperHost(Protocol):
     def selected_ids(self) -> list[int]: ...
 
     def show_error(self, error: Exception, prefix: str = "") -> None: ...
+
+    def open_url(self, url: str) -> bool: ...
 
 
 class OpenPaperController(QObject):
@@ -193,6 +206,20 @@ class OpenPaperController(QObject):
     def _say(self, text: str, ms: int = 6000) -> None:
         self.window.statusBar().showMessage(text, ms)
 
+    def open_current(self) -> None:
+        """Enter or a double-click: the current paper's page, else a search for its
+        title on arXiv (it has not been looked up yet)."""
+        table = self.window.table
+        paper = self.window.model.paper(table.currentIndex().row())
+        if paper is None:
+            return
+        url = paper_url(paper)
+        if url is not None:
+            if self.window.open_url(url):
+                self._say(f"Opened {url}")
+        elif self.window.open_url(title_search_url(paper.title)):
+            self._say(f"Searched arXiv for the title: the paper is not looked up yet ({LOOK_UP})")
+
     def open_selected(self, pdf: bool = False) -> None:
         """Open every selected paper (the current one when none is selected)."""
         ids = self.window.selected_ids()
@@ -228,9 +255,10 @@ class OpenPaperController(QObject):
             return
         if len(urls) > ASK_ABOVE and not self._confirm(targets, pdf):
             return
-        opened = sum(1 for url in urls if open_url(url))
+        opened = sum(1 for url in urls if self.window.open_url(url))
         if selected == 1:
-            self._say(f"Opened {urls[0]}" if opened else f"Could not open {urls[0]}")
+            if opened:  # else the window has said why, with Copy link
+                self._say(f"Opened {urls[0]}")
             return
         parts = [f"Opened {_plural(opened, 'paper')}{' (PDFs)' if pdf else ''}"]
         if targets.more:

@@ -94,14 +94,13 @@ SORT_KEYS: dict[Column, str | None] = {
     Column.POSITION: "position",
     Column.TITLE: "title",
     Column.STATUS: "status",
-    Column.TAGS: None,
-    Column.CODE: None,
+    Column.TAGS: "tags",
+    Column.CODE: "code",
     Column.RATING: "rating",
     Column.FIRST_SEEN: "added",
     Column.TIMES_SEEN: "seen",
-    # Not sortable yet: the library has no sort key for them (core.orders).
-    Column.AUTHORS: None,
-    Column.PUBLISHED: None,
+    Column.AUTHORS: "authors",
+    Column.PUBLISHED: "published",
 }
 
 
@@ -273,6 +272,9 @@ class PaperTableModel(QAbstractTableModel):
         self._library = library
         self._query = TableQuery()
         self._reorderable = False  # kept with the query: flags() is called per cell
+        # Reorders a scope's papers on the worker (the triage's interest for "New in the
+        # last digest"); applied when a query is set, never under the user's rows.
+        self.scope_order: Callable[[Scope, list[int]], list[int]] | None = None
         self._generation = 0
         # Every row's paper id, from the query's answer: a selection of rows never
         # loaded is still a selection of papers (a bulk action acts on all of them).
@@ -316,6 +318,8 @@ class PaperTableModel(QAbstractTableModel):
                 # before the window set a query of its own): its answer would be dropped.
                 return None
             order = None if query.scope is None else query.scope.paper_ids(library)
+            if order is not None and query.scope is not None and self.scope_order is not None:
+                order = self.scope_order(query.scope, order)
             results = library.search(
                 query.search_text(),
                 effective_sort(query),
@@ -364,6 +368,12 @@ class PaperTableModel(QAbstractTableModel):
         return key is not None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (ascending: its natural direction, core.orders); column -1
+        (a third click on the header): back to the rows' own order, relevance."""
+        if column < 0:
+            if self._query.sort is not None:
+                self.set_query(replace(self._query, sort=None, descending=False))
+            return
         if not self.sortable(column):
             return
         key = SORT_KEYS[Column(column)]
@@ -447,13 +457,15 @@ class PaperTableModel(QAbstractTableModel):
         # (isRowSelected, isSelected): constant values, no computing.
         if not index.isValid():
             return _ROOT_DROP if self._reorderable else _ROOT
-        return _ROW_DRAG if self._reorderable else _ROW
+        return _ROW_DRAG  # onto a sidebar list anywhere; within the table in a list
 
     def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.MoveAction
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
-        return Qt.DropAction.MoveAction
+        # Move: reordering the list shown; copy: onto a sidebar list (sidebar.py), so
+        # the view never tries to take the dragged rows out of the model.
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [PAPER_IDS_MIME]

@@ -27,10 +27,18 @@ the window says so once, in the status bar, never in a dialog, asks nothing more
 until the session ends, and (with automatic lookups on) tries those papers again after
 :data:`OFFLINE_RETRY_MS`. "Look up all pending" takes them too.
 
+**Across restarts.** What is queued, and what failed with a retry time, is kept in the
+database (the ``resolve_state`` table), not in this object: with automatic lookups on,
+a window that starts reads it on the read lane (:meth:`Identity.resumable`) and looks
+those papers up again, and comes back when the next failed one is due. Papers never
+looked up are not taken (a library from before lookups existed would ask the services
+about every paper at each start): "Look up all pending" or ``readinglist resolve`` does.
+
 **Not undoable.** A lookup fills only what is absent and refreshes only what an earlier
 lookup said (:func:`readinglist.core.metadata.may_replace`); the user's own and imported
 values are never touched, so there is nothing of the user's to give back and the runs
-stay off the undo stack.
+stay off the undo stack. Undoing an import gives the papers it met their facts as they
+were before it, lookups' included (:mod:`readinglist.core.fact_restore`).
 
 Progress and summaries go to a label of their own in the status bar (not its temporary
 message), so an import's summary or an edit's message is never overwritten by a
@@ -43,6 +51,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import Final, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -63,6 +72,7 @@ from readinglist.ui.resolve_thread import (
 )
 from readinglist.ui.widgets import named
 from readinglist.ui.window_settings import auto_lookup_enabled, save_auto_lookup
+from readinglist.ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +80,7 @@ SUMMARY_MS: Final = 30_000  # how long a run's summary stays in the status bar
 # With automatic lookups on, papers queued while offline are asked about again this
 # long after (and again after that while still offline: quietly, no message storm).
 OFFLINE_RETRY_MS: Final = 10 * 60_000
+DAY_MS: Final = 24 * 3600_000  # a failed paper due later than this: asked at the next start
 
 
 class ResolveHost(Protocol):
@@ -77,6 +88,7 @@ class ResolveHost(Protocol):
 
     library: Library
     changes: ChangeNotifier
+    reader: Worker  # the read lane: what is left to resume is read there
 
     def statusBar(self) -> QStatusBar: ...  # noqa: N802
 
@@ -140,6 +152,11 @@ class ResolveController(QObject):
         self.clear_timer.timeout.connect(self.status.hide)
         self.retry_timer = QTimer(self, singleShot=True, interval=OFFLINE_RETRY_MS)
         self.retry_timer.timeout.connect(self._retry)
+        # Resumes what earlier runs (earlier sessions too) left: at once after start-up,
+        # then when the next failed paper is due.
+        self.resume_timer = QTimer(self, singleShot=True, interval=0)
+        self.resume_timer.timeout.connect(self.resume)
+        self.resume_timer.start()
 
         self.selected_action = named(
             QAction("Look &up on arXiv and Hugging Face", parent), "lookUpSelectedAction"
@@ -231,6 +248,7 @@ class ResolveController(QObject):
             return
         self._closed = True
         self.retry_timer.stop()
+        self.resume_timer.stop()
         self.clear_timer.stop()
         self._later.clear()
         self._stop.set()
@@ -327,10 +345,26 @@ class ResolveController(QObject):
         self._retry_ids.update(self._offline_ids)
         if self.automatic:
             when = "they are looked up when you are back online"
-            self.retry_timer.start()
+            self.retry_timer.start(OFFLINE_RETRY_MS)
         else:
             when = "Tools ▸ Look up all pending resumes when you are back online"
         self._show(f"Offline: {_plural(queued, 'paper')} queued; {when}")
+
+    def resume(self) -> None:
+        """With automatic lookups on, look up again what runs left (queued, failed and
+        due), read from the database on the read lane: it outlives the session."""
+        if self._closed or not self.automatic:
+            return
+        self.host.reader.submit(self.host.library.identity.resumable, self._resumable)
+
+    def _resumable(self, found: tuple[list[int], timedelta | None]) -> None:
+        ids, wait = found
+        if self._closed or not self.automatic:
+            return
+        if wait is not None and wait.total_seconds() * 1000 < DAY_MS:
+            self.resume_timer.start(max(1000, int(wait.total_seconds() * 1000) + 1000))
+        if ids:
+            self.submit(LookupRequest(tuple(ids), automatic=True))
 
     def _retry(self) -> None:
         if self._closed or not self._retry_ids or not self.automatic:

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from readinglist.core.identity import Found, LookupOfflineError, PaperLookup
 from readinglist.core.resolve_cases import Identity, ResolveReport, resolve
-from readinglist.ui import pauses
 
 if TYPE_CHECKING:
     from readinglist.remote import RemoteConfig
@@ -145,7 +144,13 @@ class ResolveThread(QThread):
         self._offline: str | None = None  # why, once a run found the network away
 
     def run(self) -> None:
-        pauses.lower_this_threads_priority()  # the window's thread is served first
+        # Not made nicer than the window's thread, unlike the writer and the read lane:
+        # this thread mostly waits for the network (the GIL released), and its short
+        # Python work (a chunk's write) holds the GIL. Niced, on a loaded machine, it was
+        # preempted while holding it and the window's thread waited for it
+        # (benchmarks/gui_lookup.py beside two busy loops, load 5-8: p99 stall 60-158 ms,
+        # runs of 25-49 s; at the window's priority p99 23-42 ms, runs of 8-10 s. The
+        # longest stall still follows the machine's load: 90-497 ms against 192-343 ms.)
         try:
             with self._factory(self._stop) as opened:
                 lookup = _Stoppable(opened, self._stop)

@@ -6,6 +6,11 @@ similar papers). It turns both into the model's query, keeps the sidebar and the
 header's sort indicator in step with it, and shows what the query answered. It knows
 the window only through :class:`SearchHost`.
 
+What the search says is honest: a query the library could not read says so beside the
+count until the next query (never "211 matches" for ``title:(``, which shows every
+paper), a query that found nothing says so in the table, and the box's clear button
+shows only while there is something to clear.
+
 Search runs as the user types, so the last word of the box is searched as a prefix
 (:func:`readinglist.core.query.typing_query`: "gaussian spl" finds "splatting"): a
 partial word is not taken for a misspelt one.
@@ -19,6 +24,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStatusBar
 
 from readinglist.core.models import SearchResults
@@ -31,6 +37,8 @@ from readinglist.ui.widgets import named, plain_tooltip
 
 SEARCH_DELAY_MS = 200
 PLACEHOLDER = "Search  (Ctrl+F or /)   e.g. gaussian has:code"
+NOTE_WIDTH = 220  # the query's note beside the count, at most (all of it: its tooltip)
+NOT_READ = "nothing to search for"  # the library's words for a query it could not read
 
 
 class SearchHost(Protocol):
@@ -73,6 +81,7 @@ class SearchController(QObject):
         self.entry: Entry = ALL
         self._suggestion: str | None = None
         self._hint = PLACEHOLDER  # the box's placeholder, given back when search is ready
+        self._said = ""  # the last query's message in the status bar
         self.box = named(QLineEdit(clearButtonEnabled=True), "searchBox")
         self.box.setPlaceholderText(PLACEHOLDER)
         self.icon = named(
@@ -83,8 +92,12 @@ class SearchController(QObject):
         self.did_you_mean = named(QLabel(), "didYouMean")
         self.did_you_mean.setTextFormat(Qt.TextFormat.RichText)
         self.did_you_mean.hide()
+        self.note = named(QLabel(), "queryNote")  # what the library said of the query
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.hide()
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self.box.textChanged.connect(lambda _: self.timer.start())
+        self.box.textChanged.connect(self._typed)
+        self._show_clear_button()
         self.box.returnPressed.connect(self.search_now)
         self.timer.timeout.connect(self.apply)
         self.did_you_mean.linkActivated.connect(self.accept_suggestion)
@@ -95,6 +108,7 @@ class SearchController(QObject):
         """The search row, for the window's layout."""
         layout = QHBoxLayout()
         layout.addWidget(self.box, 1)
+        layout.addWidget(self.note)
         layout.addWidget(self.did_you_mean)
         layout.addWidget(self.result_count)
         return layout
@@ -105,13 +119,32 @@ class SearchController(QObject):
 
     # --- typing and choosing ---------------------------------------------------------
 
+    def _typed(self, _text: str) -> None:
+        self._show_clear_button()
+        self.timer.start()
+
+    def _show_clear_button(self) -> None:
+        """Qt's clear button only fades out on an empty box (and stays clickable in
+        some styles): hidden outright while there is nothing to clear."""
+        for action in self.box.findChildren(QAction):
+            if action.objectName() == "_q_qlineeditclearaction":
+                action.setVisible(bool(self.box.text()))
+
     def focus(self) -> None:
         self.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.box.selectAll()
 
     def search_now(self) -> None:
-        self.apply()
-        self.host.table.setFocus()
+        """Enter in the box: the search now, then the table with its first hit current
+        and selected, so that ``j`` goes on to the second one."""
+        table = self.host.table
+
+        def first_hit() -> None:
+            table.go_to_row(0)
+            table.setFocus()
+
+        self.apply(on_loaded=first_hit, again=True)
+        table.setFocus()
 
     def choose(self, entry: Entry) -> None:
         """A sidebar entry chosen: a saved search fills the box, over the library."""
@@ -131,8 +164,14 @@ class SearchController(QObject):
         self.box.setPlaceholderText(self._hint if available else message)
         self.box.setToolTip("" if available else message)
 
-    def apply(self, keep_selection: bool = False) -> None:
-        """The box's text and the entry, as the model's query (run when it changed)."""
+    def apply(
+        self,
+        keep_selection: bool = False,
+        on_loaded: Callable[[], None] | None = None,
+        again: bool = False,
+    ) -> None:
+        """The box's text and the entry, as the model's query (run when it changed, or
+        ``again``: its answer may still be on its way)."""
         self.timer.stop()
         model, entry = self.host.model, self.entry
         query = replace(
@@ -149,20 +188,36 @@ class SearchController(QObject):
             query = replace(query, sort=None, descending=False)
         if query.sort is None:  # the header shows the order the library will use
             self.show_sort_indicator(query)
-        if query != model.query:
+        if query != model.query or again:
             kept = self.host.selected_ids() if keep_selection else []
             select = self.host.select_ids
-            model.set_query(query, on_loaded=(lambda: select(kept, focus=False)) if kept else None)
+            if kept:
+                on_loaded = lambda: select(kept, focus=False)  # noqa: E731
+            model.set_query(query, on_loaded=on_loaded)
 
     def show_entry(self, entry: Entry, on_loaded: Callable[[], None] | None = None) -> None:
         """Show an entry the sidebar may not hold (new papers of an import, similar
         papers), with an empty search box and the entry's own order."""
+        self.show_place(entry, "", on_loaded)
+
+    def show_place(
+        self, entry: Entry, text: str, on_loaded: Callable[[], None] | None = None
+    ) -> None:
+        """Show an entry with this text in the box (Back and Forward come back to one)."""
+        self.timer.stop()
         self.entry = entry
         self.host.sidebar.select_quietly(entry.key)  # none, for a key it does not hold
         self.box.blockSignals(True)
-        self.box.clear()
+        self.box.setText(text)
         self.box.blockSignals(False)
-        query = replace(TableQuery(), scope=entry.scope)
+        self._show_clear_button()
+        query = replace(
+            TableQuery(),
+            text=typing_query(text) if text.strip() else "",
+            status=entry.status,
+            tag=entry.tag,
+            scope=entry.scope,
+        )
         self.show_sort_indicator(query)
         self.host.model.set_query(query, on_loaded=on_loaded)
 
@@ -182,16 +237,29 @@ class SearchController(QObject):
         query = self.host.model.query
         ordered = query.scope is not None and query.scope.ordered
         self.host.table.setColumnHidden(Column.POSITION, not ordered)
-        noun = "match" if query.text.strip() else "paper"
+        message = results.message or ""
+        searched = bool(query.text.strip()) and NOT_READ not in message
+        noun = "match" if searched else "paper"
         plural = "es" if noun == "match" else "s"
         text = f"{results.total} {noun}{plural if results.total != 1 else ''}"
         scope = query.scope
         if scope is not None and scope.label and self.host.sidebar.current_entry() is None:
             text += f" · {scope.label}"
         self.result_count.setText(text)
-        self.result_count.setToolTip(plain_tooltip(results.message or ""))
-        if results.message:
-            self.host.statusBar().showMessage(results.message, 8000)
+        self.result_count.setToolTip(plain_tooltip(message))
+        # Beside the count until the next answer: a status bar message would outlive
+        # the query it was about.
+        metrics = self.note.fontMetrics()
+        self.note.setText(metrics.elidedText(message, Qt.TextElideMode.ElideRight, NOTE_WIDTH))
+        self.note.setToolTip(plain_tooltip(message))
+        self.note.setVisible(bool(message))
+        bar = self.host.statusBar()
+        if message:
+            bar.showMessage(message, 8000)
+        elif self._said and bar.currentMessage() == self._said:
+            bar.clearMessage()  # about the query before: gone with it
+        self._said = message
+        self.host.table.set_empty_text(self._empty_text(query) if results.total == 0 else "")
         suggestion = results.suggestion
         filters = query.filter_text()
         suffix = f" {filters}" if filters else ""
@@ -206,6 +274,14 @@ class SearchController(QObject):
                 f'Did you mean <a href="#suggestion">{html.escape(self._suggestion)}</a>?'
             )
         self.did_you_mean.setVisible(bool(self._suggestion))
+
+    def _empty_text(self, query: TableQuery) -> str:
+        typed = as_typed(query.text).strip()
+        where = self.entry.scope.label if self.entry.scope is not None else ""
+        within = f" in {where}" if where else ""
+        if typed:
+            return f"No paper matches “{typed}”{within}. Esc clears the search."
+        return f"No papers here{within}."
 
     def accept_suggestion(self, _link: str = "") -> None:
         if self._suggestion:

@@ -18,7 +18,15 @@ from readinglist.ui.widgets import named
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("j / k", "Next / previous paper"),
-    ("1-6", "Set the status: " + ", ".join(s.value for s in ReadStatus)),
+    ("Home / End", "First / last paper"),
+    (
+        "1-6",
+        "Set the status ("
+        + ", ".join(s.value for s in ReadStatus)
+        + ") and go on to the next paper (View menu: on or off)",
+    ),
+    ("Ctrl+0 - Ctrl+5", "Rate the selected papers (0: not rated)"),
+    ("Enter", "Open the paper, as a double-click does (not looked up yet: search arXiv)"),
     ("a", "Open the paper: its arXiv page, else its DOI or Hugging Face page"),
     ("Shift+A", "Open the paper's PDF (arXiv)"),
     ("o", "Open the code link"),
@@ -27,13 +35,14 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("l", "Add the selected papers to a reading list"),
     ("Shift+L", "Remove the selected papers from the reading list shown"),
     ("Alt+Up / Alt+Down", "Move the selected papers in the reading list shown"),
-    ("Enter", "Edit the notes of the current paper"),
+    ("n", "Edit the notes of the current paper (Esc: back to the table)"),
+    ("Alt+Left / Alt+Right", "Back / forward after going to a similar paper"),
     ("Delete", "Delete the selected papers (asks first)"),
-    ("/  or  Ctrl+F", "Search"),
+    ("/  or  Ctrl+F", "Search (Esc in the search box clears it)"),
     ("Ctrl+Z", "Undo a status, rating, tag, notes change, a delete or an import"),
     ("Ctrl+Shift+Z", "Redo"),
     ("Ctrl+Shift+V", "Paste a digest (or arXiv ids and paper URLs) from the clipboard"),
-    ("Esc", "Stop looking papers up on arXiv and Hugging Face"),
+    ("Esc", "Stop looking papers up on arXiv and Hugging Face (in the table)"),
     ("Ctrl+O", "Import a digest file"),
     ("Ctrl+E", "Export papers"),
     ("?  or  F1", "This list of shortcuts"),

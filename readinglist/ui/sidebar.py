@@ -7,12 +7,13 @@ counts are computed on the worker by :func:`load_sidebar` and arrive as one plai
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from readinglist.core.digests import DigestDay, DigestInfo, days_of
@@ -20,7 +21,7 @@ from readinglist.core.library import Library
 from readinglist.core.models import ReadStatus, TagCount
 from readinglist.ui.app_icons import action_icon, status_icon
 from readinglist.ui.icons import colour_dot
-from readinglist.ui.paper_model import Scope, tag_term
+from readinglist.ui.paper_model import PAPER_IDS_MIME, Scope, tag_term
 from readinglist.ui.widgets import plain_tooltip
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -135,6 +136,31 @@ def load_sidebar(library: Library) -> SidebarData:
     )
 
 
+def dropped_ids(data: QMimeData) -> list[int]:
+    """The paper ids a drag from the table carries (PaperTableModel.mimeData); [] for
+    anything else, never an error."""
+    if not data.hasFormat(PAPER_IDS_MIME):
+        return []
+    try:
+        raw = json.loads(bytes(data.data(PAPER_IDS_MIME).data()).decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(raw, list):
+        return []
+    return [i for i in raw if isinstance(i, int) and not isinstance(i, bool)]
+
+
+def _take(event: QDropEvent) -> None:
+    """Accept papers as a copy where the drag allows it. The table drags in
+    InternalMove mode (reordering a list), which offers only a move: that is accepted
+    too, and Qt takes rows out of the table only on a move onto the table itself."""
+    if event.possibleActions() & Qt.DropAction.CopyAction:
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+    else:
+        event.acceptProposedAction()
+
+
 def day_label(day: date, today: date | None = None) -> str:
     today = today or date.today()
     if day == today:
@@ -145,9 +171,11 @@ def day_label(day: date, today: date | None = None) -> str:
 
 
 class Sidebar(QTreeWidget):
-    """The entries; ``entryChosen`` says which one the user picked."""
+    """The entries; ``entryChosen`` says which one the user picked. Papers dragged
+    from the table onto a reading list: ``papersDropped`` (the list's name, the ids)."""
 
     entryChosen = Signal(object)  # Entry  # noqa: N815
+    papersDropped = Signal(str, list)  # list name, paper ids  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +186,9 @@ class Sidebar(QTreeWidget):
         self.setIndentation(12)
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(True)
         bold = QFont(self.font())
         bold.setBold(True)
         self.sections: dict[str, QTreeWidgetItem] = {}
@@ -263,6 +294,38 @@ class Sidebar(QTreeWidget):
         entry = None if current is None else current.data(0, ENTRY_ROLE)
         if isinstance(entry, Entry):
             self.entryChosen.emit(entry)
+
+    # --- papers dropped on a list -------------------------------------------------
+
+    def list_at(self, pos: QPoint) -> str | None:
+        """The reading list under a point of the viewport (None elsewhere)."""
+        item = self.itemAt(pos)
+        entry = None if item is None else item.data(0, ENTRY_ROLE)
+        if isinstance(entry, Entry) and entry.scope is not None and entry.scope.kind == "list":
+            return entry.scope.label
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasFormat(PAPER_IDS_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        """Only a list takes papers."""
+        if event.mimeData().hasFormat(PAPER_IDS_MIME) and self.list_at(event.position().toPoint()):
+            _take(event)
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        name = self.list_at(event.position().toPoint())
+        ids = dropped_ids(event.mimeData())
+        if name is None or not ids:
+            event.ignore()
+            return
+        _take(event)
+        self.papersDropped.emit(name, ids)
 
     # --- filling ------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 The header's context menu lists the columns that can be hidden, each with a check
 mark; a choice made there is kept (window settings). Columns nobody chose about follow
-their default: most are shown, while Authors and Published are shown only when the
-table is wide enough for them *and* a readable title. At 1024 pixels the title column
+their default: the title, status and code always, the others (tags, rating, dates,
+times seen, then Authors and Published) while the table is wide enough for them *and*
+a readable title. At 1024 pixels the title column
 already has barely room for a few words, and a library of digests knows no authors or
 dates until its papers are looked up, so two mostly empty columns there would only take
 the title's place; on a wide screen they cost nothing.
@@ -17,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QTableView
 
 from readinglist.ui.paper_model import HEADERS, Column
+from readinglist.ui.table_sorting import add_sort_actions, install_sorting
 from readinglist.ui.widgets import named
 
 # The columns the header's menu can hide or show (the title always shows; the ``#``
@@ -33,6 +35,17 @@ OPTIONAL = (
 )
 # Shown by default only when the table is wide enough (see the module's docstring).
 WHEN_WIDE = (Column.AUTHORS, Column.PUBLISHED)
+# Nobody's choice: the columns shown while there is room beside a readable title, kept
+# in this order (the last ones go first as the table narrows), so that at 1024 pixels
+# the title, status and code fit with no horizontal scroll bar.
+BY_ROOM = (
+    Column.TAGS,
+    Column.RATING,
+    Column.FIRST_SEEN,
+    Column.TIMES_SEEN,
+    Column.AUTHORS,
+    Column.PUBLISHED,
+)
 # The title's width that the columns shown when wide must leave it; they come back
 # only with some more room than that, so that a scroll bar coming or going (the rows
 # fitting once the columns are gone) never makes them blink.
@@ -69,6 +82,9 @@ class ColumnChooser(QObject):
         header.customContextMenuRequested.connect(self._show_menu)
         self._viewport = table.viewport()  # kept: asked while the table is destroyed
         self._viewport.installEventFilter(self)
+        # The header's other half: three-click sorting, the selection kept across a sort
+        # (table_sorting.py); the menu below offers both.
+        self.sorting = install_sorting(table)
 
     @property
     def choices(self) -> dict[Column, bool]:
@@ -88,11 +104,12 @@ class ColumnChooser(QObject):
         self.set_choices({})
 
     def _automatic(self) -> list[Column]:
-        """The when-wide columns nobody chose about: the width decides."""
-        return [column for column in WHEN_WIDE if column not in self._choices]
+        """The columns nobody chose about whose showing the width decides, in order."""
+        return [column for column in BY_ROOM if column not in self._choices]
 
-    def wide_enough(self) -> bool:
-        """Whether the table has room for the automatic columns and a readable title."""
+    def fitting(self) -> set[Column]:
+        """The automatic columns there is room for beside a readable title: each in
+        :data:`BY_ROOM` order while the room lasts (a hidden one needs a little more)."""
         table = self._table
         automatic = self._automatic()
         others = sum(
@@ -102,10 +119,18 @@ class ColumnChooser(QObject):
             and column not in automatic
             and not table.isColumnHidden(column)
         )
-        wanted = sum(self._width(column) for column in automatic)
-        shown = any(not table.isColumnHidden(column) for column in automatic)
-        room = table.viewport().width() - others - wanted
-        return room >= MIN_TITLE_WIDTH + (0 if shown else HYSTERESIS)
+        room = table.viewport().width() - others - MIN_TITLE_WIDTH
+        shown: set[Column] = set()
+        for column in automatic:
+            room -= self._width(column)
+            if room < (0 if not table.isColumnHidden(column) else HYSTERESIS):
+                break
+            shown.add(column)
+        return shown
+
+    def wide_enough(self) -> bool:
+        """Whether the table has room for every automatic column and a readable title."""
+        return set(self._automatic()) <= self.fitting()
 
     def _width(self, column: Column) -> int:
         """The column's width, also while hidden (Qt reports 0 for a hidden column)."""
@@ -115,9 +140,9 @@ class ColumnChooser(QObject):
 
     def fit(self) -> None:
         """Show or hide every optional column: the choice, else the default."""
-        wide = self.wide_enough()
+        fitting = self.fitting()
         for column in OPTIONAL:
-            shown = self._choices.get(column, wide if column in WHEN_WIDE else True)
+            shown = self._choices.get(column, column in fitting or column not in BY_ROOM)
             if self._table.isColumnHidden(column) == shown:
                 self._width(column)  # remembered before it hides
                 self._table.setColumnHidden(column, not shown)  # Qt gives its width back
@@ -129,15 +154,18 @@ class ColumnChooser(QObject):
 
     # --- the header's menu -------------------------------------------------------------
 
-    def build_menu(self) -> QMenu:
+    def build_menu(self, section: int = -1) -> QMenu:
+        """The header's menu: sorting by the column clicked (``section``) or back to
+        relevance, then the columns to show."""
         menu = named(QMenu(self._table), "columnMenu")
         menu.setToolTipsVisible(True)
+        add_sort_actions(menu, self._table, section)
         for column in OPTIONAL:
             action = menu.addAction(HEADERS[column])
             action.setObjectName(f"column{column.name.title().replace('_', '')}Action")
             action.setCheckable(True)
             action.setChecked(not self._table.isColumnHidden(column))
-            if column in WHEN_WIDE and column not in self._choices:
+            if column in BY_ROOM and column not in self._choices:
                 action.setToolTip("Shown when the window is wide enough, until you choose")
             action.toggled.connect(lambda shown, c=column: self.choose(c, shown))
         menu.addSeparator()
@@ -147,6 +175,6 @@ class ColumnChooser(QObject):
         return menu
 
     def _show_menu(self, pos: QPoint) -> None:
-        menu = self.build_menu()
+        menu = self.build_menu(self._table.horizontalHeader().logicalIndexAt(pos))
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self._table.horizontalHeader().mapToGlobal(pos))

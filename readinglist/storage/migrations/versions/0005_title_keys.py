@@ -68,11 +68,16 @@ def upgrade() -> None:
     if kept:
         log.warning("%d papers keep their old title keys: the new ones would meet", kept)
     # Two steps: a key may move to a paper whose own key moves later in the same pass,
-    # and the column is unique at every statement. A key never starts with NUL.
+    # and the column is unique at every statement. A key never starts with a control
+    # character (title_key folds them to spaces and strips): NUL on SQLite, U+0001 on
+    # PostgreSQL (whose text cannot hold NUL).
+    parking = (
+        "chr(1) || CAST(id AS TEXT)" if connection.dialect.name == "postgresql" else "char(0) || id"
+    )
     for start in range(0, len(changed), _CHUNK):
         chunk = changed[start : start + _CHUNK]
         connection.execute(
-            sa.text("UPDATE papers SET title_key = char(0) || id WHERE id = :id"),
+            sa.text(f"UPDATE papers SET title_key = {parking} WHERE id = :id"),
             [{"id": paper_id} for paper_id in chunk],
         )
     for start in range(0, len(changed), _CHUNK):

@@ -1,0 +1,138 @@
+"""What the reading tracker reads (``readinglist.core.stats_cases.StatsReads``).
+
+Dialect-neutral SQLAlchemy: counts per status, the last time a paper became queued and
+the first digest a paper appeared in are aggregated by the database (GROUP BY, MAX,
+MIN); only the status history itself comes back row by row, since the backlog at each
+week's end replays it in order (20k rows: tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, tzinfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from readinglist.core.metadata import Field
+from readinglist.core.models import Priority, ReadStatus
+from readinglist.core.stats import StatusEvent
+from readinglist.core.stats_cases import ReadingTracker
+from readinglist.core.week_plan import PlanCandidate
+from readinglist.storage.batching import chunks
+from readinglist.storage.orm import (
+    AppearanceRow,
+    DigestRow,
+    FactRow,
+    PaperRow,
+    PaperTagRow,
+    StatusChangeRow,
+    TagRow,
+)
+from readinglist.storage.store import SqlStore
+
+
+class StatsQueries:
+    """The tracker's reads on one session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def status_events(self) -> list[StatusEvent]:
+        rows = self.session.execute(
+            select(
+                StatusChangeRow.paper_id, StatusChangeRow.status, StatusChangeRow.changed_at
+            ).order_by(StatusChangeRow.changed_at, StatusChangeRow.id)
+        )
+        statuses = {status.value: status for status in ReadStatus}
+        return [StatusEvent(paper_id, statuses[status], at) for paper_id, status, at in rows]
+
+    def status_counts(self) -> dict[ReadStatus, int]:
+        rows = self.session.execute(
+            select(PaperRow.status, func.count(PaperRow.id)).group_by(PaperRow.status)
+        )
+        return {ReadStatus(status): count for status, count in rows}
+
+    def paper_tags(self, ids: Collection[int]) -> dict[int, list[str]]:
+        tags: dict[int, list[str]] = {}
+        for chunk in chunks(sorted(ids)):
+            rows = self.session.execute(
+                select(PaperTagRow.paper_id, TagRow.name)
+                .join(TagRow, TagRow.id == PaperTagRow.tag_id)
+                .where(PaperTagRow.paper_id.in_(chunk))
+                .order_by(PaperTagRow.paper_id, TagRow.name)
+            )
+            for paper_id, name in rows:
+                tags.setdefault(paper_id, []).append(name)
+        return tags
+
+    def first_digest_times(self, ids: Collection[int]) -> dict[int, datetime]:
+        firsts: dict[int, datetime] = {}
+        first = func.min(DigestRow.imported_at)
+        for chunk in chunks(sorted(ids)):
+            rows = self.session.execute(
+                select(AppearanceRow.paper_id, first)
+                .join(DigestRow, DigestRow.id == AppearanceRow.digest_id)
+                .where(AppearanceRow.paper_id.in_(chunk))
+                .group_by(AppearanceRow.paper_id)
+            )
+            for paper_id, moment in rows:
+                # MIN() over a decorated column comes back raw on SQLite: a string or a
+                # naive datetime; both are UTC.
+                firsts[paper_id] = _utc(moment)
+        return firsts
+
+    def queue(self) -> list[PlanCandidate]:
+        queued_at = (
+            select(StatusChangeRow.paper_id, func.max(StatusChangeRow.changed_at).label("at"))
+            .where(StatusChangeRow.status == ReadStatus.QUEUED.value)
+            .group_by(StatusChangeRow.paper_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(
+                PaperRow.id,
+                PaperRow.title,
+                PaperRow.abstract,
+                PaperRow.priority,
+                PaperRow.added_at,
+                queued_at.c.at,
+                FactRow.value,
+            )
+            .outerjoin(queued_at, queued_at.c.paper_id == PaperRow.id)
+            .outerjoin(
+                FactRow, and_(FactRow.paper_id == PaperRow.id, FactRow.name == Field.PAGES.value)
+            )
+            .where(PaperRow.status == ReadStatus.QUEUED.value)
+            .order_by(PaperRow.id)
+        )
+        return [
+            PlanCandidate(
+                paper_id,
+                title,
+                Priority(priority),
+                _utc(since) if since is not None else added,
+                len(abstract.split()),
+                pages,
+            )
+            for paper_id, title, abstract, priority, added, since, pages in rows
+        ]
+
+
+def _utc(value: object) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def reading_tracker(
+    store: SqlStore, clock: Callable[[], datetime], zone: tzinfo | None = None
+) -> ReadingTracker:
+    """The tracker on a library's database."""
+
+    @contextmanager
+    def reads() -> Iterator[StatsQueries]:
+        with store.unit_of_work() as uow:
+            yield StatsQueries(uow.session)
+
+    return ReadingTracker(reads, clock, zone)

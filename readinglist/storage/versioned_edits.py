@@ -1,0 +1,58 @@
+"""Edits made from what a client read: written only where the paper's version is still
+the one read (part of :class:`SqlUnitOfWork`; see readinglist/core/paper_edits.py).
+
+The version goes up at every UPDATE of a paper (storage/orm.py), whatever wrote it, so a
+conditional UPDATE ... WHERE version = :read that changes no row means someone else
+changed the paper since: nothing is written, and the core merges or reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from readinglist.core.paper_edits import EDITABLE, PaperState
+from readinglist.storage.orm import PaperRow, StatusChangeRow
+
+
+class VersionedEdits:
+    """Mixed into the unit of work: it provides ``session`` and ``touched``."""
+
+    session: Session
+    touched: set[int]
+
+    def paper_state(self, paper_id: int) -> PaperState | None:
+        """The paper's version and its editable fields, or None when it is gone."""
+        row = self.session.execute(
+            select(PaperRow.version, *(getattr(PaperRow, name) for name in EDITABLE)).where(
+                PaperRow.id == paper_id
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        return PaperState(int(row[0]), dict(zip(EDITABLE, row[1:], strict=True)))
+
+    def write_if_version(
+        self, paper_id: int, version: int, values: Mapping[str, object], now: datetime
+    ) -> bool:
+        """Write ``values`` if the paper is still at ``version`` (True), else nothing."""
+        unknown = set(values) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"not an editable field: {sorted(unknown)}")
+        written = self.session.execute(
+            update(PaperRow)
+            .where(PaperRow.id == paper_id, PaperRow.version == version)
+            .values({**values, "updated_at": now})
+            .returning(PaperRow.id)
+        ).first()
+        if written is None:
+            return False
+        if "status" in values:
+            self.session.add(
+                StatusChangeRow(paper_id=paper_id, status=str(values["status"]), changed_at=now)
+            )
+        self.touched.add(paper_id)
+        return True

@@ -1,0 +1,103 @@
+"""The undoable edits of papers from the window: status, rating, priority, tags, notes,
+delete.
+
+Each acts on the papers given, else on the whole selection (loaded or not), as one
+change and one undo step (applied on the writer by the change runner). An edit that
+names no paper does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from readinglist.core.models import Priority, ReadStatus
+from readinglist.core.undo import (
+    Change,
+    delete_change,
+    notes_change,
+    priority_change,
+    rating_change,
+    status_change,
+    tag_change,
+)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class EditsHost(Protocol):
+    """What the edits need of the window (a :class:`MainWindow`)."""
+
+    def selected_ids(self) -> list[int]: ...
+
+    def apply_change(self, change: Change, message: str) -> None: ...
+
+    def dialog_parent(self) -> QWidget: ...
+
+
+class PaperEdits(QObject):
+    """The edits of one window's papers."""
+
+    def __init__(self, host: EditsHost, parent: QObject) -> None:
+        super().__init__(parent)
+        self.host = host
+
+    def _apply(self, change: Change, message: str) -> None:
+        if change.ids:
+            self.host.apply_change(change, message)
+
+    def _ids(self, ids: Collection[int] | None) -> list[int]:
+        return self.host.selected_ids() if ids is None else list(ids)
+
+    def set_status(self, status: ReadStatus, ids: Collection[int] | None = None) -> None:
+        chosen = self._ids(ids)
+        self._apply(
+            status_change(chosen, status), f"{plural(len(chosen), 'paper')} marked {status}"
+        )
+
+    def rate(self, rating: int, ids: Collection[int] | None = None) -> None:
+        chosen = self._ids(ids)
+        what = f"rated {rating}" if rating else "not rated"
+        self._apply(rating_change(chosen, rating), f"{plural(len(chosen), 'paper')} {what}")
+
+    def set_priority(self, priority: Priority) -> None:
+        ids = self._ids(None)
+        message = f"{plural(len(ids), 'paper')}: priority {priority}"
+        self._apply(priority_change(ids, priority), message)
+
+    def add_tag(self, name: str) -> None:
+        ids = self._ids(None)
+        self._apply(tag_change(ids, name, add=True), f"Tagged {plural(len(ids), 'paper')} {name}")
+
+    def remove_tag(self, name: str) -> None:
+        ids = self._ids(None)
+        message = f"Removed tag {name} from {plural(len(ids), 'paper')}"
+        self._apply(tag_change(ids, name, add=False), message)
+
+    def save_notes(self, paper_id: int, notes: str) -> None:
+        self._apply(notes_change(paper_id, notes), "Notes saved")
+
+    def confirm_delete(self) -> None:
+        """Ask, then delete the selected papers (Ctrl+Z brings them back)."""
+        ids = self._ids(None)
+        if not ids:
+            return
+        noun = "this paper" if len(ids) == 1 else f"these {len(ids)} papers"
+        answer = QMessageBox.question(
+            self.host.dialog_parent(),
+            "Delete papers",
+            f"Delete {noun} with their tags, notes and history? Undo (Ctrl+Z) brings them back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete(ids)
+
+    def delete(self, ids: Collection[int]) -> None:
+        """Delete papers, undoably."""
+        self._apply(delete_change(ids), f"Deleted {plural(len(ids), 'paper')}")

@@ -1,0 +1,42 @@
+"""benchmarks/stats.py runs and reports every figure (timings are not checked), and its
+synthetic readers make sense."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from benchmarks import stats as bench
+from readinglist.core.models import ReadStatus
+
+
+def test_synthetic_histories_are_consistent_and_deterministic():
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    history = bench.synthetic_history(3, events=3000, now=now)
+    again = bench.synthetic_history(3, events=3000, now=now)
+    assert history.events == again.events
+    assert 2000 < len(history.events) < 4000
+    assert [e.at for e in history.events] == sorted(e.at for e in history.events)
+    assert all(e.at <= now for e in history.events)
+    first: dict[int, ReadStatus] = {}
+    for event in history.events:
+        first.setdefault(event.paper_id, event.status)
+    assert set(first) == set(history.added)
+    assert set(first.values()) == {ReadStatus.UNREAD}  # every paper arrives unread
+
+
+@pytest.mark.slow
+def test_the_benchmark_reports_the_backtest_and_the_timings(capsys, qapp):
+    assert bench.main(["--json", "--readers", "3", "--events", "3000", "--rounds", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["backtest"]["windows"]) == {"chosen", "8w", "4w", "2w", "1w"}
+    chosen = data["backtest"]["windows"]["chosen"]
+    assert chosen["backtested"] == 3
+    assert 0 <= chosen["within_25pct"] <= 1
+    assert chosen["median_error"] <= chosen["max_error"]
+    timings = data["timings"]
+    for name in ("compute_ms", "database_read_and_compute_ms", "plan_10h_ms", "draw_ms"):
+        assert timings[name] > 0
+    assert timings["events"] > 2000
