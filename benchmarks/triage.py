@@ -78,7 +78,7 @@ def timed(fn: Callable[[], T]) -> tuple[T, float, float]:
 
 
 def speed(size: int, workdir: Path, progress: Callable[[str], None]) -> dict[str, Any]:
-    from readinglist.app_context import open_database
+    from readinglist.app_context import open_database, open_library
     from readinglist.triage.documents import library_documents
     from readinglist.triage.service import Triage
 
@@ -96,7 +96,10 @@ def speed(size: int, workdir: Path, progress: Callable[[str], None]) -> dict[str
         _, rank_s, rank_cpu = timed(lambda: triage.rank(ids, explain=False))
         digest = library.digest_paper_ids([library.digests()[-1].id])[:DIGEST]
         _, explain_s, explain_cpu = timed(lambda: triage.rank(digest))
+    with open_library(folder) as opened:  # the window's: with its search index
+        window = window_interest(opened.library, triage, ids, digest)
     return {
+        **window,
         "papers": size,
         "ranker": triage.kind,
         "features": triage.features.width,
@@ -110,6 +113,50 @@ def speed(size: int, workdir: Path, progress: Callable[[str], None]) -> dict[str
         "rank_all_cpu_s": rank_cpu,
         "rank_digest_with_why_s": explain_s,
         "rank_digest_with_why_cpu_s": explain_cpu,
+    }
+
+
+class _Interest:
+    """The window's interest source (TriageController) without Qt: the same lookups."""
+
+    def __init__(self, known: dict[int, float]) -> None:
+        self.known = known
+
+    def interest(self, paper_id: int) -> float | None:
+        return self.known.get(paper_id)
+
+    def by_interest(self, ids: Sequence[int]) -> list[int]:
+        from readinglist.ui.triage_interest import rank_by_interest
+
+        return rank_by_interest(self.known, ids)
+
+
+def window_interest(
+    library: Any, triage: Any, ids: Sequence[int], digest: Sequence[int]
+) -> dict[str, Any]:
+    """What the window does with the interest: the table sorted by it (every paper,
+    the first page read, as PaperTableModel does on its worker) and one paper's "why"
+    (the detail pane's line, on the GUI thread)."""
+    from readinglist.ui.paper_model import PAGE_SIZE
+    from readinglist.ui.triage_interest import search_by_interest
+
+    ranked = triage.rank(ids, explain=False) or []
+    source = _Interest({r.paper_id: r.interest for r in ranked})
+    search_by_interest(library, "", False, source, None, PAGE_SIZE)  # warm
+    page, sort_s, sort_cpu = timed(
+        lambda: search_by_interest(library, "", False, source, None, PAGE_SIZE)
+    )
+    whys: list[float] = []
+    for paper_id in digest[:20]:
+        one: list[int] = [paper_id]
+        _, why_s, _ = timed(lambda: triage.rank(one))  # noqa: B023 (called at once)
+        whys.append(why_s)
+    return {
+        "table_sort_by_interest_rows": len(page.ids),
+        "table_sort_by_interest_s": sort_s,
+        "table_sort_by_interest_cpu_s": sort_cpu,
+        "why_one_paper_median_s": sorted(whys)[len(whys) // 2] if whys else None,
+        "why_one_paper_max_s": max(whys) if whys else None,
     }
 
 

@@ -60,6 +60,17 @@ def settle(app: QApplication, window: MainWindow, seconds: float = 20.0) -> None
     raise TimeoutError("the worker did not settle")
 
 
+def wait_for_topics(app: QApplication, window: MainWindow, seconds: float = 30.0) -> None:
+    """The triage groups the last digest on its own thread: the sidebar shows its
+    topics once they are there (an empty library has none: no wait then)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and window.model.rowCount() > 1:
+        app.processEvents()
+        if window.topics.isVisible():
+            return
+        time.sleep(0.02)
+
+
 def annotate(library: Library) -> None:
     """Tags, colours, statuses and ratings a reader would have given."""
     for query, status in ((q, s) for s, q in STATUSES):
@@ -93,6 +104,7 @@ def shoot(
     settle(app, window)
     prepare(window)
     settle(app, window)
+    wait_for_topics(app, window)
     for _ in range(3):  # similar papers arrive after a short pause
         time.sleep(0.35)
         settle(app, window)

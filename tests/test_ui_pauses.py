@@ -93,12 +93,13 @@ def niceness() -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness: Linux")
-def test_the_worker_thread_runs_nicer_than_the_window_thread() -> None:
+def test_the_worker_thread_runs_at_the_window_threads_priority() -> None:
+    # A niced worker holding the GIL stalled the window under load (see ui/worker.py).
     mine = niceness()
     worker = Worker()
     try:
         theirs = worker.call(niceness)
     finally:
         worker.shutdown()
-    assert theirs == min(19, mine + pauses.WORKER_NICENESS)
-    assert niceness() == mine  # only the worker's thread changed
+    assert theirs == mine
+    assert niceness() == mine

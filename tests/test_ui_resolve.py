@@ -237,9 +237,10 @@ def test_offline_says_so_once_queues_the_papers_and_a_later_run_resumes(
     paste(window, qtbot, small_digest(*numbered(SMALL)), SMALL)
     qtbot.waitUntil(lambda: lookup.closed == 1 and not window.resolver.running, timeout=RUN_MS)
     offline = [text for text in texts if text.startswith("Offline")]
-    assert offline == [
+    assert offline == [f"Offline: {SMALL} queued"]  # short: the status bar is shared
+    assert window.resolver.status.toolTip() == (
         f"Offline: {SMALL} papers queued; they are looked up when you are back online"
-    ]
+    )
     assert lookup.calls == 4  # stopped at the first failure: no storm
     assert no_dialog_shown()
     assert statuses(window) == {ResolveStatus.QUEUED: SMALL}
@@ -260,7 +261,8 @@ def test_offline_without_automatic_lookups_points_at_look_up_all_pending(
     lookup.error = LookupOfflineError("export.arxiv.org cannot be reached")
     manual.resolver.selected_action.trigger()
     finished(manual, qtbot)
-    assert label(manual) == (
+    assert label(manual) == "Offline: 5 queued"
+    assert manual.resolver.status.toolTip() == (
         "Offline: 5 papers queued; Tools ▸ Look up all pending resumes when you are back online"
     )
     assert not manual.resolver.retry_timer.isActive()

@@ -38,7 +38,8 @@ def queued(make_window: WindowFactory, qtbot) -> None:
     test_ui_resolve.paste(first, qtbot, digest, 2)
     qtbot.waitUntil(lambda: not first.resolver.running, timeout=test_ui_resolve.RUN_MS)
     assert counts(first) == {ResolveStatus.QUEUED: 2}
-    assert test_ui_resolve.label(first).startswith("Offline: 2 papers queued")
+    assert test_ui_resolve.label(first) == "Offline: 2 queued"
+    assert first.resolver.status.toolTip().startswith("Offline: 2 papers queued")
     first.close()
 
 

@@ -138,9 +138,11 @@ def cmd_plan(args: argparse.Namespace, opened: OpenDatabase) -> int:
 
 
 def _save(opened: OpenDatabase, name: str, plan: WeekPlan) -> None:
-    from readinglist.core.stats_cases import save_plan
+    from readinglist.cli.undo import run_undoable
+    from readinglist.core.stats_cases import SavePlanChange
 
-    created = save_plan(opened.library.lists, name, plan.paper_ids)
+    created = SavePlanChange(name, tuple(plan.paper_ids))  # kept for readinglist undo
+    run_undoable(opened, created)
     say(f"saved the plan as the list {created.name!r} ({plural(len(plan.items), 'paper')})")
 
 

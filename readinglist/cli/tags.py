@@ -26,23 +26,8 @@ def cmd_tag(args: argparse.Namespace, opened: OpenDatabase) -> int:
 
 def cmd_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
     action = args.tags_action
-    if action == "rename":
-        renames = opened.library.rename_tag(args.old, args.new)
-        for old, new in renames:
-            print(f"{old} -> {new}")
-        return 0
-    if action == "colour":
-        opened.library.set_tag_colour(args.name, args.colour)
-        return 0
-    if action == "merge":
-        renames = opened.library.tag_edits.merge(args.source, args.target, opened.library)
-        for old, new in renames:
-            print(f"{old} -> {new}")
-        return 0
-    if action == "delete":
-        changed = opened.library.tag_edits.delete(args.name).count
-        print(f"{plural(changed, 'paper')} lost the tag")
-        return 0
+    if action in ("rename", "colour", "merge", "delete"):
+        return _edit_tags(args, opened)
     tags = opened.library.tags()
     if args.json:
         from readinglist.core.serialize import tag_to_dict
@@ -55,6 +40,38 @@ def cmd_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
         for tag in tags:
             colour = f"  {tag.colour}" if tag.colour else ""
             print(f"{tag.name:<{width}}  {tag.count:>5}{colour}")
+    return 0
+
+
+def _edit_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    """Rename, merge, recolour or delete a tag, kept for ``readinglist undo`` (the
+    change records every touched tag's colour and papers first, so undo is exact)."""
+    from readinglist.cli.undo import run_undoable
+    from readinglist.core import tag_cases
+    from readinglist.core.errors import InvalidValueError, NotFoundError
+    from readinglist.core.tags import normalize_tag
+
+    action = args.tags_action
+    if action == "colour":
+        run_undoable(opened, tag_cases.colour_change(args.name, args.colour))
+        return 0
+    if action == "delete":
+        changed = run_undoable(opened, tag_cases.delete_change(args.name)).count
+        print(f"{plural(changed, 'paper')} lost the tag")
+        return 0
+    old, new = (args.old, args.new) if action == "rename" else (args.source, args.target)
+    if action == "merge":  # merge checks first what rename would silently make
+        target = normalize_tag(new)
+        if opened.library.tag_edits.snapshot([target]).get(target) is None:
+            raise NotFoundError(f"no tag named {target!r} to merge into")
+        if normalize_tag(old) == normalize_tag(new):
+            raise InvalidValueError("a tag cannot be merged into itself")
+    change = tag_cases.rename_change(old, new, merge=action == "merge")
+    run_undoable(opened, change)
+    old_name, new_name = normalize_tag(old), normalize_tag(new)
+    existed = [name for name, state in (change.snapshot or {}).items() if state is not None]
+    for name in tag_cases.family(existed, old_name):
+        print(f"{name} -> {new_name + name[len(old_name) :]}")
     return 0
 
 

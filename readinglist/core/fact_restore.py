@@ -18,7 +18,10 @@ Kept as they are, because they are the user's and cannot be told from the import
   the same): :meth:`Library.undo_import` leaves them too;
 - the cite key (a stored key never changes: an export made meanwhile cites it).
 
-The lookup states stay: a paper looked up since is asked again only with ``--all``.
+The lookup states stay, except one the undo makes untrue: a paper "matched" that is
+given back no fact from a lookup (the facts that made it matched were the import's
+lookups) goes back to "queued", as a paper never looked up stands; the window's lookup
+column and ``resolve`` then say so instead of "matched" over facts that are gone.
 """
 
 from __future__ import annotations
@@ -28,9 +31,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from readinglist.core.changes import Changes
-from readinglist.core.metadata import Field, MetaField, PersonName, Source, field_map
+from readinglist.core.metadata import (
+    Field,
+    MetaField,
+    PersonName,
+    ResolveState,
+    ResolveStatus,
+    Source,
+    field_map,
+)
 from readinglist.core.models import Paper, PaperQuery
 from readinglist.core.parts import LibraryContext
+from readinglist.core.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +90,29 @@ def restoration(current: Paper, old: Paper) -> tuple[Restoration | None, bool]:
     return Restoration(current.id, ordered, names, old.arxiv_id, old.upvotes, old.updated_at), kept
 
 
+_LOOKUP_SOURCES = frozenset(
+    {Source.ARXIV, Source.HUGGINGFACE, Source.SEMANTIC_SCHOLAR, Source.GITHUB}
+)
+
+
+def _looked_up(facts: Sequence[MetaField]) -> bool:
+    """Whether any fact came from a lookup (what a "matched" state stands on)."""
+    return any(fact.source in _LOOKUP_SOURCES for fact in facts)
+
+
+def _unmatch(uow: UnitOfWork, plans: Sequence[Restoration]) -> None:
+    """Papers given back no looked-up fact: "matched" becomes "queued" (never looked
+    up); a failed or unmatched state is still true and stays."""
+    states = uow.resolve_states([plan.paper_id for plan in plans])
+    uow.set_resolve_states(
+        [
+            ResolveState(paper_id, ResolveStatus.QUEUED)
+            for paper_id, state in states.items()
+            if state.status is ResolveStatus.MATCHED
+        ]
+    )
+
+
 def restore_facts(
     context: LibraryContext, before: Sequence[Paper]
 ) -> tuple[Changes, tuple[int, ...]]:
@@ -88,6 +123,7 @@ def restore_facts(
     old = {paper.id: paper for paper in before}
     changed: list[int] = []
     kept: list[int] = []
+    plans: list[Restoration] = []
     with context.write() as uow:
         for current in uow.papers(PaperQuery(ids=tuple(old))):
             plan, typed = restoration(current, old[current.id])
@@ -95,9 +131,11 @@ def restore_facts(
                 kept.append(current.id)
             if plan is None:
                 continue
+            plans.append(plan)
             uow.restore_identity(
                 plan.paper_id, plan.facts, plan.names, (plan.arxiv_id, plan.upvotes), plan.stamp
             )
             changed.append(current.id)
+        _unmatch(uow, [plan for plan in plans if not _looked_up(plan.facts)])
     # Facts, authors, ids: rows change, no count the sidebar shows does.
     return Changes(count=len(changed), touched=frozenset(changed)), tuple(sorted(kept))

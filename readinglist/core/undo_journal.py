@@ -20,17 +20,31 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
-from readinglist.core import metadata, models, snapshots, undo
+from readinglist.core import (
+    list_cases,
+    metadata,
+    models,
+    snapshots,
+    stats_cases,
+    tag_cases,
+    undo,
+)
 from readinglist.core.errors import InvalidValueError
 from readinglist.core.undo import Change
 
+# Adding a known class keeps FORMAT: every journal written before still reads the same,
+# and an older version meets a class it does not know with its one-line refusal. FORMAT
+# changes only when a kept class's fields change meaning (old journals would mislead).
 FORMAT = 1
 KEEP = 20  # changes kept: the command line's undo goes back this far
 
 
 def _known() -> dict[str, type]:
     found: dict[str, type] = {}
-    for module in (metadata, models, snapshots, undo):  # metadata: a Paper's names, facts
+    # metadata: a Paper's names, facts; tag_cases, list_cases, stats_cases: the tag
+    # edits, "add to a new list" and the saved week plan, each with its snapshot.
+    modules = (metadata, models, snapshots, undo, tag_cases, list_cases, stats_cases)
+    for module in modules:
         for name, value in vars(module).items():
             wanted = isinstance(value, type) and (
                 dataclasses.is_dataclass(value) or issubclass(value, Enum)

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from readinglist import __version__
 from readinglist.locations import DataLocations, data_locations
+from readinglist.storage.shared_url import read_locator
 from readinglist.ui.app_icons import action_icon, app_icon
 from readinglist.ui.widgets import named
 
 ICON_SIZE = 64
+SHARED_LABEL = "Shared library"
 SUMMARY = "A reading list for machine-learning papers, fed by trending-papers digests."
 
 
@@ -41,6 +43,8 @@ class AboutDialog(QDialog):
         self.setObjectName("aboutDialog")
         self.setWindowTitle("About readinglist")
         self.locations: DataLocations = data_locations(library_dir)
+        # A shared library: its URL, as stored (never with a password: shared_url).
+        self.shared_url: str | None = read_locator(library_dir)
 
         icon = named(QLabel(), "aboutIcon")
         icon.setPixmap(app_icon().pixmap(QSize(ICON_SIZE, ICON_SIZE), self.devicePixelRatioF()))
@@ -62,6 +66,12 @@ class AboutDialog(QDialog):
 
         form = QFormLayout()
         self.path_labels: dict[str, QLabel] = {}
+        if self.shared_url is not None:
+            shared = named(QLabel(self.shared_url), "aboutSharedUrl")
+            shared.setTextFormat(Qt.TextFormat.PlainText)
+            shared.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shared.setWordWrap(True)
+            form.addRow(f"{SHARED_LABEL}:", shared)
         for name, path in self.locations.rows():
             value = named(QLabel(str(path)), f"aboutPath{name.title().replace(' ', '')}")
             value.setTextFormat(Qt.TextFormat.PlainText)  # a path is never markup
@@ -88,6 +98,8 @@ class AboutDialog(QDialog):
     def report(self) -> str:
         """The text the copy button puts on the clipboard."""
         lines = [f"readinglist {__version__}", versions_line()]
+        if self.shared_url is not None:
+            lines.append(f"{SHARED_LABEL}: {self.shared_url}")
         lines += [f"{name}: {path}" for name, path in self.locations.rows()]
         return "\n".join(lines)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from readinglist.app_context import open_library
+from readinglist.app_context import library_folder, open_library
 from readinglist.app_logging import configure_logging
+from readinglist.storage.shared_url import read_locator
 from readinglist.ui.app_icons import app_icon, desktop_file_name
 from readinglist.ui.crash_dialog import CrashReporter, install_crash_reporter
 from readinglist.ui.main_window import MainWindow
@@ -41,10 +43,24 @@ def build_main_window(library_dir: Path, first_run: bool | None = None) -> MainW
         raise
     window = MainWindow(worker, opened)
     worker.setParent(window)
+    url = read_locator(opened.library_dir)
+    if url is not None:  # a shared library: named by its URL (it holds no password)
+        window.setWindowTitle(f"readinglist — {url}")
     if first_run:
         window.show_first_run()
     for message in messages:
         window.statusBar().showMessage(message, 10000)
+    return window
+
+
+def open_window(location: str | Path) -> MainWindow:
+    """Another window, on the library at ``location`` (a folder or a shared library's
+    URL), shown: File > Open shared library…. Deleted when closed (its worker and
+    library with it); ReadingListError with a one-line message when it cannot open."""
+    folder = library_folder(location)
+    window = build_main_window(folder, first_run=False)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
     return window
 
 

@@ -19,7 +19,7 @@ interpreted as markup.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QKeyEvent, QResizeEvent, QTextCursor
@@ -128,6 +128,11 @@ class DetailPane(QWidget):
         self.authors = named(QLabel(wordWrap=True), "detailAuthors")
         self.authors.setTextFormat(Qt.TextFormat.PlainText)
         self.authors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The triage's interest in the paper and why (triage_why.py); hidden without.
+        self.interest = named(QLabel(wordWrap=True), "detailInterest")
+        self.interest.setTextFormat(Qt.TextFormat.PlainText)
+        self.interest.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.interest.hide()
         self.facts = named(QLabel(wordWrap=True), "detailFacts")
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
@@ -246,12 +251,24 @@ class DetailPane(QWidget):
         layout.addWidget(self.authors)
         layout.addWidget(self.facts)
         layout.addWidget(self.meta)
+        layout.addWidget(self.interest)
         layout.addLayout(buttons)
         layout.addWidget(self.parts, 1)
 
     @property
     def paper(self) -> Paper | None:
         return self._paper
+
+    def set_interest(self, paper_id: int, line: str, tooltip: Sequence[str] = ()) -> None:
+        """The triage's line for ``paper_id`` (ignored when another paper is shown by
+        now), its tooltip's lines as plain text; an empty line hides it (nothing
+        learned, or a paper the triage has not seen: nothing is shown, not a guess)."""
+        if self._paper is None or self._paper.id != paper_id:
+            return
+        self.interest.setText(line)
+        tip = "<br>".join(html.escape(text) for text in tooltip)
+        self.interest.setToolTip(f"<span>{tip}</span>" if tip else "")
+        self.interest.setVisible(bool(line))
 
     def set_tag_names(self, names: list[str]) -> None:
         self._tag_names.setStringList(names)
@@ -264,6 +281,8 @@ class DetailPane(QWidget):
         self._paper = paper
         if not same:
             self.similar_list.clear()
+            self.interest.clear()
+            self.interest.hide()
         for widget in (self.status_selector, self.rating_selector, self.tag_editor):
             widget.setEnabled(paper is not None)
         self.copy_button.setEnabled(paper is not None)

@@ -62,6 +62,7 @@ from readinglist.ui.paper_model import PaperTableModel, Scope, TableQuery
 from readinglist.ui.paper_table import PaperTable
 from readinglist.ui.resolve_controller import ResolveController
 from readinglist.ui.search_controller import SearchController
+from readinglist.ui.shared_refresh import start_shared_refresh
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from readinglist.ui.sidebar import ALL, Entry, Sidebar, SidebarData, new_entry
 from readinglist.ui.stats_actions import add_stats_actions, show_chosen_papers
@@ -70,7 +71,13 @@ from readinglist.ui.triage_keys import TriageKeys
 from readinglist.ui.triage_window import install_triage
 from readinglist.ui.welcome import WELCOME
 from readinglist.ui.widgets import named
-from readinglist.ui.window_layout import SidebarFit, fit_to_screen, restore_layout, save_layout
+from readinglist.ui.window_layout import (
+    SidebarFit,
+    fit_to_screen,
+    restore_layout,
+    save_layout,
+    topics_box,
+)
 from readinglist.ui.window_menus import build_menus
 from readinglist.ui.window_settings import restore_settings, save_settings, save_theme
 from readinglist.ui.worker import Worker
@@ -126,6 +133,9 @@ class MainWindow(QMainWindow):
         # A missing search index is built by a child process meanwhile (index_build.py).
         self.index_build = IndexBuildController(self)
         self.index_build.start()
+        # A shared library: another member's change shows within 2 s (LISTEN/NOTIFY).
+        shared = opened.store.feed is not None
+        self.live = start_shared_refresh(opened.store.engine, shared, self.catch_up, self)
         if opened.index.notice:  # another Whoosh than the one its fast paths know
             self.statusBar().showMessage(opened.index.notice, 30000)
 
@@ -255,7 +265,11 @@ class MainWindow(QMainWindow):
         self.model.scope_order = self._scope_order
         self.left = named(QSplitter(Qt.Orientation.Vertical), "sidebarSplitter")
         self.left.addWidget(self.sidebar)
-        self.left.addWidget(self.triage.groups)
+        self.topics = topics_box(self.triage.groups)
+        self.triage.controller.groupsReady.connect(
+            lambda _ids, found: self.topics.setVisible(bool(found))
+        )
+        self.left.addWidget(self.topics)
         self.left.setStretchFactor(0, 3)
         self.left.setStretchFactor(1, 1)
         self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
@@ -520,6 +534,8 @@ class MainWindow(QMainWindow):
         self.history.stop()
         self.runner.stop()
         self.index_build.stop()  # a build cut short: the next start builds the index
+        if self.live is not None:
+            self.live.stop()  # before the library's engine is disposed
         self.imports.shutdown()  # closing mid-import: nothing half done is kept
         self.resolver.shutdown()  # stopped, the rest queued, before the library closes
         self.triage.stop()  # its own thread, reading the library: before it closes

@@ -43,9 +43,12 @@ from readinglist.ui.paper_facts import (
     short_authors,
     stars_text,
 )
+from readinglist.ui.triage_controller import format_interest
+from readinglist.ui.triage_interest import InterestSource, search_by_interest
 from readinglist.ui.worker import Worker
 
 PAGE_SIZE = 200
+INTEREST = "interest"  # the table's own sort key (see PaperTableModel.interest)
 PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
 MAX_FIRST_ROWS = 5000
 LOADING = "…"
@@ -68,6 +71,7 @@ class Column(IntEnum):
     # shows them after the title (paper_table.VISUAL_ORDER).
     AUTHORS = 8
     PUBLISHED = 9
+    INTEREST = 10  # the triage's, from an InterestSource (hidden until it knows enough)
 
 
 HEADERS = (
@@ -81,6 +85,7 @@ HEADERS = (
     "Times seen",
     "Authors",
     "Published",
+    "Interest",
 )
 HEADER_TIPS = {
     Column.POSITION: "Place in the digest (its trending order) or in the reading list shown",
@@ -88,6 +93,8 @@ HEADER_TIPS = {
     Column.CODE: "A code repository, with its GitHub stars when known",
     Column.AUTHORS: "The first author, when a source named the authors",
     Column.PUBLISHED: "The publication date as precise as a source gave it",
+    Column.INTEREST: "How much this paper is like the ones you read, learned from your "
+    "statuses and ratings (0-1; empty until the triage has learned something)",
 }
 # The library's sort key per column; None: the column cannot be sorted.
 SORT_KEYS: dict[Column, str | None] = {
@@ -101,6 +108,8 @@ SORT_KEYS: dict[Column, str | None] = {
     Column.TIMES_SEEN: "seen",
     Column.AUTHORS: "authors",
     Column.PUBLISHED: "published",
+    # Not a library sort: the model orders the matches by the triage's interest.
+    Column.INTEREST: INTEREST,
 }
 
 
@@ -225,6 +234,8 @@ def raw_value(paper: Paper, column: Column) -> object:
             return short_authors(paper)
         case Column.PUBLISHED:
             return paper.published or ""
+        case Column.INTEREST:
+            return None  # the model's: the triage's, not the paper's
 
 
 def display_text(paper: Paper, column: Column) -> str:
@@ -249,6 +260,8 @@ def display_text(paper: Paper, column: Column) -> str:
             return short_authors(paper)
         case Column.PUBLISHED:
             return paper.published or ""  # unknown: empty, never a guessed year
+        case Column.INTEREST:
+            return ""  # the model's: the triage's interest
 
 
 _COLUMNS = len(Column)
@@ -275,6 +288,9 @@ class PaperTableModel(QAbstractTableModel):
         # Reorders a scope's papers on the worker (the triage's interest for "New in the
         # last digest"); applied when a query is set, never under the user's rows.
         self.scope_order: Callable[[Scope, list[int]], list[int]] | None = None
+        # The interest column's values and its sort (set by the triage, see
+        # triage_window.install_triage); None: the column stays empty and unsortable.
+        self.interest: InterestSource | None = None
         self._generation = 0
         # Every row's paper id, from the query's answer: a selection of rows never
         # loaded is still a selection of papers (a bulk action acts on all of them).
@@ -311,6 +327,7 @@ class PaperTableModel(QAbstractTableModel):
         generation = self._generation
         limit = max(PAGE_SIZE, min(min_rows, MAX_FIRST_ROWS))
         library = self._library
+        interest = self.interest  # taken now: the query is answered with this source
 
         def run() -> Answer | None:
             if generation != self._generation:
@@ -320,16 +337,22 @@ class PaperTableModel(QAbstractTableModel):
             order = None if query.scope is None else query.scope.paper_ids(library)
             if order is not None and query.scope is not None and self.scope_order is not None:
                 order = self.scope_order(query.scope, order)
-            results = library.search(
-                query.search_text(),
-                effective_sort(query),
-                query.descending,
-                0,
-                limit,
-                whole_abstracts=True,
-                within=order,
-                with_ids=True,
-            )
+            sort = effective_sort(query)
+            if sort == INTEREST:
+                results = search_by_interest(
+                    library, query.search_text(), query.descending, interest, order, limit
+                )
+            else:
+                results = library.search(
+                    query.search_text(),
+                    sort,
+                    query.descending,
+                    0,
+                    limit,
+                    whole_abstracts=True,
+                    within=order,
+                    with_ids=True,
+                )
             positions = {} if query.scope is None else query.scope.positions(library, order or [])
             return Answer(results, positions)
 
@@ -362,6 +385,8 @@ class PaperTableModel(QAbstractTableModel):
         """A column the library can sort the current rows by (``#`` only in a scope that
         has an order of its own)."""
         key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
+        if key == INTEREST:
+            return self.interest is not None
         if key == "position":
             scope = self._query.scope
             return scope is not None and scope.ordered
@@ -421,6 +446,18 @@ class PaperTableModel(QAbstractTableModel):
             self.refresh(on_loaded=lambda: self.changesShown.emit(changes))
         elif changes.touched:
             self.reload_papers(changes.touched)
+
+    def refresh_interest(self) -> None:
+        """The triage retrained: the interest cells show the new values (dataChanged on
+        that column alone; the rows stay where they are, even sorted by interest, so a
+        retrain never moves the row under the user's cursor)."""
+        if self._ids:
+            last = len(self._ids) - 1
+            self.dataChanged.emit(
+                self.index(0, Column.INTEREST),
+                self.index(last, Column.INTEREST),
+                [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole],
+            )
 
     def reload_papers(self, ids: Iterable[int]) -> None:
         """Re-read changed papers into the cache, keeping their rows where they are."""
@@ -578,6 +615,8 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if column is Column.POSITION:
             return self._position_data(paper.id, role)
+        if column is Column.INTEREST:
+            return self._interest_data(paper.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(paper, column)
         if role == SORT_ROLE:
@@ -596,6 +635,16 @@ class PaperTableModel(QAbstractTableModel):
             return "" if position is None else str(position)
         if role == SORT_ROLE:
             return position
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def _interest_data(self, paper_id: int, role: int) -> Any:
+        value = None if self.interest is None else self.interest.interest(paper_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_interest(value)
+        if role == SORT_ROLE:
+            return value
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None

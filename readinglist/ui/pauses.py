@@ -15,10 +15,7 @@ Two of the interpreter's defaults turn that into visible freezes:
 from __future__ import annotations
 
 import gc
-import logging
-import os
 import sys
-import threading
 
 SWITCH_INTERVAL_S = 0.0005
 IDLE_BEFORE_COLLECTING_S = 2.0
@@ -26,10 +23,6 @@ IDLE_BEFORE_COLLECTING_S = 2.0
 # own default for its automatic ones.
 DUE_AFTER = 10
 _NEVER = 1 << 30
-# The worker's niceness: on a busy machine the scheduler runs the window's thread first.
-WORKER_NICENESS = 10
-
-log = logging.getLogger(__name__)
 
 
 def settle_after_startup() -> None:
@@ -53,25 +46,4 @@ def collect_if_due() -> bool:
     if gc.get_threshold()[2] < _NEVER or gc.get_count()[2] < DUE_AFTER:
         return False  # automatic collections are on, or nothing much is new
     gc.collect()
-    return True
-
-
-def lower_this_threads_priority() -> bool:
-    """Make the calling thread (the worker) nicer than the window's thread (Linux).
-
-    With both threads busy on a two-core machine, a woken GUI thread waited up to 32 ms
-    for a core while the worker ran at the same priority (measured with the threads'
-    ``schedstat``); at niceness 10 it waits none. The worker still gets every core the
-    window leaves idle. Other systems keep the default (no per-thread niceness there).
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        thread = threading.get_native_id()
-        os.setpriority(
-            os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + WORKER_NICENESS
-        )
-    except OSError as error:  # a sandbox may refuse; the worker then runs as before
-        log.info("worker priority unchanged: %s", error)
-        return False
     return True

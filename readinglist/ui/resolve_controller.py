@@ -348,7 +348,11 @@ class ResolveController(QObject):
             self.retry_timer.start(OFFLINE_RETRY_MS)
         else:
             when = "Tools ▸ Look up all pending resumes when you are back online"
-        self._show(f"Offline: {_plural(queued, 'paper')} queued; {when}")
+        # Short in the status bar (at 1024 px it shared the line with the counts and
+        # the last message and cut both); the whole sentence is its tooltip.
+        self._show(
+            f"Offline: {queued} queued", tip=f"Offline: {_plural(queued, 'paper')} queued; {when}"
+        )
 
     def resume(self) -> None:
         """With automatic lookups on, look up again what runs left (queued, failed and
@@ -379,10 +383,10 @@ class ResolveController(QObject):
 
     # --- the status bar --------------------------------------------------------------
 
-    def _show(self, text: str, keep: bool = False) -> None:
+    def _show(self, text: str, keep: bool = False, tip: str | None = None) -> None:
         """The lookup's own label; a summary goes away after :data:`SUMMARY_MS`."""
         self.status.setText(text)
-        self.status.setToolTip(text)
+        self.status.setToolTip(text if tip is None else tip)
         self.status.show()
         if keep:
             self.clear_timer.stop()

@@ -8,6 +8,13 @@ a readable title. At 1024 pixels the title column
 already has barely room for a few words, and a library of digests knows no authors or
 dates until its papers are looked up, so two mostly empty columns there would only take
 the title's place; on a wide screen they cost nothing.
+
+The interest column (the triage's, 0-1) is hidden by default until the triage has
+enough signals to rank with its classifier (``TriageController.enough_signals``): before
+that it is empty or a cold-start guess from a couple of papers, and a column of blanks
+would only take the title's room. The window's triage turns the default on when it
+has trained so (:meth:`ColumnChooser.set_default`); the header's menu shows or hides it
+at any time, and that choice is kept like the others.
 """
 
 from __future__ import annotations
@@ -32,7 +39,12 @@ OPTIONAL = (
     Column.RATING,
     Column.FIRST_SEEN,
     Column.TIMES_SEEN,
+    Column.INTEREST,
 )
+# Hidden by default until something says they have values worth a column (set_default).
+HIDDEN_UNTIL_KNOWN = (Column.INTEREST,)
+# Widths of the columns the table (paper_table.COLUMN_WIDTHS) does not size itself.
+EXTRA_WIDTHS = {Column.INTEREST: 64}  # "Interest" and "0.87"
 # Shown by default only when the table is wide enough (see the module's docstring).
 WHEN_WIDE = (Column.AUTHORS, Column.PUBLISHED)
 # Nobody's choice: the columns shown while there is room beside a readable title, kept
@@ -76,7 +88,11 @@ class ColumnChooser(QObject):
         super().__init__(table)
         self._table = table
         self._choices: dict[Column, bool] = {}
-        self._widths = dict(widths)  # each column's last width shown (the defaults first)
+        self._hidden_by_default = set(HIDDEN_UNTIL_KNOWN)
+        for column, width in EXTRA_WIDTHS.items():
+            if column not in widths:
+                table.setColumnWidth(column, width)
+        self._widths = {**EXTRA_WIDTHS, **widths}  # each column's last width shown
         header = table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show_menu)
@@ -97,6 +113,15 @@ class ColumnChooser(QObject):
 
     def choose(self, column: Column, shown: bool) -> None:
         self._choices[column] = shown
+        self.fit()
+
+    def set_default(self, column: Column, shown: bool) -> None:
+        """Whether a column nobody chose about shows by default (the interest column
+        once the triage has enough signals); the user's choice still wins."""
+        if shown:
+            self._hidden_by_default.discard(column)
+        else:
+            self._hidden_by_default.add(column)
         self.fit()
 
     def reset(self) -> None:
@@ -142,7 +167,10 @@ class ColumnChooser(QObject):
         """Show or hide every optional column: the choice, else the default."""
         fitting = self.fitting()
         for column in OPTIONAL:
-            shown = self._choices.get(column, column in fitting or column not in BY_ROOM)
+            default = column in fitting or column not in BY_ROOM
+            if column in self._hidden_by_default:
+                default = False
+            shown = self._choices.get(column, default)
             if self._table.isColumnHidden(column) == shown:
                 self._width(column)  # remembered before it hides
                 self._table.setColumnHidden(column, not shown)  # Qt gives its width back
@@ -167,6 +195,8 @@ class ColumnChooser(QObject):
             action.setChecked(not self._table.isColumnHidden(column))
             if column in BY_ROOM and column not in self._choices:
                 action.setToolTip("Shown when the window is wide enough, until you choose")
+            elif column in HIDDEN_UNTIL_KNOWN and column not in self._choices:
+                action.setToolTip("Shown once the triage has learned from enough papers")
             action.toggled.connect(lambda shown, c=column: self.choose(c, shown))
         menu.addSeparator()
         reset = menu.addAction("Reset columns")

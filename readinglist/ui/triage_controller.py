@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from readinglist.core.changes import Changes
 from readinglist.core.library import Library
 from readinglist.ui.change_notifier import ChangeNotifier
+from readinglist.ui.triage_interest import rank_by_interest
 from readinglist.ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -169,8 +170,7 @@ class TriageController(QObject):
     def by_interest(self, ids: Sequence[int]) -> list[int]:
         """These papers best first; papers without interest keep their order, last."""
         known = self._current.interest if self._current is not None else {}
-        order = {paper_id: n for n, paper_id in enumerate(ids)}
-        return sorted(ids, key=lambda i: (i not in known, -known.get(i, 0.0), order[i]))
+        return rank_by_interest(known, ids)
 
     def digest_order(self, ids: Sequence[int]) -> list[int]:
         """A digest's papers as "New in the last digest" shows them: by interest once
@@ -186,6 +186,14 @@ class TriageController(QObject):
         if not ranked:
             return None
         return ranked[0].why.words, ranked[0].why.papers
+
+    def titles(self, ids: Sequence[int]) -> dict[int, str]:
+        """The titles of these papers as the model read them (no database read)."""
+        triage = self._triage()
+        if triage is None:
+            return {}
+        texts = triage.texts
+        return {i: texts[i].partition("\n")[0] for i in ids if i in texts}
 
     def suggested_tags(self, paper_id: int) -> list[str]:
         triage = self._triage()

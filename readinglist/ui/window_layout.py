@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QObject, QRect
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QSplitter, QVBoxLayout, QWidget
 
 from readinglist.ui.detail_pane import DetailPane
 from readinglist.ui.sidebar import Sidebar
+from readinglist.ui.widgets import named
 from readinglist.ui.window_settings import settings
 
 DETAIL_STATE = "window/detailSplitter"
@@ -97,3 +98,21 @@ def save_layout(host: LayoutHost) -> None:
     stored = settings()
     stored.setValue(DETAIL_STATE, host.detail.parts.saveState())
     stored.sync()
+
+
+def topics_box(groups: QListView) -> QWidget:
+    """The triage's topic groups of the last digest under the sidebar, titled; hidden
+    until there are groups (an empty white box explained nothing). Long labels are
+    elided, not scrolled sideways: the sidebar is narrow."""
+    box = named(QWidget(), "topicsBox")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 0, 0)
+    layout.setSpacing(2)
+    title = named(QLabel("<b>Topics in the last digest</b>"), "topicsTitle")
+    title.setToolTip("Groups of the last digest's papers by their words; right-click a group")
+    layout.addWidget(title)
+    groups.setTextElideMode(Qt.TextElideMode.ElideRight)
+    groups.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    layout.addWidget(groups, 1)
+    box.setVisible(False)
+    return box

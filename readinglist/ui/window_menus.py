@@ -14,7 +14,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QStatusBar, QWidget
 
 from readinglist.ui.about_dialog import AboutDialog
 from readinglist.ui.app_icons import action_icon
@@ -24,6 +24,7 @@ from readinglist.ui.open_paper import OpenPaperController
 from readinglist.ui.paper_history import PaperHistory
 from readinglist.ui.resolve_controller import ResolveController
 from readinglist.ui.search_controller import SearchController
+from readinglist.ui.shared_library import ask_for_shared_library
 from readinglist.ui.sidebar import Sidebar
 from readinglist.ui.theme import Theme
 from readinglist.ui.triage_keys import TriageKeys
@@ -78,6 +79,8 @@ class MenusHost(Protocol):
 
     def dialog_parent(self) -> QWidget: ...
 
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+
     def open_export_dialog(self) -> object: ...
 
     def close(self) -> bool: ...
@@ -116,6 +119,8 @@ def build_menus(host: MenusHost) -> WindowActions:
     import_action.triggered.connect(host.imports.choose_files)
     export_action = _action(file_menu, "&Export…", "exportAction", "Ctrl+E")
     export_action.triggered.connect(host.open_export_dialog)
+    shared_action = named(file_menu.addAction("Open &shared library…"), "openSharedAction")
+    shared_action.triggered.connect(lambda: ask_for_shared_library(host))
     file_menu.addSeparator()
     quit_action = _action(file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit)
     quit_action.triggered.connect(host.close)

@@ -45,7 +45,10 @@ class _Thread(QThread):
         self._jobs = jobs
 
     def run(self) -> None:
-        pauses.lower_this_threads_priority()
+        # The lanes run at the window's priority: a nicer worker holding the GIL was
+        # preempted by other processes and the GUI thread waited for the GIL meanwhile
+        # (benchmarks/gui.py --size 3000 under two busy loops, load ~6: max stall
+        # 1383-1986 ms niced, 490 ms at normal priority).
         while (job := self._next_job()) is not _STOP:
             try:
                 result = job.fn()
