@@ -106,6 +106,25 @@ def test_a_click_on_a_bar_emits_its_papers(qtbot, worker):
         click_scene(qtbot, dialog, empty)
 
 
+def test_a_click_on_a_day_of_the_heatmap_emits_the_papers_read_that_day(qtbot, worker):
+    board = board_with(READ_PAPERS, 40, 3)  # more papers than a page of the table
+    dialog = shown(qtbot, worker, board)
+    day = week_start(TODAY) - timedelta(days=5)
+    assert dialog.day_at(dialog.day_centre(day)) == day
+    with qtbot.waitSignal(dialog.papersChosen, timeout=5000) as chosen:
+        click_scene(qtbot, dialog, dialog.day_centre(day))
+    label, ids = chosen.args
+    assert label == f"started or finished on {day.isoformat()}"
+    assert ids == list(range(1, READ_PAPERS + 41))  # read and skimmed; a drop is no reading
+    # A day without reading, a day after today and a point outside the map: nothing.
+    after = TODAY + timedelta(days=1)
+    assert after.weekday() != 0 and dialog.day_at(dialog.day_centre(after)) is None
+    with qtbot.assertNotEmitted(dialog.papersChosen):
+        click_scene(qtbot, dialog, dialog.day_centre(day - timedelta(days=1)))
+        click_scene(qtbot, dialog, dialog.day_centre(after))
+        click_scene(qtbot, dialog, dialog.day_centre(day) + QPointF(0, 400))
+
+
 def test_dark_and_light_charts_follow_the_palette(qtbot, worker):
     try:
         apply_theme(Theme.DARK)

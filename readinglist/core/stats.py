@@ -11,7 +11,7 @@ weeks are those of the reader's time zone (``zone``; UTC by default).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -156,17 +156,36 @@ def trend_per_week(points: Sequence[BacklogPoint], last: int = 8) -> float | Non
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
+def _reading_on(
+    events: Iterable[StatusEvent], since: date, zone: tzinfo | None
+) -> Iterator[tuple[date, int]]:
+    """(local day, paper id) of each start or finish from ``since`` on."""
+    for event in events:
+        if event.status in READING:
+            day = local_date(event.at, zone)
+            if day >= since:
+                yield day, event.paper_id
+
+
 def reading_days(
     events: Iterable[StatusEvent], since: date, zone: tzinfo | None = None
 ) -> dict[date, int]:
     """Papers started or finished per day from ``since`` on (days without any: absent)."""
     days: dict[date, int] = {}
-    for event in events:
-        if event.status in READING:
-            day = local_date(event.at, zone)
-            if day >= since:
-                days[day] = days.get(day, 0) + 1
+    for day, _paper in _reading_on(events, since, zone):
+        days[day] = days.get(day, 0) + 1
     return dict(sorted(days.items()))
+
+
+def reading_day_papers(
+    events: Iterable[StatusEvent], since: date, zone: tzinfo | None = None
+) -> dict[date, tuple[int, ...]]:
+    """The papers started or finished each day, each once in the order of its events:
+    what a click on a heatmap cell shows."""
+    days: dict[date, dict[int, None]] = {}
+    for day, paper in _reading_on(events, since, zone):
+        days.setdefault(day, {})[paper] = None
+    return {day: tuple(days[day]) for day in sorted(days)}
 
 
 def current_streak(days: Mapping[date, int], today: date) -> int:

@@ -34,6 +34,7 @@ from readinglist.core.stats import (
     current_streak,
     local_date,
     queue_waits,
+    reading_day_papers,
     reading_days,
     trend_per_week,
     wait_stats,
@@ -80,6 +81,7 @@ class Dashboard:
     backlog_now: int
     trend_per_week: float | None
     days: dict[date, int]
+    day_papers: dict[date, tuple[int, ...]]  # the ids behind each day's count
     streak: int
     waits: WaitStats
     waits_by_tag: dict[str, WaitStats]
@@ -154,6 +156,7 @@ def build_dashboard(
         backlog_now=backlog_now,
         trend_per_week=trend_per_week(backlog),
         days=days,
+        day_papers=reading_day_papers(events, since, zone),
         streak=current_streak(days, today),
         waits=wait_stats(waits),
         waits_by_tag=waits_by(waits, tags, TOP_GROUPS),

@@ -9,7 +9,7 @@ Dashboard`; :class:`ChartColours` follows the window's light or dark palette.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
@@ -144,11 +144,20 @@ def heat_lut(colours: ChartColours, steps: int = 64) -> list[tuple[int, int, int
     return list(zip(r, g, b, strict=True))
 
 
-def heat_grid(board: Dashboard, weeks: int = 53) -> np.ndarray:
+HEAT_WEEKS = 53
+
+
+def heat_first_day(board: Dashboard, weeks: int = HEAT_WEEKS) -> date:
+    """The Monday in the heatmap's first column (cell (week, weekday) is that day plus
+    ``week`` weeks and ``weekday`` days)."""
+    return board.today - timedelta(days=board.today.weekday(), weeks=weeks - 1)
+
+
+def heat_grid(board: Dashboard, weeks: int = HEAT_WEEKS) -> np.ndarray:
     """Reading per day as (weeks, 7): the week ending with today's week last, Monday
     in column 0; days after today stay empty."""
     grid = np.zeros((weeks, 7))
-    first = board.today - timedelta(days=board.today.weekday(), weeks=weeks - 1)
+    first = heat_first_day(board, weeks)
     for day, count in board.days.items():
         week = (day - first).days // 7
         if 0 <= week < weeks:
@@ -166,7 +175,7 @@ def draw_heatmap(plot: pg.PlotItem, board: Dashboard, colours: ChartColours) -> 
     plot.getViewBox().invertY(True)
     names = ["Mon", "", "Wed", "", "Fri", "", "Sun"]
     plot.getAxis("left").setTicks([[(i + 0.5, name) for i, name in enumerate(names)]])
-    first = board.today - timedelta(days=board.today.weekday(), weeks=grid.shape[0] - 1)
+    first = heat_first_day(board, grid.shape[0])
     months = [
         (w + 0.5, (first + timedelta(weeks=w)).strftime("%b"))
         for w in range(grid.shape[0])

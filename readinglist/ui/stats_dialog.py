@@ -2,8 +2,9 @@
 
 The dashboard is computed on a worker thread (``load``, usually the window's read
 lane) and drawn on arrival; the dialog stays responsive meanwhile. A click on a
-segment of a weekly bar emits :attr:`StatsDialog.papersChosen` with a label and the
-ids of those papers, for the window to show them in the table.
+segment of a weekly bar, or on a day of the heatmap, emits
+:attr:`StatsDialog.papersChosen` with a label and the ids of those papers, for the
+window to show them in the table.
 
 pyqtgraph is imported here, so only opening the dashboard loads it (about a second
 the first time); the window imports this module inside the menu action.
@@ -11,7 +12,9 @@ the first time); the window imports this module inside the menu action.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import QEvent, QPointF, Signal
@@ -30,11 +33,13 @@ from readinglist.core.stats import OUTCOMES
 from readinglist.core.stats_cases import Dashboard
 from readinglist.ui.stats_charts import (
     BAR_WIDTH,
+    HEAT_WEEKS,
     ChartColours,
     draw_backlog,
     draw_heatmap,
     draw_waits,
     draw_weeks,
+    heat_first_day,
     style_plot,
 )
 from readinglist.ui.widgets import named
@@ -102,7 +107,7 @@ class StatsDialog(QDialog):
         titles = (
             (self.weeks_plot, "Papers per week: {legend} (click a bar)"),
             (self.backlog_plot, "Backlog at each week's end, its 8-week trend dashed"),
-            (self.heat_plot, "Reading days (papers started or finished), last year"),
+            (self.heat_plot, "Reading days (papers started or finished), last year (click a day)"),
             (self.waits_plot, "Time in the queue"),
         )
         self._titles = titles
@@ -203,8 +208,41 @@ class StatsDialog(QDialog):
         if ids:
             self.papersChosen.emit(f"{status.value} in the week of {found.start.isoformat()}", ids)
 
+    # --- a click on a day of the heatmap ---------------------------------------------
+
+    def day_at(self, scene_pos: QPointF) -> date | None:
+        """The day of the heatmap cell under a point of the scene (None: outside it, or
+        a day after today)."""
+        board, box = self.board, self.heat_plot.getViewBox()
+        if board is None or not box.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = box.mapSceneToView(scene_pos)
+        week, weekday = math.floor(point.x()), math.floor(point.y())
+        if not (0 <= week < HEAT_WEEKS and 0 <= weekday < 7):
+            return None
+        day = heat_first_day(board) + timedelta(weeks=week, days=weekday)
+        return day if day <= board.today else None
+
+    def day_centre(self, day: date) -> QPointF:
+        """The scene point at the middle of a day's cell (tests, screenshots)."""
+        assert self.board is not None
+        offset = (day - heat_first_day(self.board)).days
+        centre = QPointF(offset // 7 + 0.5, offset % 7 + 0.5)
+        scene: QPointF = self.heat_plot.getViewBox().mapViewToScene(centre)
+        return scene
+
+    def choose_day(self, day: date) -> None:
+        assert self.board is not None
+        ids = list(self.board.day_papers.get(day, ()))
+        if ids:
+            self.papersChosen.emit(f"started or finished on {day.isoformat()}", ids)
+
     def _clicked(self, event: object) -> None:
         scene_pos = event.scenePos()  # type: ignore[attr-defined]
         hit = self.bar_at(scene_pos)
         if hit is not None:
             self.choose_bar(*hit)
+            return
+        day = self.day_at(scene_pos)
+        if day is not None:
+            self.choose_day(day)
