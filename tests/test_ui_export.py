@@ -39,7 +39,11 @@ def open_dialog(main: MainWindow, qtbot) -> ExportDialog:
 
 
 def wait_preview(dialog: ExportDialog, qtbot, text: str) -> str:
-    qtbot.waitUntil(lambda: text in dialog.preview_view.toPlainText(), timeout=10000)
+    def shown() -> None:  # on a timeout, the failure says what the dialog showed instead
+        preview = dialog.preview_view.toPlainText()
+        assert text in preview, f"{dialog.summary.text()!r}, preview {preview[:300]!r}"
+
+    qtbot.waitUntil(shown, timeout=10000)
     return dialog.preview_view.toPlainText()
 
 
