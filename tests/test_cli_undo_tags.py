@@ -16,6 +16,7 @@ from readinglist.core.list_cases import new_list_change
 from readinglist.core.models import ParsedPaper
 from readinglist.core.tag_cases import TagSnapshot
 from readinglist.core.undo_journal import dumps, loads
+from tests import test_cli_undo
 
 COUNT = 250  # more than one page of rows
 PAPERS = [
@@ -25,16 +26,8 @@ PAPERS = [
 TAGS = ["nerf", "3d", "3d/gs", "scenes"]
 
 
-class Run:
-    def __init__(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.folder = folder
-        self.capsys = capsys
-
-    def __call__(self, *argv: str, code: int = 0) -> str:
-        self.capsys.readouterr()
-        assert main(["--library", str(self.folder), *argv]) == code
-        out, err = self.capsys.readouterr()
-        return out + err
+class Run(test_cli_undo.Run):
+    """The undo tests' in-process command runner, and the tags as the library has them."""
 
     def tags(self) -> TagSnapshot:
         with open_database(self.folder) as opened:

@@ -14,7 +14,7 @@ from readinglist.core.models import ReadStatus
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import PAGE_SIZE, SORT_ROLE, Column
 from readinglist.ui.triage_controller import TriageController, format_interest
-from readinglist.ui.triage_interest import interest_order
+from readinglist.ui.triage_interest import interest_order, rank_by_interest
 from readinglist.ui.triage_why import format_why, like
 from tests import test_ui_window
 from tests.test_triage_ui import PER_TOPIC, digest_bytes
@@ -105,6 +105,8 @@ def test_sorting_by_interest_orders_every_row_from_the_triage(window: MainWindow
 
 
 class FakeInterest:
+    """The controller's interest lookups over fixed values (its ranking, the real one)."""
+
     def __init__(self, known: dict[int, float]) -> None:
         self.known = known
 
@@ -112,8 +114,7 @@ class FakeInterest:
         return self.known.get(paper_id)
 
     def by_interest(self, ids: Sequence[int]) -> list[int]:
-        order = {paper_id: n for n, paper_id in enumerate(ids)}
-        return sorted(ids, key=lambda i: (i not in self.known, -self.known.get(i, 0.0), order[i]))
+        return rank_by_interest(self.known, ids)
 
 
 def test_papers_without_interest_come_last_in_both_directions() -> None:

@@ -48,7 +48,6 @@ def _edit_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
     change records every touched tag's colour and papers first, so undo is exact)."""
     from readinglist.cli.undo import run_undoable
     from readinglist.core import tag_cases
-    from readinglist.core.errors import InvalidValueError, NotFoundError
     from readinglist.core.tags import normalize_tag
 
     action = args.tags_action
@@ -61,11 +60,7 @@ def _edit_tags(args: argparse.Namespace, opened: OpenDatabase) -> int:
         return 0
     old, new = (args.old, args.new) if action == "rename" else (args.source, args.target)
     if action == "merge":  # merge checks first what rename would silently make
-        target = normalize_tag(new)
-        if opened.library.tag_edits.snapshot([target]).get(target) is None:
-            raise NotFoundError(f"no tag named {target!r} to merge into")
-        if normalize_tag(old) == normalize_tag(new):
-            raise InvalidValueError("a tag cannot be merged into itself")
+        opened.library.tag_edits.check_merge(old, new)
     change = tag_cases.rename_change(old, new, merge=action == "merge")
     run_undoable(opened, change)
     old_name, new_name = normalize_tag(old), normalize_tag(new)

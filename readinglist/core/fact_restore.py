@@ -32,6 +32,7 @@ from datetime import datetime
 
 from readinglist.core.changes import Changes
 from readinglist.core.metadata import (
+    LOOKUP_SOURCES,
     Field,
     MetaField,
     PersonName,
@@ -90,14 +91,9 @@ def restoration(current: Paper, old: Paper) -> tuple[Restoration | None, bool]:
     return Restoration(current.id, ordered, names, old.arxiv_id, old.upvotes, old.updated_at), kept
 
 
-_LOOKUP_SOURCES = frozenset(
-    {Source.ARXIV, Source.HUGGINGFACE, Source.SEMANTIC_SCHOLAR, Source.GITHUB}
-)
-
-
 def _looked_up(facts: Sequence[MetaField]) -> bool:
     """Whether any fact came from a lookup (what a "matched" state stands on)."""
-    return any(fact.source in _LOOKUP_SOURCES for fact in facts)
+    return any(fact.source in LOOKUP_SOURCES for fact in facts)
 
 
 def _unmatch(uow: UnitOfWork, plans: Sequence[Restoration]) -> None:

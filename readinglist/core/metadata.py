@@ -32,7 +32,7 @@ class Source(StrEnum):
 
 
 # What a lookup may fill: the user's own and imported values are never replaced by one.
-_LOOKUPS: Final = frozenset(
+LOOKUP_SOURCES: Final = frozenset(
     {Source.ARXIV, Source.HUGGINGFACE, Source.SEMANTIC_SCHOLAR, Source.GITHUB}
 )
 
@@ -47,7 +47,7 @@ def may_replace(existing: Source | None, new: Source) -> bool:
         return True
     if new is Source.IMPORT:
         return existing is not Source.USER
-    return existing in _LOOKUPS
+    return existing in LOOKUP_SOURCES
 
 
 class Field(StrEnum):

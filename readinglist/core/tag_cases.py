@@ -104,14 +104,19 @@ class TagEdits:
             changed = _tags(uow).restore_tags(states, self._context.clock())
         return papers_changed(len(changed), changed, tags=True) | Changes(count=0, tags=True)
 
-    def merge(self, source: str, target: str, library: Library) -> list[tuple[str, str]]:
-        """Rename ``source`` into a tag that must exist (``rename`` would make it)."""
+    def check_merge(self, source: str, target: str) -> None:
+        """What a merge needs and a rename does not check: the target exists (a rename
+        would make it) and is another tag; else a one-line error."""
         target_name = normalize_tag(target)
         with self._context.store.unit_of_work() as uow:
             if target_name not in _tags(uow).tag_names():
                 raise NotFoundError(f"no tag named {target_name!r} to merge into")
         if normalize_tag(source) == target_name:
             raise InvalidValueError("a tag cannot be merged into itself")
+
+    def merge(self, source: str, target: str, library: Library) -> list[tuple[str, str]]:
+        """Rename ``source`` into a tag that must exist (``rename`` would make it)."""
+        self.check_merge(source, target)
         return library.rename_tag(source, target)
 
 

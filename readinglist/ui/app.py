@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from readinglist.app_context import library_folder, open_library
+from readinglist.app_context import open_library
 from readinglist.app_logging import configure_logging
 from readinglist.storage.shared_url import read_locator
 from readinglist.ui.app_icons import app_icon, desktop_file_name
@@ -53,11 +53,11 @@ def build_main_window(library_dir: Path, first_run: bool | None = None) -> MainW
     return window
 
 
-def open_window(location: str | Path) -> MainWindow:
-    """Another window, on the library at ``location`` (a folder or a shared library's
-    URL), shown: File > Open shared library…. Deleted when closed (its worker and
-    library with it); ReadingListError with a one-line message when it cannot open."""
-    folder = library_folder(location)
+def open_window(folder: Path) -> MainWindow:
+    """Another window, on the library whose local folder is ``folder`` (see
+    ``app_context.library_folder``, which gives a shared library's URL one), shown:
+    File > Open shared library…. Deleted when closed (its worker and library with it);
+    ReadingListError with a one-line message when it cannot open."""
     window = build_main_window(folder, first_run=False)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()

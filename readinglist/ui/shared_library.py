@@ -14,7 +14,6 @@ bar of the window that asked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -98,9 +97,7 @@ class AskingWindow(Protocol):
     def library_dir(self) -> Path: ...
 
 
-def open_shared_window(
-    url: str, asking: AskingWindow, build: Callable[[str], MainWindow] | None = None
-) -> MainWindow | None:
+def open_shared_window(url: str, asking: AskingWindow) -> MainWindow | None:
     """A window on the shared library at ``url`` (normalised), shown; None (and a
     one-line message in ``asking``'s status bar) when it is not opened."""
     from readinglist.app_context import library_folder
@@ -119,7 +116,7 @@ def open_shared_window(
             app.bring_to_front(window)
             return window
     try:
-        window = (build or app.open_window)(url)
+        window = app.open_window(folder)
     except ReadingListError as problem:  # the server, the database: one line
         asking.statusBar().showMessage(f"{url} could not be opened: {problem}", 15000)
         return None
