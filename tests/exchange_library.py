@@ -18,6 +18,8 @@ from readinglist.core.models import ParsedPaper, Priority, ReadStatus
 HOSTILE_TITLE = "=cmd|' /C calc'!A0 <script>alert(1)</script> {50% off} & $5 #1 a_b ^c ~d \\e --f"
 HOSTILE_NOTES = '+1 "quoted", <b>bold</b> & \\textbf{x} -- `tick`\nline two @SUM(A1)'
 HF_PAPERS = 30
+# The reader's recorded time on a few papers (152h53m): private, in no bibliography.
+PRIVATE_MINUTES = 9173
 # Papers a reference manager knows more about: structured names (particles, a suffix,
 # an organisation), a venue with volume, number and pages, a DOI, dates as precise as
 # day, month or year, an arXiv preprint from Google Scholar, an author-less report and
@@ -112,6 +114,8 @@ def build_rich_library(folder: Path, digest: Path) -> OpenLibrary:
     library.tag([ids[-1]], remove=["unused"])  # a tag no paper has any more
     library.set_notes(ids[0], HOSTILE_NOTES)
     library.set_notes(ids[-1], "# Heading\n\n- [ ] a task with <html>")
+    library.time_spent.set([ids[0], ids[9]], PRIVATE_MINUTES)
+    library.time_spent.set(ids[1:3], 45)
     library.lists.create("Reading group")
     library.lists.add("Reading group", [ids[9], ids[2], ids[150], ids[-1]])
     library.lists.create("Empty list")

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,26 @@ def logger_restored() -> Iterator[None]:
                 handler.close()
         logger.setLevel(level)
         logger.propagate = propagate
+
+
+@contextlib.contextmanager
+def window_on(
+    qtbot: Any, folder: Path, settings_dir: Path, size: tuple[int, int] | None = None
+) -> Iterator[Any]:
+    """The main window on a library, its settings in ``settings_dir`` (never the
+    user's), shown and idle; closed afterwards. Qt loads only for the tests that ask."""
+    from PySide6.QtCore import QSettings
+
+    from readinglist.ui.app import build_main_window
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
+    window = build_main_window(folder, first_run=False)
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    qtbot.waitUntil(lambda: not window.busy, timeout=20_000)
+    try:
+        yield window
+    finally:
+        window.close()

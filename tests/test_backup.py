@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,11 @@ QUERIES = {
     " JOIN reading_lists l ON l.id = i.list_id ORDER BY l.name_key, i.position",
     "saved_searches": "SELECT name, name_key, query, created_at FROM saved_searches"
     " ORDER BY name_key",
+    "reading_times": "SELECT paper_id, minutes, recorded_at FROM reading_times ORDER BY paper_id",
+    "paper_comments": "SELECT paper_id, author, body, created_at FROM paper_comments"
+    " ORDER BY paper_id, created_at, id",
+    "paper_assignments": "SELECT paper_id, presenter, on_date, assigned_by, assigned_at"
+    " FROM paper_assignments ORDER BY paper_id",
 }
 # Lookup states are where a lookup stands, not what it found (that is in paper_facts):
 # a restored library looks its papers up again.
@@ -63,6 +69,11 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenLibrary]:
     opened = build_rich_library(
         tmp_path_factory.mktemp("original") / "library", shared_digest_path()
     )
+    group = opened.library.group  # the reading group's: the backup must keep them too
+    group.add_comment(1, "Alice", "Read §4 first;\nthe appendix too")
+    group.add_comment(1, "Bob", "Agreed")
+    group.add_comment(2, "Bob", HOSTILE_NOTES)
+    group.assign(1, "Bob", date(2031, 5, 6), "Alice")
     try:
         yield opened
     finally:

@@ -69,11 +69,16 @@ PAPER_KEYS = {
 }
 DETAIL_KEYS = PAPER_KEYS | {
     "updated_at",
+    "time_spent",  # the reader's own, in show only (tests/test_time_spent_cli.py)
     "status_history",
     "appearances",
     "facts",
     "author_names",
     "cite_key",
+    # the reading group's, in show only (tests/test_group_cli.py)
+    "comment_count",
+    "presenter",
+    "presented_on",
 }
 STATES = [s.value for s in ReadStatus]
 TIMEOUT = 120

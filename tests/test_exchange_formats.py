@@ -49,10 +49,12 @@ from readinglist.core.exchange.importers import read_import
 from readinglist.core.exchange.keys import citation_keys
 from readinglist.core.metadata import Field, PersonName
 from readinglist.core.models import LinkKind, Paper, ReadStatus
+from readinglist.core.time_spent import duration_text
 from tests.exchange_library import (
     HF_PAPERS,
     HOSTILE_NOTES,
     HOSTILE_TITLE,
+    PRIVATE_MINUTES,
     REFERENCES,
     build_rich_library,
 )
@@ -529,7 +531,7 @@ def test_a_list_exported_as_markdown_keeps_its_order(
 
 def test_json_is_complete(rich: OpenLibrary, papers: list[Paper]) -> None:
     data = json.loads(rich.library.exchange.export("json"))
-    assert data["format"] == "readinglist-backup" and data["version"] == 2
+    assert data["format"] == "readinglist-backup" and data["version"] == 3
     assert [p["title"] for p in data["papers"]] == [p.title for p in papers]
     assert [p["cite_key"] for p in data["papers"]] == [p.cite_key for p in papers]
     vaswani = next(p for p in data["papers"] if p["cite_key"] == "vaswani2017attention")
@@ -552,6 +554,27 @@ def test_json_is_complete(rich: OpenLibrary, papers: list[Paper]) -> None:
     assert data["saved_searches"][0]["query"] == "gaussian splatting has:code"
     first = data["papers"][0]
     assert [h["status"] for h in first["status_history"]][-1] == "reading"
+
+
+def test_the_time_spent_is_in_the_backup_and_in_no_bibliography(
+    rich: OpenLibrary, papers: list[Paper]
+) -> None:
+    """The reader's recorded time is private reading state: every format a paper is
+    shared in leaves it out, whole library or a list; the backup (json) keeps it."""
+    timed = {p.id: p.time_spent.minutes for p in papers if p.time_spent is not None}
+    assert sorted(timed.values()) == [45, 45, PRIVATE_MINUTES, PRIVATE_MINUTES]
+    for scope in (ExportScope(), ExportScope("list", "Reading group")):
+        for name in FORMATS:
+            if name == "json":
+                continue
+            text = rich.library.exchange.export(name, scope).lower()
+            assert str(PRIVATE_MINUTES) not in text, (name, scope)
+            assert duration_text(PRIVATE_MINUTES) not in text, (name, scope)
+            assert "time spent" not in text and "time_spent" not in text, (name, scope)
+        backup = json.loads(rich.library.exchange.export("json", scope))
+        carried = {p["id"]: p["time_spent"]["minutes"] for p in backup["papers"] if p["time_spent"]}
+        assert carried == {i: m for i, m in timed.items() if i in carried}
+        assert PRIVATE_MINUTES in carried.values()
 
 
 def test_scopes(rich: OpenLibrary, papers: list[Paper]) -> None:

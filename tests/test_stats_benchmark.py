@@ -33,7 +33,9 @@ def test_the_benchmark_reports_the_backtest_and_the_timings(capsys, qapp):
     data = json.loads(capsys.readouterr().out)
     assert set(data["backtest"]["windows"]) == {"chosen", "8w", "4w", "2w", "1w"}
     chosen = data["backtest"]["windows"]["chosen"]
-    assert chosen["backtested"] == 3
+    assert chosen["backtested"] == 3 * 8  # each reader from 8 successive weeks
+    assert 0 <= chosen["range_covered"] <= 1
+    assert chosen["range_high_over_low_median"] >= 1
     assert 0 <= chosen["within_25pct"] <= 1
     assert chosen["median_error"] <= chosen["max_error"]
     timings = data["timings"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -120,6 +121,7 @@ def test_stats_json_shape(stats_cli: Cli, history_library):
         "weeks",
         "backlog",
         "reading_days",
+        "reading_day_papers",
         "streak_days",
         "queue_waits",
         "clearing",
@@ -135,6 +137,13 @@ def test_stats_json_shape(stats_cli: Cli, history_library):
     assert data["clearing"]["backlog"] == 50
     assert data["clearing"]["backtest"] is None  # six weeks of history: too short
     assert data["streak_days"] == 0
+    assert set(data["reading_day_papers"]) == set(data["reading_days"])
+    for day, count in data["reading_days"].items():
+        assert len(data["reading_day_papers"][day]) == count
+    read_days = [
+        ids for ids in data["reading_day_papers"].values() if set(ids) & set(known["read"])
+    ]
+    assert read_days, "the read papers' days list them"
 
 
 def test_stats_as_text(stats_cli: Cli):
@@ -200,3 +209,26 @@ def test_stats_does_not_load_the_search_stack(stats_cli: Cli):
     from readinglist.cli import _DATABASE_ONLY
 
     assert {"stats", "plan"} <= _DATABASE_ONLY
+
+
+def test_a_year_of_reading_gives_the_clearing_estimate_with_its_range(
+    tmp_path: Path, empty_library_template: Path
+):
+    from benchmarks.stats import synthetic_history, write_library
+
+    folder = tmp_path / "year"
+    shutil.copytree(empty_library_template, folder)
+    write_library(folder, synthetic_history(3, events=3000, now=NOW))
+    cli = Cli(tmp_path, folder)
+    data = cli("stats", "--json").json()["clearing"]
+    likely = data["likely_weeks"]
+    assert likely["checks"] == 16
+    assert likely["low"] <= data["weeks_to_clear"] <= likely["high"]
+    assert data["backtest"]["covered"] in (True, False)
+    text = cli("stats")
+    assert text.code == 0, text
+    shown = re.search(r"likely (\d+)(?:-(\d+))? weeks: at the slowest and fastest pace", text.out)
+    assert shown is not None, text.out
+    low, high = int(shown[1]), int(shown[2] or shown[1])
+    assert abs(low - likely["low"]) <= 0.5 and abs(high - likely["high"]) <= 0.5
+    assert "your estimates of the last 16 weeks" in text.out

@@ -277,6 +277,39 @@ def test_the_window_is_chosen_by_its_past_estimates():
     assert FlowHistory(steady_history(6, 5, 5), TODAY, UTC).best_window() == 4
 
 
+def test_a_steady_reader_gets_a_narrow_range_an_unsteady_one_a_wide_one():
+    steady = clearing_estimate(steady_history(40, pace=10, arrivals=12), 100, TODAY, UTC)
+    assert (steady.low_weeks, steady.high_weeks, steady.checks) == (10, 10, 16)
+    assert steady.range_text == "10 weeks"
+    # A pace that wanders (5 to 15 a week, no period): whatever the window, the pace
+    # that followed an estimate was sometimes faster and sometimes slower than it.
+    bursty = steady_history(40, pace=lambda week: 5 + week * 7 % 11, arrivals=30)
+    estimate = clearing_estimate(bursty, 100, TODAY, UTC)
+    assert estimate.weeks_to_clear is not None
+    assert estimate.low_weeks is not None and estimate.high_weeks is not None
+    assert estimate.low_weeks < estimate.weeks_to_clear < estimate.high_weeks
+    assert estimate.range_text == f"{estimate.low_weeks:.0f}-{estimate.high_weeks:.0f} weeks"
+    # Too little history for three backtests: an estimate, no range.
+    short = clearing_estimate(steady_history(10, pace=10, arrivals=12), 100, TODAY, UTC)
+    assert short.weeks_to_clear == 10
+    assert (short.low_weeks, short.range_text) == (None, None)
+
+
+def test_the_backtest_says_whether_the_range_given_then_held_the_truth():
+    steady = backtest(steady_history(40, pace=10, arrivals=12), TODAY, zone=UTC)
+    assert steady is not None
+    assert (steady.low_weeks, steady.high_weeks, steady.covered) == (8, 8, True)
+    # Ten a week for 32 weeks, then 20: the range made 8 weeks ago (8 weeks exactly,
+    # from a steady past) did not hold the 4 weeks it took.
+    sped_up = steady_history(40, pace=lambda week: 10 if week < 32 else 20, arrivals=25)
+    test = backtest(sped_up, TODAY, zone=UTC)
+    assert test is not None
+    assert test.predicted_weeks == 16 and test.covered is False
+    data = dashboard_to_dict(build_dashboard(sped_up, {}, {}, {}, TODAY, UTC))
+    assert data["clearing"]["backtest"]["covered"] is False
+    assert data["clearing"]["backtest"]["likely_weeks"] == {"low": 16, "high": 16}
+
+
 # --- the whole dashboard ----------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -16,7 +16,6 @@ from readinglist.core.models import Priority, ReadStatus
 from readinglist.core.stats import StatusEvent, week_start
 from readinglist.core.stats_cases import Dashboard, build_dashboard
 from readinglist.core.week_plan import PlanCandidate, plan_week
-from readinglist.ui.app import build_main_window
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.plan_dialog import PAPER_ID_ROLE, PlanDialog, PlanModel
 from readinglist.ui.stats_actions import add_stats_actions
@@ -24,6 +23,7 @@ from readinglist.ui.stats_charts import ChartColours, heat_grid
 from readinglist.ui.stats_dialog import StatsDialog
 from readinglist.ui.theme import Theme, apply_theme
 from readinglist.ui.worker import Worker
+from tests.helpers import window_on
 from tests.test_stats_cli import READ_PAPERS, build_history
 
 TODAY = date(2026, 12, 2)
@@ -167,15 +167,10 @@ def test_the_plan_model(qtmodeltester):
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path, empty_library_template: Path) -> Iterator[MainWindow]:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "s"))
     folder = tmp_path / "library"
     build_history(folder, empty_library_template)
-    window = build_main_window(folder, first_run=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: not window.busy, timeout=20_000)
-    yield window
-    window.close()
+    with window_on(qtbot, folder, tmp_path / "s") as window:
+        yield window
 
 
 @pytest.mark.slow

@@ -238,3 +238,26 @@ def test_the_migrated_schema_matches_the_models(lib: OpenLibrary):
     with lib.store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_time_spent_is_written_read_and_cascaded_on_both_databases(lib: OpenLibrary):
+    """``reading_times`` (migration 0007): a time recorded, changed, cleared, and gone
+    with its paper (ON DELETE CASCADE), and the plan calibrated by it."""
+    from readinglist.core.library import utc_now
+    from readinglist.storage.stats_queries import reading_tracker
+
+    library = lib.library
+    library.import_bytes(_many_papers(4), "few.txt")
+    ids = [paper.id for paper in library.papers()]
+    library.time_spent.set(ids[:3], 45)
+    library.time_spent.set(ids[1:2], 90)
+    library.time_spent.set(ids[2:3], None)
+    assert library.time_spent.minutes(ids) == {ids[0]: 45, ids[1]: 90}
+    library.set_status(ids[:2], ReadStatus.READ)
+    library.set_status(ids[3:], ReadStatus.QUEUED)
+    plan = reading_tracker(lib.store, utc_now).plan(10)
+    assert plan.calibrated_on == 2 and plan.calibration is not None
+    library.delete(ids[:1])
+    with lib.store.unit_of_work() as uow:
+        left = uow.session.execute(text("SELECT paper_id, minutes FROM reading_times")).all()
+    assert [tuple(row) for row in left] == [(ids[1], 90)]

@@ -64,7 +64,8 @@ BUILD_PROGRESS_EVERY_S = 1.0
 # the next command that opens the index drains first.
 _DATABASE_ONLY = frozenset(
     {"list", "show", "tag", "tags", "status", "priority", "rate", "note", "open", "delete",
-     "backup", "undo", "resolve", "stats", "plan", "triage", "groups", "suggest-tags"}
+     "backup", "undo", "resolve", "stats", "plan", "triage", "groups", "suggest-tags",
+     "comment", "comments", "assign", "schedule", "spent"}
 )  # fmt: skip
 # Commands that open the index but never wait for it to be built: a library whose index
 # is missing or being built opens for them at once (its changes wait in the outbox).
@@ -72,7 +73,7 @@ _INDEX_FREE = frozenset({"import", "reindex"})
 # Commands that may make a new library; the others refuse a folder that holds none.
 _MAY_CREATE = frozenset({"import"})
 # Commands that run before (or instead of) opening a library.
-_NO_LIBRARY = frozenset({"gui", "restore"})
+_NO_LIBRARY = frozenset({"gui", "restore", "member"})
 # Commands whose output is data, printed exactly unless it goes to a terminal.
 _RAW_OUTPUT = frozenset({"export", "note"})
 

@@ -127,6 +127,11 @@ def print_details(details: PaperDetails) -> None:
     stars = "★" * paper.rating + "☆" * (5 - paper.rating)
     print(f"status: {paper.status.value}   priority: {paper.priority.value}   rating: {stars}")
     print(f"tags: {', '.join(paper.tags) if paper.tags else '-'}")
+    if paper.time_spent is not None:
+        from readinglist.core.time_spent import duration_text
+
+        spent = paper.time_spent
+        print(f"time spent: {duration_text(spent.minutes)} (recorded {spent.recorded_at:%Y-%m-%d})")
     seen = "never in a digest"
     if paper.first_seen and paper.last_seen:
         seen = (

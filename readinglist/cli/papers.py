@@ -1,5 +1,5 @@
-"""Commands on papers one at a time or a few: list, show, status, priority, rate, open,
-delete (notes have their own module, readinglist.cli.notes).
+"""Commands on papers one at a time or a few: list, show, status, priority, rate, spent,
+open, delete (notes have their own module, readinglist.cli.notes).
 
 None of them searches, so the command line opens their library without the search
 index (readinglist.app_context.open_database): no Whoosh, no NumPy. Module level
@@ -86,10 +86,21 @@ def cmd_show(args: argparse.Namespace, opened: OpenDatabase) -> int:
     from readinglist.core.serialize import details_to_dict
 
     details = opened.library.details(args.id)
+    group = opened.library.group.paper_group(args.id)
+    assignment = group.assignment
     if args.json:
-        print_json(details_to_dict(details))
-    else:
-        print_details(details)
+        data = details_to_dict(details)
+        data["comment_count"] = len(group.comments)
+        data["presenter"] = None if assignment is None else assignment.presenter
+        data["presented_on"] = None if assignment is None else assignment.on_date.isoformat()
+        print_json(data)
+        return 0
+    print_details(details)
+    # The reading group's part, in a line each (the thread: readinglist comments ID).
+    if assignment is not None:
+        print(f"Presented by {assignment.presenter} on {assignment.on_date.isoformat()}")
+    if group.comments:
+        print(f"{plural(len(group.comments), 'comment')}: {PROG} comments {args.id}")
     return 0
 
 
@@ -120,6 +131,21 @@ def cmd_rate(args: argparse.Namespace, opened: OpenDatabase) -> int:
     from readinglist.core.undo import rating_change
 
     run_undoable(opened, rating_change([args.id], args.rating), [args.id])
+    return 0
+
+
+def cmd_spent(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    """Record (or clear) how long papers took: ``readinglist plan`` calibrates by it."""
+    from readinglist.cli.undo import run_undoable
+    from readinglist.core.time_spent import duration_text
+    from readinglist.core.undo import time_spent_change
+
+    minutes: int | None = args.duration
+    changed = run_undoable(opened, time_spent_change(args.ids, minutes), args.ids).count
+    if minutes is None:
+        print(f"time spent cleared on {plural(changed, 'paper')}")
+    else:
+        print(f"time spent {duration_text(minutes)} recorded on {plural(changed, 'paper')}")
     return 0
 
 
@@ -211,6 +237,26 @@ def priority_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
 def rate_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
     sub.add_argument("id", type=paper_id, metavar="ID")
     sub.add_argument("rating", type=int, metavar="N")
+
+
+def duration_arg(text: str) -> int | None:
+    """A typed duration in minutes (None: clear it); a bad one is a usage error."""
+    from readinglist.core.time_spent import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ReadingListError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
+def spent_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
+    sub.add_argument("ids", nargs="+", type=paper_id, metavar="ID")
+    sub.add_argument(
+        "duration",
+        type=duration_arg,
+        metavar="DURATION",
+        help="45, 45m, 1h, 1h30, 1h30m or 1.5h (up to a week); none or clear to clear it",
+    )
 
 
 def open_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:

@@ -1,5 +1,6 @@
 """``readinglist stats`` (the reading tracker's dashboard, as text or JSON) and
-``readinglist plan --hours N`` ("Plan my week", optionally saved as a reading list).
+``readinglist plan --hours N`` ("Plan my week", optionally saved as a reading list),
+its estimates calibrated by the times recorded with ``readinglist spent``.
 
 Both read the database only (no search index); days and weeks are the local ones.
 """
@@ -116,6 +117,11 @@ def _print_dashboard(board: Dashboard) -> None:
             f" {_weeks(clearing.window_weeks)}); with new papers arriving at"
             f" {clearing.inflow_per_week:.1f} a week: {net_text}"
         )
+        if clearing.range_text is not None:
+            print(
+                f"  likely {clearing.range_text}: at the slowest and fastest pace that"
+                f" followed your estimates of the last {_weeks(clearing.checks)}"
+            )
     test = board.backtest
     if test is not None and test.error is not None:
         print(
@@ -158,3 +164,10 @@ def _print_plan(plan: WeekPlan) -> None:
         f" (from {plural(plan.queued, 'queued paper')}; times estimated from page counts"
         " where known, else abstract length)"
     )
+    if plan.calibration is not None:
+        print(
+            f"estimates scaled ×{plan.calibration:.2f} by your recorded time on"
+            f" {plural(plan.calibrated_on, 'paper')}"
+        )
+    else:
+        say(f"record how long papers take with '{PROG} spent ID DURATION' to calibrate the times")

@@ -10,13 +10,18 @@ The backtest asks the estimate made 8 weeks ago (its window chosen from what was
 then) how long clearing the papers actually cleared since would take, and compares it
 with the 8 weeks it really took: ``error = |predicted weeks - 8| / 8``.
 ``python -m benchmarks.stats`` measures that error on synthetic readers.
+
+A reader's pace is not steady (weeks off, a busy month), so one number overstates
+what is known: the estimate comes with the range its own backtests over the last 16
+weeks spanned (the slowest and fastest pace that followed an estimate, against it),
+and the benchmark counts how often the truth fell inside the range given then.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from readinglist.core.stats import BACKLOG, StatusEvent, local_date, sorted_events, week_start
@@ -26,6 +31,11 @@ WINDOW_WEEKS = 4  # ... when the history is too short to choose
 HORIZON_WEEKS = 8  # weeks the backtest looks ahead
 ORIGINS = 8  # past weeks an estimate is backtested from, to choose its window
 MIN_ORIGINS = 3
+# Backtests the range rests on: 16 weeks of them. Successive backtests share 7 of
+# their 8 weeks, so 8 of them saw too little of a reader's variation: on the synthetic
+# readers their range held the truth 38% of the time, 16 weeks' 84%
+# (python -m benchmarks.stats).
+RANGE_ORIGINS = 16
 TARGET_ERROR = 0.25
 
 
@@ -50,6 +60,21 @@ class ClearingEstimate:
     weeks_to_clear: float | None
     net_weeks: float | None
     window_weeks: int
+    # The range ``weeks_to_clear`` would have spanned at this reader's own past checks:
+    # the weeks at the fastest and slowest pace that followed an estimate (as a share
+    # of the pace estimated), over the last ``checks`` weekly backtests. None with
+    # fewer than MIN_ORIGINS of them, or without an estimate.
+    low_weeks: float | None = None
+    high_weeks: float | None = None
+    checks: int = 0
+
+    @property
+    def range_text(self) -> str | None:
+        """``6-13 weeks`` (the range, rounded as the estimate is shown); None without."""
+        if self.low_weeks is None or self.high_weeks is None:
+            return None
+        low, high = f"{self.low_weeks:.0f}", f"{self.high_weeks:.0f}"
+        return f"{low} weeks" if low == high else f"{low}-{high} weeks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +87,23 @@ class Backtest:
     predicted_weeks: float | None
     horizon: int
     window: int
+    # The range the estimate gave then (ClearingEstimate.low_weeks/high_weeks).
+    low_weeks: float | None = None
+    high_weeks: float | None = None
+
+    @property
+    def covered(self) -> bool | None:
+        """Whether the weeks it really took fell inside the range given then; None
+        without a range."""
+        if self.low_weeks is None or self.high_weeks is None or self.cleared == 0:
+            return None
+        return self.low_weeks <= self.horizon <= self.high_weeks
+
+    @property
+    def pace_ratio(self) -> float | None:
+        """How the pace turned out against the estimate (1.2: 20% faster); None when
+        there was no estimate to compare."""
+        return self.actual_pace / self.predicted_pace if self.predicted_pace > 0 else None
 
     @property
     def error(self) -> float | None:
@@ -123,7 +165,9 @@ class FlowHistory:
     """The weekly flows of the last ``WEEKS_KEPT`` complete weeks, for estimates and
     backtests made as if at an earlier week (``skip`` weeks ago)."""
 
-    WEEKS_KEPT = HORIZON_WEEKS * 2 + ORIGINS + max(WINDOWS)
+    # Enough for a backtest (its window's choice and its range) from up to ORIGINS
+    # weeks further back: the benchmark checks the estimate at each of them.
+    WEEKS_KEPT = HORIZON_WEEKS * 2 + ORIGINS + RANGE_ORIGINS + max(WINDOWS)
 
     def __init__(
         self, events: Sequence[StatusEvent], today: date, zone: tzinfo | None = None
@@ -177,14 +221,34 @@ def clearing_estimate(
     return _estimate(FlowHistory(events, today, zone), backlog, window)
 
 
-def _estimate(history: FlowHistory, backlog: int, window: int | None) -> ClearingEstimate:
-    weeks_back = window or history.best_window()
-    out, into = pace(history.window(weeks_back) or [])
+def _estimate(
+    history: FlowHistory, backlog: int, window: int | None, skip: int = 0
+) -> ClearingEstimate:
+    weeks_back = window or history.best_window(skip)
+    out, into = pace(history.window(weeks_back, skip) or [])
     weeks = backlog / out if out > 0 else None
     net = backlog / (out - into) if out > into else None
     if backlog == 0:
         weeks = net = 0.0
-    return ClearingEstimate(backlog, out, into, weeks, net, weeks_back)
+    low, high, checks = _range(history, weeks_back, weeks, skip)
+    return ClearingEstimate(backlog, out, into, weeks, net, weeks_back, low, high, checks)
+
+
+def _range(
+    history: FlowHistory, window: int, weeks: float | None, skip: int
+) -> tuple[float | None, float | None, int]:
+    """(lowest, highest, checks): ``weeks`` at the fastest and slowest pace ratio the
+    reader's backtests of ``window`` from the ``RANGE_ORIGINS`` weeks before ``skip``
+    found.
+    A spread measured on the reader, not assumed: a steady reader gets a narrow range,
+    one with weeks off a wide one."""
+    tests = (history.backtest(window, skip=skip + back) for back in range(RANGE_ORIGINS))
+    ratios = [r for t in tests if t is not None and (r := t.pace_ratio) is not None]
+    if weeks is None or len(ratios) < MIN_ORIGINS:
+        return None, None, len(ratios)
+    fastest, slowest = max(ratios), min(ratios)
+    high = weeks / slowest if slowest > 0 else None
+    return weeks / fastest if fastest > 0 else None, high, len(ratios)
 
 
 def forecast(
@@ -201,14 +265,22 @@ def backtest(
     zone: tzinfo | None = None,
     window: int | None = None,
     horizon: int = HORIZON_WEEKS,
+    skip: int = 0,
 ) -> Backtest | None:
-    """The estimate as it would have been made ``horizon`` weeks ago, checked against
-    the ``horizon`` complete weeks since; None when the history is too short. Without
-    ``window``, the window is chosen as it would have been then: from the backtests
-    that ended before it (nothing of the weeks checked is seen)."""
-    return _backtest(FlowHistory(events, today, zone), window, horizon)
+    """The estimate as it would have been made ``horizon`` (+ ``skip``) weeks ago,
+    checked against the ``horizon`` complete weeks since (ending ``skip`` weeks ago);
+    None when the history is too short. Without ``window``, the window is chosen as it
+    would have been then: from the backtests that ended before it (nothing of the weeks
+    checked is seen); so is its range."""
+    return _backtest(FlowHistory(events, today, zone), window, horizon, skip)
 
 
-def _backtest(history: FlowHistory, window: int | None, horizon: int) -> Backtest | None:
-    chosen = window or history.best_window(skip=horizon)
-    return history.backtest(chosen, horizon)
+def _backtest(
+    history: FlowHistory, window: int | None, horizon: int, skip: int = 0
+) -> Backtest | None:
+    chosen = window or history.best_window(skip=skip + horizon)
+    test = history.backtest(chosen, horizon, skip)
+    if test is None:
+        return None
+    low, high, _ = _range(history, chosen, test.predicted_weeks, skip + horizon)
+    return replace(test, low_weeks=low, high_weeks=high)

@@ -26,6 +26,7 @@ from readinglist.core.errors import (
 )
 from readinglist.core.exchange.bundle import LibraryExport
 from readinglist.core.exchange.cases import Exchange, enrich, match_by_arxiv, source_links
+from readinglist.core.group_cases import GroupEdits
 from readinglist.core.guards import require_papers
 from readinglist.core.indexing import Indexing
 from readinglist.core.list_cases import ReadingLists, SavedSearches
@@ -58,6 +59,7 @@ from readinglist.core.snapshots import ImportRecord, PaperSnapshot, RestoreRepor
 from readinglist.core.suggestions import did_you_mean, similar_papers
 from readinglist.core.tag_cases import TagEdits
 from readinglist.core.tags import check_tag_change, normalize_colour, normalize_tag, tag_matches
+from readinglist.core.time_spent import TimeSpentEdits
 
 log = logging.getLogger(__name__)
 EVERY_HIT = 2**62  # a page size that holds every hit
@@ -94,8 +96,9 @@ class Library:
     Every write returns :class:`~readinglist.core.changes.Changes` (or a report that
     holds them: an import's :class:`ImportSummary`, a restore's :class:`RestoreReport`).
 
-    Reading lists, saved searches, exchange and bulk-edit support are parts of their own
-    (``library.lists``, ``library.searches``, ``library.exchange``, ``library.bulk``),
+    Reading lists, saved searches, exchange, bulk-edit support and the time spent per
+    paper are parts of their own (``library.lists``, ``library.searches``,
+    ``library.exchange``, ``library.bulk``, ``library.time_spent``),
     sharing one :class:`~readinglist.core.parts.LibraryContext`; keeping the search
     index in step is ``library.indexing``.
     """
@@ -117,6 +120,8 @@ class Library:
         self.bulk = BulkEdits(context)
         self.identity = Identity(context)
         self.tag_edits = TagEdits(context)
+        self.time_spent = TimeSpentEdits(context)  # the reader's own time per paper
+        self.group = GroupEdits(context)  # the reading group's comments, presenters
 
     @contextmanager
     def _write(self) -> Iterator[UnitOfWork]:

@@ -48,6 +48,19 @@ class LinkKind(StrEnum):
 
 MIN_RATING = 0
 MAX_RATING = 5
+# The time a reader says a paper took, in whole minutes: a week at most (a larger
+# number is a typo, not a reading session).
+MIN_MINUTES_SPENT = 1
+MAX_MINUTES_SPENT = 7 * 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpent:
+    """How long the reader recorded a paper took, and when they recorded it: private
+    reading state (backups carry it, bibliography exports never do)."""
+
+    minutes: int
+    recorded_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,8 @@ class Paper:
     meta: tuple[MetaField, ...] = ()
     # The citation key, stored once assigned so it never changes under the user.
     cite_key: str | None = None
+    # The reader's own time on the paper, when recorded ("Plan my week" calibrates by it).
+    time_spent: TimeSpent | None = None
 
     def first_link(self, kind: LinkKind) -> Link | None:
         return next((link for link in self.links if link.kind is kind), None)

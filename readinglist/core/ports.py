@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from readinglist.core.digests import DigestInfo
+from readinglist.core.group_ports import GroupStore
 from readinglist.core.metadata import (
     Field,
     MetaField,
@@ -35,6 +36,7 @@ from readinglist.core.models import (
     SearchPage,
     StatusChange,
     TagCount,
+    TimeSpent,
 )
 from readinglist.core.query import ParsedQuery
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
@@ -312,9 +314,24 @@ class HistoryStore(Protocol):
     def ensure_tags(self, names: Collection[str]) -> None: ...
 
 
+class TimeSpentStore(Protocol):
+    """The reader's recorded time per paper (its own table: private reading state)."""
+
+    def times_spent(self, ids: Collection[int]) -> dict[int, TimeSpent]:
+        """The papers of ``ids`` that have a time, with it (chunked: any size)."""
+        ...
+
+    def put_times_spent(self, values: Mapping[int, TimeSpent | None]) -> int:
+        """Each paper exactly this time (None: none recorded); returns how many
+        papers' time changed."""
+        ...
+
+
 class UnitOfWork(
     PaperReads,
     PaperEdits,
+    TimeSpentStore,
+    GroupStore,
     ImportWrites,
     FactStore,
     DigestStore,

@@ -57,6 +57,12 @@ def details_to_dict(details: PaperDetails) -> dict[str, Any]:
     data = paper_to_dict(details.paper)
     data.update(facts_to_dict(details.paper))
     data["updated_at"] = _time(details.paper.updated_at)
+    spent = details.paper.time_spent  # the reader's own: in show --json, never in exports
+    data["time_spent"] = (
+        None
+        if spent is None
+        else {"minutes": spent.minutes, "recorded_at": _time(spent.recorded_at)}
+    )
     data["status_history"] = [
         {"status": change.status.value, "changed_at": _time(change.changed_at)}
         for change in details.status_history

@@ -7,10 +7,11 @@ values, so the GUI thread may hold them between the worker's jobs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from readinglist.core.changes import Changes
+from readinglist.core.group import GroupRecords
 from readinglist.core.models import ImportSummary, Paper, ReadingList, StatusChange
 
 
@@ -25,6 +26,8 @@ class PaperSnapshot:
     appearances: tuple[tuple[int, int], ...]  # (digest id, position in the digest)
     tag_colours: tuple[tuple[str, str | None], ...]  # each tag of the paper, its colour
     list_items: tuple[tuple[int, int, datetime], ...] = ()  # (list id, position, added)
+    # The group's comments on it and its presenter: an undone delete loses neither.
+    group: GroupRecords = field(default_factory=GroupRecords)
 
 
 @dataclass(frozen=True, slots=True)

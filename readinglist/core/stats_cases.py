@@ -41,7 +41,7 @@ from readinglist.core.stats import (
     waits_by,
     weekly_outcomes,
 )
-from readinglist.core.week_plan import PlanCandidate, WeekPlan, calibration, plan_week
+from readinglist.core.week_plan import PlanCandidate, WeekPlan, calibrate, plan_week
 
 if TYPE_CHECKING:
     from readinglist.core.library import Library
@@ -69,6 +69,15 @@ class StatsReads(Protocol):
 
     def queue(self) -> list[PlanCandidate]:
         """The queued papers, each waiting since it last became queued."""
+        ...
+
+    def recorded_minutes(self) -> dict[int, int]:
+        """The reader's recorded time of every paper that has one."""
+        ...
+
+    def candidates(self, ids: Collection[int]) -> list[PlanCandidate]:
+        """These papers whatever their status, as the planner estimates them: what
+        the calibration compares the recorded times with (most are read by then)."""
         ...
 
 
@@ -122,12 +131,15 @@ class ReadingTracker:
         interest: Mapping[int, float] | None = None,
         recorded_minutes: Mapping[int, float] | None = None,
     ) -> WeekPlan:
-        """``recorded_minutes``: the reader's own time per paper, when recorded (the
-        library does not record it yet: None leaves the estimates uncalibrated)."""
-        with self._reads() as reads:
+        """The estimates are calibrated by the reader's recorded times
+        (``library.time_spent``), over the papers that have one whatever their status;
+        ``recorded_minutes`` given: those times instead of the library's."""
+        with self._reads() as reads:  # one transaction: the queue and the times agree
             queue = reads.queue()
-        scale = calibration(queue, recorded_minutes) if recorded_minutes else None
-        return plan_week(queue, hours, interest, scale)
+            recorded = reads.recorded_minutes() if recorded_minutes is None else recorded_minutes
+            timed = reads.candidates(list(recorded)) if recorded else []
+        scale, basis = calibrate(timed, recorded)
+        return plan_week(queue, hours, interest, scale, basis)
 
 
 def build_dashboard(
@@ -253,6 +265,8 @@ def dashboard_to_dict(board: Dashboard) -> dict[str, Any]:
             "weekly": [{"day": p.day.isoformat(), "count": p.count} for p in board.backlog],
         },
         "reading_days": {day.isoformat(): count for day, count in board.days.items()},
+        # The papers behind each day's count (what a click on the heatmap shows).
+        "reading_day_papers": {day.isoformat(): list(ids) for day, ids in board.day_papers.items()},
         "streak_days": board.streak,
         "queue_waits": {
             "all": _waits(board.waits),
@@ -266,6 +280,13 @@ def dashboard_to_dict(board: Dashboard) -> dict[str, Any]:
             "weeks_to_clear": _round(board.clearing.weeks_to_clear, 1),
             "net_weeks_to_clear": _round(board.clearing.net_weeks, 1),
             "window_weeks": board.clearing.window_weeks,
+            "likely_weeks": None
+            if board.clearing.low_weeks is None
+            else {
+                "low": _round(board.clearing.low_weeks, 1),
+                "high": _round(board.clearing.high_weeks, 1),
+                "checks": board.clearing.checks,
+            },
             "backtest": None
             if test is None
             else {
@@ -275,6 +296,10 @@ def dashboard_to_dict(board: Dashboard) -> dict[str, Any]:
                 "predicted_weeks": _round(test.predicted_weeks, 1),
                 "horizon_weeks": test.horizon,
                 "error": _round(test.error, 3),
+                "likely_weeks": None
+                if test.low_weeks is None
+                else {"low": _round(test.low_weeks, 1), "high": _round(test.high_weeks, 1)},
+                "covered": test.covered,
             },
         },
     }
@@ -286,6 +311,7 @@ def plan_to_dict(plan: WeekPlan) -> dict[str, Any]:
         "planned_minutes": round(plan.planned_minutes, 1),
         "queued": plan.queued,
         "calibration": _round(plan.calibration, 3),
+        "calibrated_on": plan.calibrated_on,  # papers with a recorded time it rests on
         "papers": [
             {
                 "id": item.paper_id,

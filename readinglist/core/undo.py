@@ -21,9 +21,10 @@ from typing import Protocol
 
 from readinglist.core.changes import NO_CHANGES, Changes, merged
 from readinglist.core.library import Library
-from readinglist.core.models import PaperField, Priority, ReadStatus
+from readinglist.core.models import PaperField, Priority, ReadStatus, TimeSpent
 from readinglist.core.snapshots import ImportRecord, ListSnapshot, PaperSnapshot
 from readinglist.core.tags import check_tag_change
+from readinglist.core.time_spent import duration_text, minutes_of
 
 
 class Change(Protocol):
@@ -99,6 +100,40 @@ def priority_change(ids: Collection[int], priority: Priority) -> ValueChange:
 
 def notes_change(paper_id: int, notes: str) -> ValueChange:
     return ValueChange("edit notes", (paper_id,), notes, "notes")
+
+
+@dataclass
+class TimeSpentChange:
+    """Record (or clear: None) the time spent on papers; undo gives each paper its own
+    time back, with when it was recorded, where it still holds this change's time."""
+
+    text: str
+    ids: tuple[int, ...]
+    minutes: int | None
+    previous: dict[int, TimeSpent | None] = dataclass_field(default_factory=dict)
+    kept: tuple[int, ...] = ()  # at the last undo: papers given another time since
+
+    def record(self, library: Library) -> None:
+        self.previous = library.time_spent.snapshot(self.ids)
+
+    def apply(self, library: Library) -> Changes:
+        alive = [paper_id for paper_id in self.ids if paper_id in self.previous]
+        return library.time_spent.set(alive, self.minutes) if alive else NO_CHANGES
+
+    def restore(self, library: Library) -> Changes:
+        now = library.time_spent.snapshot(self.previous)
+        mine = {
+            paper_id: value
+            for paper_id, value in self.previous.items()
+            if paper_id in now and minutes_of(now[paper_id]) == self.minutes
+        }
+        self.kept = tuple(sorted(paper_id for paper_id in now if paper_id not in mine))
+        return library.time_spent.restore(mine)
+
+
+def time_spent_change(ids: Collection[int], minutes: int | None) -> TimeSpentChange:
+    what = "clear the time spent on" if minutes is None else f"record {duration_text(minutes)} on"
+    return TimeSpentChange(f"{what} {_noun(len(ids))}", tuple(ids), minutes)
 
 
 @dataclass

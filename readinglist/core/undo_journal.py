@@ -16,11 +16,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, cast
 
 from readinglist.core import (
+    group,
     list_cases,
     metadata,
     models,
@@ -43,7 +44,8 @@ def _known() -> dict[str, type]:
     found: dict[str, type] = {}
     # metadata: a Paper's names, facts; tag_cases, list_cases, stats_cases: the tag
     # edits, "add to a new list" and the saved week plan, each with its snapshot.
-    modules = (metadata, models, snapshots, undo, tag_cases, list_cases, stats_cases)
+    # group: a deleted paper's comments and presenter, which its undo puts back.
+    modules = (metadata, models, snapshots, undo, tag_cases, list_cases, stats_cases, group)
     for module in modules:
         for name, value in vars(module).items():
             wanted = isinstance(value, type) and (
@@ -66,6 +68,8 @@ def _encode(value: object) -> Any:
         return {"$enum": type(value).__name__, "v": value.value}
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
+    if isinstance(value, date):  # a presenter's day
+        return {"$date": value.isoformat()}
     if isinstance(value, bytes):
         return {"$b64": base64.b64encode(value).decode("ascii")}
     if isinstance(value, tuple):
@@ -96,6 +100,8 @@ def _decode(data: Any) -> Any:
         return data
     if "$dt" in data:
         return datetime.fromisoformat(data["$dt"])
+    if "$date" in data:
+        return date.fromisoformat(data["$date"])
     if "$b64" in data:
         return base64.b64decode(data["$b64"])
     if "$tuple" in data:

@@ -8,7 +8,8 @@ is passed over for the shorter ones after it.
 Reading time: from the page count when the library knows one (a source's page range,
 ``12--31``: never guessed), else from the abstract's length, a rough proxy stated as
 such (``basis``). When the reader has recorded how long some papers took, every
-estimate is scaled by the median ratio of recorded to estimated time.
+estimate is scaled by the median ratio of recorded to estimated time, over every paper
+with a recorded time whatever its status (most are read by then, not queued).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class WeekPlan:
     items: tuple[PlanItem, ...]
     queued: int  # papers in the queue
     calibration: float | None  # the scale applied to the estimates, if any
+    calibrated_on: int = 0  # the papers with a recorded time the scale rests on
 
     @property
     def planned_minutes(self) -> float:
@@ -104,12 +106,19 @@ def raw_minutes(candidate: PlanCandidate) -> tuple[float, str]:
 def calibration(candidates: Sequence[PlanCandidate], recorded: Mapping[int, float]) -> float | None:
     """The median of recorded / estimated minutes over the papers with a recorded
     time (any status, so ``candidates`` should include read papers); None without."""
+    return calibrate(candidates, recorded)[0]
+
+
+def calibrate(
+    candidates: Sequence[PlanCandidate], recorded: Mapping[int, float]
+) -> tuple[float | None, int]:
+    """:func:`calibration` and the number of papers it rests on (what the plan says)."""
     ratios = [
         recorded[c.paper_id] / raw_minutes(c)[0]
         for c in candidates
         if recorded.get(c.paper_id, 0) > 0
     ]
-    return median(ratios) if ratios else None
+    return (median(ratios) if ratios else None), len(ratios)
 
 
 def plan_week(
@@ -117,6 +126,7 @@ def plan_week(
     hours: float,
     interest: Mapping[int, float] | None = None,
     scale: float | None = None,
+    calibrated_on: int = 0,
 ) -> WeekPlan:
     budget = check_hours(hours) * 60
     interest = interest or {}
@@ -147,4 +157,4 @@ def plan_week(
                     interest.get(candidate.paper_id),
                 )
             )
-    return WeekPlan(budget, tuple(items), len(queue), scale)
+    return WeekPlan(budget, tuple(items), len(queue), scale, calibrated_on if scale else 0)

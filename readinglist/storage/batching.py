@@ -8,7 +8,14 @@ from typing import TypeVar
 
 from readinglist.core.metadata import MetaField, PersonName
 from readinglist.core.models import Link, Paper, StatusChange
-from readinglist.storage.orm import AuthorRow, FactRow, LinkRow, PaperRow, StatusChangeRow
+from readinglist.storage.orm import (
+    AuthorRow,
+    FactRow,
+    LinkRow,
+    PaperRow,
+    StatusChangeRow,
+    TimeSpentRow,
+)
 
 _T = TypeVar("_T")
 
@@ -31,8 +38,9 @@ def link_row(link: Link) -> LinkRow:
 def paper_row(
     paper: Paper, title_key: str, history: Iterable[StatusChange], keep_id: bool
 ) -> PaperRow:
-    """A paper's row with its links, status history and authors, as a backup or an
-    undo snapshot describes it (its id too with ``keep_id``); tags are added apart."""
+    """A paper's row with its links, status history, authors, facts and time spent,
+    as a backup or an undo snapshot describes it (its id too with ``keep_id``); tags
+    are added apart."""
     row = PaperRow(
         title=paper.title,
         abstract=paper.abstract,
@@ -56,6 +64,9 @@ def paper_row(
     ]
     row.authors = author_rows(paper.people)
     row.facts = [fact_row(fact) for fact in paper.meta]
+    if paper.time_spent is not None:  # private, but a restore must not lose it
+        spent = paper.time_spent
+        row.time_spent = TimeSpentRow(minutes=spent.minutes, recorded_at=spent.recorded_at)
     return row
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -77,6 +77,7 @@ class PaperRow(Base):
     facts: Mapped[list[FactRow]] = relationship(
         cascade="all, delete-orphan", order_by="FactRow.name"
     )
+    time_spent: Mapped[TimeSpentRow | None] = relationship(cascade="all, delete-orphan")
 
 
 class AuthorRow(Base):
@@ -106,6 +107,21 @@ class FactRow(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TimeSpentRow(Base):
+    """How long the reader recorded a paper took (migration 0007): a table of its own,
+    not a column of ``papers``, so that recording a time never conflicts with an edit
+    of the paper (its version) and an older backup reader never meets it."""
+
+    __tablename__ = "reading_times"
+    __table_args__ = (CheckConstraint("minutes >= 1 AND minutes <= 10080", name="minutes_range"),)
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    minutes: Mapped[int]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -248,3 +264,31 @@ class SavedSearchRow(Base):
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CommentRow(Base):
+    """A member's comment on a paper (migration 0008): the reading group's, shared on a
+    shared library; never part of a bibliography export."""
+
+    __tablename__ = "paper_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AssignmentRow(Base):
+    """Who presents a paper to the reading group, and on which day (migration 0008):
+    one presenter a paper."""
+
+    __tablename__ = "paper_assignments"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    presenter: Mapped[str] = mapped_column(String(80))
+    on_date: Mapped[date] = mapped_column(index=True)
+    assigned_by: Mapped[str] = mapped_column(String(80))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from readinglist.core.group import GroupRecords, by_paper, joined
 from readinglist.core.models import Paper, PaperQuery, ReadStatus, StatusChange
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
 from readinglist.storage.batching import chunks, paper_row
@@ -34,6 +35,12 @@ class RestoreWork:
     if TYPE_CHECKING:
 
         def papers(self, query: PaperQuery) -> list[Paper]: ...
+
+        def group_records(self, ids: Collection[int] | None) -> GroupRecords: ...
+
+        def restore_group_records(
+            self, records: GroupRecords, id_map: Mapping[int, int]
+        ) -> tuple[int, int]: ...
 
     def snapshots(self, ids: Collection[int]) -> list[PaperSnapshot]:
         """Everything about these papers a delete would lose (missing ids are skipped)."""
@@ -75,6 +82,7 @@ class RestoreWork:
                     select(PaperRow.id, PaperRow.title_key).where(PaperRow.id.in_(chunk))
                 )
             )
+        group = by_paper(self.group_records(wanted)) if wanted else {}
         names = sorted({tag for paper in papers for tag in paper.tags})
         colours: dict[str, str | None] = {}
         for name_chunk in chunks(names):
@@ -92,6 +100,7 @@ class RestoreWork:
                 appearances=tuple(appearances[paper.id]),
                 tag_colours=tuple((tag, colours.get(tag)) for tag in paper.tags),
                 list_items=tuple(places[paper.id]),
+                group=group.get(paper.id, GroupRecords()),
             )
             for paper in papers
         ]
@@ -145,6 +154,7 @@ class RestoreWork:
             self.touched.add(row.id)
         self.session.flush()
         self._restore_list_places(snapshots, restored)
+        self.restore_group_records(joined(s.group for s in snapshots), restored)
         return RestoreReport(restored, tuple(skipped))
 
     def _restore_list_places(

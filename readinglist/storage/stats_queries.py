@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from readinglist.core.metadata import Field
@@ -29,6 +29,7 @@ from readinglist.storage.orm import (
     PaperTagRow,
     StatusChangeRow,
     TagRow,
+    TimeSpentRow,
 )
 from readinglist.storage.store import SqlStore
 
@@ -84,6 +85,21 @@ class StatsQueries:
         return firsts
 
     def queue(self) -> list[PlanCandidate]:
+        return self._candidates(PaperRow.status == ReadStatus.QUEUED.value)
+
+    def recorded_minutes(self) -> dict[int, int]:
+        rows = self.session.execute(select(TimeSpentRow.paper_id, TimeSpentRow.minutes))
+        return {int(paper_id): int(minutes) for paper_id, minutes in rows}
+
+    def candidates(self, ids: Collection[int]) -> list[PlanCandidate]:
+        found: list[PlanCandidate] = []
+        for chunk in chunks(sorted(set(ids))):
+            found += self._candidates(PaperRow.id.in_(chunk))
+        return sorted(found, key=lambda candidate: candidate.paper_id)
+
+    def _candidates(self, where: ColumnElement[bool]) -> list[PlanCandidate]:
+        """The papers ``where`` selects as the planner sees them, each waiting since it
+        last became queued (never queued: since it was added)."""
         queued_at = (
             select(StatusChangeRow.paper_id, func.max(StatusChangeRow.changed_at).label("at"))
             .where(StatusChangeRow.status == ReadStatus.QUEUED.value)
@@ -104,7 +120,7 @@ class StatsQueries:
             .outerjoin(
                 FactRow, and_(FactRow.paper_id == PaperRow.id, FactRow.name == Field.PAGES.value)
             )
-            .where(PaperRow.status == ReadStatus.QUEUED.value)
+            .where(where)
             .order_by(PaperRow.id)
         )
         return [

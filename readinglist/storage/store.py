@@ -50,6 +50,7 @@ from readinglist.storage.engine import (
 )
 from readinglist.storage.exchange import ExchangeWork
 from readinglist.storage.fact_queries import FactWork, to_fact
+from readinglist.storage.group_queries import GroupQueries
 from readinglist.storage.order_columns import DATABASE_KEY_COLUMNS
 from readinglist.storage.orm import (
     AppearanceRow,
@@ -63,6 +64,7 @@ from readinglist.storage.orm import (
 )
 from readinglist.storage.restore import RestoreWork
 from readinglist.storage.tag_queries import TagQueries
+from readinglist.storage.time_spent_queries import TimeSpentQueries, to_time_spent
 from readinglist.storage.versioned_edits import VersionedEdits
 
 
@@ -220,6 +222,7 @@ def _to_paper(
         ),
         meta=tuple(to_fact(fact) for fact in row.facts),
         cite_key=row.cite_key,
+        time_spent=to_time_spent(row.time_spent),
     )
 
 
@@ -238,6 +241,8 @@ class SqlUnitOfWork(
     BulkQueries,
     BrowseQueries,
     TagQueries,
+    TimeSpentQueries,
+    GroupQueries,
     VersionedEdits,
 ):
     """One transaction on the library."""
@@ -297,6 +302,7 @@ class SqlUnitOfWork(
             selectinload(PaperRow.links),
             selectinload(PaperRow.authors),
             selectinload(PaperRow.facts),
+            selectinload(PaperRow.time_spent),
         )
 
     def papers_by_key(self, keys: Collection[str]) -> dict[str, Paper]:

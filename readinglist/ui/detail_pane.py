@@ -5,8 +5,8 @@ category, upvotes, stars) with where each came from; a fact nobody gave is not s
 
 Its lower part is a splitter: the abstract, the reading state, the notes and the similar
 papers can each be made taller or shorter, and all but the abstract collapsed (the
-window keeps the sizes). Esc in the notes or the tag box goes back to the table, so a
-triage key typed next is a key, not a letter in the note.
+window keeps the sizes). Esc in the notes, the tag box or the time spent goes back to
+the table, so a triage key typed next is a key, not a letter in the note.
 
 Simple TeX in titles and abstracts (``1\\times1``) is shown as its characters
 (:mod:`readinglist.core.tex_display`); the stored text keeps it.
@@ -37,16 +37,19 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from readinglist.core.errors import InvalidValueError
 from readinglist.core.links import is_openable_url
 from readinglist.core.models import Fragment, LinkKind, Paper, ReadStatus, SimilarPaper
 from readinglist.core.paper_urls import paper_url
 from readinglist.core.tex_display import display_fragment, display_tex
+from readinglist.core.time_spent import DURATION_HELP, duration_text, minutes_of, parse_duration
 from readinglist.ui.app_icons import action_icon
 from readinglist.ui.copy_links import fill_copy_menu
 from readinglist.ui.paper_facts import (
@@ -106,6 +109,9 @@ class DetailPane(QWidget):
 
     statusChosen = Signal(object)  # ReadStatus  # noqa: N815
     ratingChosen = Signal(int)  # noqa: N815
+    # Paper id, minutes (None: cleared); typed in "Time spent", Enter or leaving the box.
+    timeSpentChosen = Signal(int, object)  # noqa: N815
+    timeSpentRejected = Signal(str)  # what is wrong with the duration typed  # noqa: N815
     tagAdded = Signal(str)  # noqa: N815
     notesEdited = Signal(int, str)  # paper id, notes; after a pause in typing  # noqa: N815
     similarChosen = Signal(int, object)  # paper id chosen, all the similar ids  # noqa: N815
@@ -176,6 +182,16 @@ class DetailPane(QWidget):
         for rating in range(6):
             self.rating_selector.addItem(stars(rating) or "not rated", rating)
         self.rating_selector.activated.connect(lambda i: self.ratingChosen.emit(i))
+        # The reader's own time on the paper ("Plan my week" calibrates by it): typed as
+        # the command line takes it, so one box holds "45m" as well as "1h30".
+        self.time_editor = named(QLineEdit(placeholderText="not recorded"), "timeSpentEditor")
+        self.time_editor.setToolTip(
+            f"How long this paper took you: {DURATION_HELP} (or empty), then Enter."
+            " Plan my week scales its estimates by these times."
+        )
+        self.time_editor.setAccessibleName("Time spent")
+        self.time_editor.setMaximumWidth(self.time_editor.fontMetrics().horizontalAdvance("M" * 10))
+        self.time_editor.editingFinished.connect(self._time_edited)
 
         self.tags_label = named(QLabel(wordWrap=True), "detailTags")
         self.tags_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -190,6 +206,7 @@ class DetailPane(QWidget):
         self.notes_editor.setPlaceholderText("Notes (Markdown), saved as you type")
         self.notes_editor.installEventFilter(self)
         self.tag_editor.installEventFilter(self)
+        self.time_editor.installEventFilter(self)
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
         self._notes_timer.timeout.connect(self.flush_notes)
         self.notes_editor.textChanged.connect(self._notes_changed)
@@ -217,6 +234,10 @@ class DetailPane(QWidget):
         self._layout()
         self.show_paper(None, None)
 
+    def add_notes_tab(self, widget: QWidget, title: str) -> int:
+        """A tab beside the notes (the reading group's comments); returns its index."""
+        return self.notes_tabs.addTab(widget, title)
+
     def add_below_tags(self, widget: QWidget) -> None:
         """A row under the tag box (the triage's suggested tags)."""
         self._state_form.addRow("", widget)
@@ -232,7 +253,14 @@ class DetailPane(QWidget):
         form = QFormLayout(state)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Status", self.status_selector)
-        form.addRow("Rating", self.rating_selector)
+        # Rating and time spent share a row: the pane still fits a 1024x700 screen.
+        rating_row = QHBoxLayout()
+        rating_row.addWidget(self.rating_selector)
+        time_label = QLabel("Time spent")
+        time_label.setBuddy(self.time_editor)
+        rating_row.addWidget(time_label)
+        rating_row.addWidget(self.time_editor, 1)
+        form.addRow("Rating", rating_row)
         form.addRow("Tags", self.tags_label)
         form.addRow("", self.tag_editor)
         self._state_form = form
@@ -240,7 +268,12 @@ class DetailPane(QWidget):
         self.parts.setChildrenCollapsible(True)
         self.parts.addWidget(self.abstract)
         self.parts.addWidget(state)
-        self.parts.addWidget(_titled("Notes", self.notes_editor))
+        # The notes share their part with the tabs added beside them (the reading
+        # group's comments): one more part would not fit a 1024x700 screen.
+        self.notes_tabs = named(QTabWidget(), "notesTabs")
+        self.notes_tabs.setDocumentMode(True)
+        self.notes_tabs.addTab(self.notes_editor, "Notes")
+        self.parts.addWidget(self.notes_tabs)
         self.parts.addWidget(_titled("Similar papers", self.similar_list))
         self.parts.setCollapsible(0, False)  # the abstract is why the pane is there
         for index, stretch in enumerate(PART_STRETCH):
@@ -283,7 +316,8 @@ class DetailPane(QWidget):
             self.similar_list.clear()
             self.interest.clear()
             self.interest.hide()
-        for widget in (self.status_selector, self.rating_selector, self.tag_editor):
+        editors = (self.status_selector, self.rating_selector, self.tag_editor, self.time_editor)
+        for widget in editors:
             widget.setEnabled(paper is not None)
         self.copy_button.setEnabled(paper is not None)
         self.notes_editor.setEnabled(paper is not None)
@@ -293,6 +327,7 @@ class DetailPane(QWidget):
             self._show_facts(None)
             self.abstract.clear()
             self.tags_label.clear()
+            self.time_editor.clear()
             self._set_notes(None, "")
             self.paper_button.setEnabled(False)
             self.paper_button.setToolTip("")
@@ -312,6 +347,8 @@ class DetailPane(QWidget):
         )
         self.status_selector.setCurrentIndex(list(ReadStatus).index(paper.status))
         self.rating_selector.setCurrentIndex(paper.rating)
+        if not same or not self.time_editor.isModified():  # never over unsaved typing
+            self._show_time(paper)
         self.tags_label.setText(", ".join(paper.tags) or "none")
         self.paper_button.setEnabled(paper_url(paper) is not None)
         self.paper_button.setToolTip(plain_tooltip(paper_tooltip(paper)))
@@ -418,6 +455,7 @@ class DetailPane(QWidget):
     def focus_notes(self) -> None:
         """``n``: the notes of the paper shown, the cursor at their end."""
         if self._paper is not None:
+            self.notes_tabs.setCurrentWidget(self.notes_editor)
             self.notes_editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.notes_editor.moveCursor(QTextCursor.MoveOperation.End)
 
@@ -427,7 +465,8 @@ class DetailPane(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Esc in the notes or the tag box: the notes are saved and the table has the
         focus again. Esc is taken before any window shortcut can have it."""
-        if watched not in (self.notes_editor, self.tag_editor) or not isinstance(event, QKeyEvent):
+        boxes = (self.notes_editor, self.tag_editor, self.time_editor)
+        if watched not in boxes or not isinstance(event, QKeyEvent):
             return False
         if event.key() != Qt.Key.Key_Escape:
             return False
@@ -439,6 +478,26 @@ class DetailPane(QWidget):
             self.escaped.emit()
             return True
         return False
+
+    def _show_time(self, paper: Paper) -> None:
+        minutes = minutes_of(paper.time_spent)
+        self.time_editor.setText("" if minutes is None else duration_text(minutes))
+
+    def _time_edited(self) -> None:
+        """A duration typed (Enter, Esc or leaving the box): sent when it is new; a
+        wrong one is said, and stays to be corrected."""
+        paper = self._paper
+        if paper is None or not self.time_editor.isModified():
+            return  # not typed in since shown (an undo may have changed it meanwhile)
+        text = self.time_editor.text()
+        try:
+            minutes = parse_duration(text) if text.strip() else None
+        except InvalidValueError as problem:
+            self.timeSpentRejected.emit(str(problem))
+            return
+        self.time_editor.setText("" if minutes is None else duration_text(minutes))
+        if minutes != minutes_of(paper.time_spent):
+            self.timeSpentChosen.emit(paper.id, minutes)
 
     def _add_tag(self) -> None:
         name = self.tag_editor.text().strip()

@@ -49,6 +49,7 @@ from readinglist.ui.change_runner import ChangeRunner
 from readinglist.ui.crash_dialog import is_expected, report_exception
 from readinglist.ui.detail_pane import DetailPane
 from readinglist.ui.export_dialog import ExportContext, ExportDialog
+from readinglist.ui.group_controller import install_group
 from readinglist.ui.import_controller import ImportController
 from readinglist.ui.index_build import IndexBuildController
 from readinglist.ui.library_counts import LibraryCounts
@@ -262,6 +263,8 @@ class MainWindow(QMainWindow):
             lambda label, ids: show_chosen_papers(self, label, list(ids))
         )
         self.detail.add_below_tags(self.triage.suggestions)
+        # The reading group: comments and presenter in a tab beside the notes.
+        self.group = install_group(self, self.detail, self._paper_title)
         self.model.scope_order = self._scope_order
         self.left = named(QSplitter(Qt.Orientation.Vertical), "sidebarSplitter")
         self.left.addWidget(self.sidebar)
@@ -305,6 +308,10 @@ class MainWindow(QMainWindow):
         # The detail pane's fields are the paper it shows, not the table's selection.
         self.detail.statusChosen.connect(lambda status: self.set_status(status, self._shown()))
         self.detail.ratingChosen.connect(lambda rating: self.rate(rating, self._shown()))
+        self.detail.timeSpentChosen.connect(
+            lambda paper_id, minutes: self.edits.set_time_spent(minutes, [paper_id])
+        )
+        self.detail.timeSpentRejected.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.detail.tagAdded.connect(self.add_tag)
         self.detail.notesEdited.connect(self.save_notes)
         for lane in (self.worker, self.reader):
@@ -366,8 +373,14 @@ class MainWindow(QMainWindow):
         fragments = None if paper is None else self.model.fragments(paper.id)
         self.detail.show_paper(paper, fragments)
         self.triage.show_paper(None if paper is None else paper.id)
+        self.group.show_paper(None if paper is None else paper.id)
         if paper is not None and (shown is None or shown.id != paper.id):
             self.history.paper_shown()
+
+    def _paper_title(self, paper_id: int) -> str:
+        """The title of the paper in the detail pane, for a dialog about it."""
+        paper = self.detail.paper
+        return paper.title if paper is not None and paper.id == paper_id else f"Paper {paper_id}"
 
     def _shown(self) -> list[int]:
         """The paper in the detail pane (none: an empty list)."""

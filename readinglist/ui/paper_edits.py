@@ -1,5 +1,5 @@
-"""The undoable edits of papers from the window: status, rating, priority, tags, notes,
-delete.
+"""The undoable edits of papers from the window: status, rating, time spent, priority,
+tags, notes, delete.
 
 Each acts on the papers given, else on the whole selection (loaded or not), as one
 change and one undo step (applied on the writer by the change runner). An edit that
@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from readinglist.core.models import Priority, ReadStatus
+from readinglist.core.time_spent import duration_text
 from readinglist.core.undo import (
     Change,
     delete_change,
@@ -23,6 +24,7 @@ from readinglist.core.undo import (
     rating_change,
     status_change,
     tag_change,
+    time_spent_change,
 )
 
 
@@ -64,6 +66,12 @@ class PaperEdits(QObject):
         chosen = self._ids(ids)
         what = f"rated {rating}" if rating else "not rated"
         self._apply(rating_change(chosen, rating), f"{plural(len(chosen), 'paper')} {what}")
+
+    def set_time_spent(self, minutes: int | None, ids: Collection[int] | None = None) -> None:
+        """The reader's time on papers (None: cleared), undoable like a rating."""
+        chosen = self._ids(ids)
+        what = "time spent cleared" if minutes is None else f"{duration_text(minutes)} spent"
+        self._apply(time_spent_change(chosen, minutes), f"{plural(len(chosen), 'paper')}: {what}")
 
     def set_priority(self, priority: Priority) -> None:
         ids = self._ids(None)

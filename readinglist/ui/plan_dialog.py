@@ -36,6 +36,20 @@ DEFAULT_HOURS = 5.0
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+def calibration_text(plan: WeekPlan) -> str:
+    """Whether the estimates are scaled to the reader's own pace, and by what."""
+    if plan.calibration is None:
+        return (
+            "Record how long papers take (“Time spent” beside the rating) to scale"
+            " these estimates to your pace."
+        )
+    papers = "paper" if plan.calibrated_on == 1 else "papers"
+    return (
+        f"Estimates scaled ×{plan.calibration:.2f} by your recorded time on"
+        f" {plan.calibrated_on} {papers}."
+    )
+
+
 class PlanModel(QAbstractListModel):
     """The plan's papers in order: "minutes — title" (plain text), the id as a role."""
 
@@ -124,7 +138,7 @@ class PlanDialog(QDialog):
                 f"{len(plan.items)} of {plan.queued} queued papers,"
                 f" {plan.planned_minutes / 60:.1f} of {plan.budget_minutes / 60:g} hours."
                 " Times are estimated from page counts where known, else from the"
-                " abstract's length."
+                f" abstract's length. {calibration_text(plan)}"
             )
         self.summary.setText(text)
         self.save_button.setEnabled(bool(plan.items))

@@ -64,8 +64,10 @@ def summary_text(board: Dashboard) -> str:
     else:
         net = clearing.net_weeks
         arriving = "never" if net is None else f"{net:.0f} weeks"
+        likely = "" if clearing.range_text is None else f" (likely {clearing.range_text})"
         parts.append(
-            f"cleared in {clearing.weeks_to_clear:.0f} weeks at {clearing.pace_per_week:.1f}"
+            f"cleared in {clearing.weeks_to_clear:.0f} weeks{likely}"
+            f" at {clearing.pace_per_week:.1f}"
             f" a week ({pace_of(clearing.window_weeks)});"
             f" {arriving} with new papers arriving as lately"
         )

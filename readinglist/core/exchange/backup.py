@@ -1,10 +1,11 @@
 """The complete JSON export, which is also the backup format, and its strict reader.
 
-``{"format": "readinglist-backup", "version": 2, ...}`` holds every paper with its
-status history, author structure, facts (each with its source and time) and cite key,
-tags with colours, digests with their appearances, reading lists and
-saved searches. The reader checks every field and names the first wrong one
-(``papers[3].status``), so a damaged file changes nothing.
+``{"format": "readinglist-backup", "version": 3, ...}`` holds every paper with its
+status history, author structure, facts (each with its source and time), cite key and
+the reader's recorded time spent on it, tags with colours, digests with their
+appearances, reading lists, saved searches, and the reading group's comments and
+assignments (readinglist.core.exchange.group_backup). The reader checks every field and names
+the first wrong one (``papers[3].status``), so a damaged file changes nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from typing import Any, TypeVar
 
 from readinglist.core.exchange.bundle import ExportOptions, LibraryExport
 from readinglist.core.exchange.errors import ImportFormatError
+from readinglist.core.exchange.group_backup import group_sections, read_group
 from readinglist.core.metadata import Field, MetaField, PersonName, Source
 from readinglist.core.models import (
+    MAX_MINUTES_SPENT,
     MAX_RATING,
+    MIN_MINUTES_SPENT,
     MIN_RATING,
     DigestRecord,
     Link,
@@ -30,13 +34,16 @@ from readinglist.core.models import (
     SavedSearch,
     StatusChange,
     TagCount,
+    TimeSpent,
 )
 
 FORMAT = "readinglist-backup"
 # 2 added each paper's author structure, facts (with source and time) and cite key;
-# a version 1 file (without them) is still read.
-VERSION = 2
-READS = (1, 2)
+# 3 the time spent on it, and the reading group's comments and assignments (sections of
+# their own). Older files (without them) are still read; an older reader refuses a
+# version 3 file rather than restoring it without them.
+VERSION = 3
+READS = (1, 2, 3)
 
 _T = TypeVar("_T")
 
@@ -82,6 +89,12 @@ def _paper(paper: Paper, history: tuple[StatusChange, ...]) -> dict[str, Any]:
             for link in paper.links
         ],
         "notes": paper.notes,
+        "time_spent": None
+        if paper.time_spent is None
+        else {
+            "minutes": paper.time_spent.minutes,
+            "recorded_at": _time(paper.time_spent.recorded_at),
+        },
         "added_at": _time(paper.added_at),
         "updated_at": _time(paper.updated_at),
         "status_history": [
@@ -147,6 +160,7 @@ def to_dict(data: LibraryExport) -> dict[str, Any]:
             }
             for saved in data.saved_searches
         ],
+        **group_sections(data.group),
     }
 
 
@@ -274,6 +288,7 @@ def _read_paper(
         author_names=_read_names(r, where, obj, authors),
         meta=_read_facts(r, where, obj),
         cite_key=r.optional(obj, "cite_key", str, where) or None,
+        time_spent=_read_time_spent(r, where, obj),
     )
     if not paper.title.strip():
         raise r.fail(f"{where}.title", "empty")
@@ -298,6 +313,20 @@ def _read_names(
     if tuple(name.name for name in names) != authors:
         raise r.fail(f"{where}.author_names", "not the same names as authors")
     return names
+
+
+def _read_time_spent(r: _Reader, where: str, obj: dict[str, Any]) -> TimeSpent | None:
+    """The reader's time on the paper (version 3), checked as the database checks it."""
+    spent = r.optional(obj, "time_spent", dict, where)
+    if spent is None:
+        return None
+    at = f"{where}.time_spent"
+    minutes = r.field(spent, "minutes", int, at)
+    if not MIN_MINUTES_SPENT <= minutes <= MAX_MINUTES_SPENT:
+        raise r.fail(
+            f"{at}.minutes", f"a time spent is from {MIN_MINUTES_SPENT} to {MAX_MINUTES_SPENT}"
+        )
+    return TimeSpent(minutes, r.time(spent, "recorded_at", at))
 
 
 def _read_facts(r: _Reader, where: str, obj: dict[str, Any]) -> tuple[MetaField, ...]:
@@ -394,6 +423,7 @@ def read_backup(value: object, source_name: str) -> LibraryExport:
         )
         for at, obj in r.objects(value, "saved_searches", "")
     )
+    group = read_group(r, value, paper_ref)
     return LibraryExport(
         papers=tuple(papers),
         exported_at=r.time(value, "exported_at", ""),
@@ -404,4 +434,5 @@ def read_backup(value: object, source_name: str) -> LibraryExport:
         lists=tuple(lists),
         list_item_times=item_times,
         saved_searches=saved,
+        group=group,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, TypeAlias
 
+from readinglist.core.group import GroupRecords
 from readinglist.core.models import (
     DigestRecord,
     Paper,
@@ -66,6 +67,9 @@ class LibraryExport:
     lists: tuple[ReadingList, ...] = ()
     list_item_times: dict[str, dict[int, datetime]] = field(default_factory=dict)
     saved_searches: tuple[SavedSearch, ...] = ()
+    # The group's comments and assignments on the papers: the backup (json) writes
+    # them, no bibliography format ever reads them.
+    group: GroupRecords = field(default_factory=GroupRecords)
     # The papers are in an order of their own (a list's, a selection's) that an export
     # grouping them would lose.
     ordered: bool = False

@@ -98,6 +98,7 @@ class Exchange:
             lists = uow.reading_lists()
             times = {rl.name: uow.list_item_times(rl.id) for rl in lists}
             saved = uow.saved_searches() if whole else []
+            group = uow.group_records(None if whole else ids)  # for the backup alone
         if not whole:
             used = {tag for paper in papers for tag in paper.tags}
             tags = [tag for tag in tags if tag.name in used]
@@ -119,6 +120,7 @@ class Exchange:
             lists=tuple(lists),
             list_item_times=times,
             saved_searches=tuple(saved),
+            group=group,
             ordered=scope.kind in ("list", "ids"),
         )
 
@@ -228,6 +230,7 @@ class Exchange:
                 keep = saved.id if empty else None
                 uow.restore_saved_search(shown, key, saved.query, saved.created_at, keep)
                 restored["saved search"] += 1
+            comments, assignments = uow.restore_group_records(data.group, id_map)
         links = [link for paper in data.papers for link in paper.links]
         extra = [
             "restored: "
@@ -236,6 +239,11 @@ class Exchange:
                 for what in restored
             )
         ]
+        if comments or assignments:
+            extra.append(
+                f"restored for the group: {_plural(comments, 'comment')},"
+                f" {_plural(assignments, 'assignment')}"
+            )
         if any(kept.values()):
             extra.append(
                 "kept as they were: "
