@@ -8,6 +8,7 @@ creating a library takes 0.1-0.2 s and importing the shared digest half a second
 from __future__ import annotations
 
 import ast
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -39,6 +40,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The same for the session and module fixtures, which run before a test's own
+    _isolated_home (a module's template built through the command line wrote its log
+    into the user's ~/.local/state), and for whatever they leave to the logger."""
+    patch = _isolated_session_env(tmp_path_factory.mktemp("session-home"))
+    _SESSION_LOG_HANDLERS.extend(logging.getLogger("readinglist").handlers)
+    try:
+        with logger_restored():
+            yield
+    finally:
+        patch.undo()
+
+
+_SESSION_LOG_HANDLERS: list[logging.Handler] = []
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -68,7 +86,13 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _logger_restored() -> Iterator[None]:
     """A command line run in-process (``readinglist.cli.main(argv)``) sends the log to a
-    file in that test's home: put the logger back, so that no later test writes there."""
+    file in that test's home: put the logger back, so that no later test writes there.
+    A handler a module fixture left (its command ran outside any test) goes first."""
+    logger = logging.getLogger("readinglist")
+    for handler in list(logger.handlers):
+        if handler not in _SESSION_LOG_HANDLERS:
+            logger.removeHandler(handler)
+            handler.close()
     with logger_restored():
         yield
 

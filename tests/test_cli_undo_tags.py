@@ -17,6 +17,7 @@ from readinglist.core.models import ParsedPaper
 from readinglist.core.tag_cases import TagSnapshot
 from readinglist.core.undo_journal import dumps, loads
 from tests import test_cli_undo
+from tests.helpers import logger_restored
 
 COUNT = 250  # more than one page of rows
 PAPERS = [
@@ -40,7 +41,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     digest = folder / "digest.txt"
     digest.write_text(render_digest(PAPERS), encoding="utf-8")
-    assert main(["--library", str(folder / "library"), "import", str(digest)]) == 0
+    with logger_restored():  # the import's log handler must not outlive the module fixture
+        assert main(["--library", str(folder / "library"), "import", str(digest)]) == 0
     with open_database(folder / "library") as opened:
         opened.library.require_papers(range(1, COUNT + 1))  # ids 1..250, as the tests use
     return folder / "library"
