@@ -152,3 +152,30 @@ def test_only_ones_own_comment_offers_delete_and_is_deleted(
     pane.comments_view.anchorClicked.emit(QUrl(f"delete-comment:{mine.id}"))
     qtbot.waitUntil(lambda: [c.author for c in stored(window, 1).comments] == ["Bob"])
     qtbot.waitUntil(lambda: "mine" not in pane.comments_view.toPlainText())
+
+
+def test_the_group_tab_takes_room_and_gives_it_back(qtbot, window: MainWindow):
+    window.select_ids([1])
+    pane = window.group.pane
+    qtbot.waitUntil(lambda: pane.group is not None and pane.group.paper_id == 1, timeout=5000)
+    detail = window.detail
+    parts = detail.parts
+    before = parts.sizes()
+    detail.notes_tabs.setCurrentWidget(pane)
+    after = parts.sizes()
+    notes = parts.indexOf(detail.notes_tabs)
+    assert after[notes] > before[notes] + 40  # room for a few more lines of the thread
+    assert after[-1] < before[-1]  # taken from the similar papers first
+    assert after[0] >= detail.abstract.minimumHeight()  # the abstract keeps its lines
+    line = pane.comments_view.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: pane.comments_view.height() >= 4 * line, timeout=5000)
+    detail.notes_tabs.setCurrentIndex(0)
+    assert parts.sizes() == before  # back on the notes: the layout as it was
+    # A handle the reader moved while the group was open is not undone.
+    detail.notes_tabs.setCurrentWidget(pane)
+    moved = parts.sizes()
+    moved[0], moved[notes] = moved[0] + 10, moved[notes] - 10
+    parts.setSizes(moved)
+    kept = parts.sizes()
+    detail.notes_tabs.setCurrentIndex(0)
+    assert parts.sizes() == kept

@@ -71,6 +71,7 @@ NOTES_SAVE_DELAY_MS = 800
 SHOWN_AUTHORS = 12
 ICON_BUTTON_WIDTH = 36  # a button showing its icon alone
 ABSTRACT_MIN_LINES = 6
+TAB_ROOM_LINES = 6  # at most this much more room for a tab beside the notes
 MARK_STYLE = "background-color:#ffe58a; color:#000000; font-weight:600;"
 SIMILAR_ROLE = Qt.ItemDataRole.UserRole
 # The splitter's first sizes and how spare height is shared: abstract, state, notes,
@@ -115,6 +116,9 @@ class DetailPane(QWidget):
     tagAdded = Signal(str)  # noqa: N815
     notesEdited = Signal(int, str)  # paper id, notes; after a pause in typing  # noqa: N815
     similarChosen = Signal(int, object)  # paper id chosen, all the similar ids  # noqa: N815
+    # The splitter's sizes before a tab beside the notes took room, and as it left them.
+    _sizes_before_tab: list[int] | None
+    _sizes_given: list[int]
     escaped = Signal()  # Esc in the notes or the tag box: back to the table
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -234,6 +238,36 @@ class DetailPane(QWidget):
         self._layout()
         self.show_paper(None, None)
 
+    def _room_for_tab(self, index: int) -> None:
+        """A tab beside the notes (a comment thread) wants more than the two lines an
+        empty notes box is given at 1024x700: it takes room from the similar papers, then
+        from the abstract down to its minimum; back on the notes, the sizes return, unless
+        the reader moved a handle in between (their sizes are never fought)."""
+        if index <= 0:
+            if self._sizes_before_tab is not None and self.parts.sizes() == self._sizes_given:
+                self.parts.setSizes(self._sizes_before_tab)
+            self._sizes_before_tab = None
+            return
+        sizes = self.parts.sizes()
+        before = list(sizes)
+        notes, similar = self.parts.indexOf(self.notes_tabs), len(sizes) - 1
+        tab_bar = self.notes_tabs.tabBar().height()
+        need = self.notes_tabs.currentWidget().sizeHint().height() + tab_bar - sizes[notes]
+        need = min(need, TAB_ROOM_LINES * self.fontMetrics().lineSpacing())
+        floors = (
+            (similar, self._similar_part.minimumSizeHint().height()),
+            (0, self.abstract.minimumHeight()),
+        )
+        for donor, floor in floors:
+            move = min(need, sizes[donor] - floor)
+            if move > 0:
+                sizes[donor] -= move
+                sizes[notes] += move
+                need -= move
+        if sizes != before:
+            self.parts.setSizes(sizes)
+            self._sizes_before_tab, self._sizes_given = before, self.parts.sizes()
+
     def add_notes_tab(self, widget: QWidget, title: str) -> int:
         """A tab beside the notes (the reading group's comments); returns its index."""
         return self.notes_tabs.addTab(widget, title)
@@ -274,7 +308,11 @@ class DetailPane(QWidget):
         self.notes_tabs.setDocumentMode(True)
         self.notes_tabs.addTab(self.notes_editor, "Notes")
         self.parts.addWidget(self.notes_tabs)
-        self.parts.addWidget(_titled("Similar papers", self.similar_list))
+        self._similar_part = _titled("Similar papers", self.similar_list)
+        self.parts.addWidget(self._similar_part)
+        self._sizes_before_tab = None  # see _room_for_tab
+        self._sizes_given = []
+        self.notes_tabs.currentChanged.connect(self._room_for_tab)
         self.parts.setCollapsible(0, False)  # the abstract is why the pane is there
         for index, stretch in enumerate(PART_STRETCH):
             self.parts.setStretchFactor(index, stretch)
