@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from readinglist.app_context import ENV_HOME, OpenLibrary, open_library
-from tests import helpers
+from tests import helpers, real_home_guard
 from tests.helpers import copy_library, logger_restored, seal_template, shared_digest_path
 from tests.postgres_server import postgres_server, postgres_url  # noqa: F401  (a real server)
 from tests.replay_server import replay  # noqa: F401  (the lookup services' replay fixture)
@@ -192,6 +192,26 @@ _executed: set[str] = set()
 _passed: set[str] = set()
 
 
+_REAL_FOLDERS = real_home_guard.watched_folders()  # before any fixture moves HOME
+_REAL_BEFORE = real_home_guard.listing(_REAL_FOLDERS)
+
+
+def _check_the_real_home(session: pytest.Session) -> None:
+    """Fail a CI run whose tests wrote into the user's own readinglist folders (on a
+    developer's machine the app itself may be running: there it is a warning line)."""
+    touched = real_home_guard.changed(_REAL_BEFORE, real_home_guard.listing(_REAL_FOLDERS))
+    if not touched:
+        return
+    message = "\ntests wrote into the user's own readinglist folders:\n  " + "\n  ".join(touched)
+    if os.environ.get("CI"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(message, red=True, bold=True)
+    else:
+        print(message, file=sys.stderr)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--check-all-modules",
@@ -259,6 +279,8 @@ def _runs_every_test(config: pytest.Config) -> bool:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    if not hasattr(config, "workerinput"):
+        _check_the_real_home(session)
     if not config.getoption("check_all_modules") or hasattr(config, "workerinput"):
         return
     if not _runs_every_test(config):
