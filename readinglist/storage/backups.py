@@ -78,7 +78,10 @@ def backup_folder(library_dir: Path) -> Path:
 
 
 def _read_only(file: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    # Waits as long as the library's own connections for a busy database (several
+    # commands at once: a writer's checkpoint), not sqlite3's default 5 s.
+    uri = f"{file.resolve().as_uri()}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms() / 1000)
 
 
 def database_problem(database: Path, thorough: bool = False, live: bool = False) -> str | None:
@@ -88,7 +91,11 @@ def database_problem(database: Path, thorough: bool = False, live: bool = False)
     leaving files behind; a read-only file is then opened read-only by SQLite)."""
     pragma = "integrity_check" if thorough else "quick_check"
     try:
-        connection = sqlite3.connect(database) if live else _read_only(database)
+        connection = (
+            sqlite3.connect(database, timeout=busy_timeout_ms() / 1000)
+            if live
+            else _read_only(database)
+        )
         try:
             found = [str(row[0]) for row in connection.execute(f"PRAGMA {pragma}(5)")]
         finally:

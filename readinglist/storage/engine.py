@@ -355,10 +355,11 @@ def _locked(engine: Engine) -> Iterator[Connection]:
 def _reading(database: Path) -> sqlite3.Connection:
     """A connection to read a library's database, read-only where it cannot be written
     (as :func:`read_only_engine` opens it)."""
+    wait = busy_timeout_ms() / 1000  # as the library's own connections wait, not 5 s
     if is_read_only(database.parent):
         mode = "mode=ro" if Path(f"{database}-shm").exists() else "immutable=1"
-        return sqlite3.connect(f"{database.resolve().as_uri()}?{mode}", uri=True)
-    return sqlite3.connect(database)
+        return sqlite3.connect(f"{database.resolve().as_uri()}?{mode}", uri=True, timeout=wait)
+    return sqlite3.connect(database, timeout=wait)
 
 
 def back_up_sqlite(source: Path, target: Path) -> None:
