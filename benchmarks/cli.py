@@ -119,46 +119,107 @@ def _summary(argv: list[str], runs: Sequence[Run]) -> dict[str, Any]:
 
 
 def run_benchmark(
-    library: Path, repeat: int, query: str, say: Callable[[str], None]
+    library: Path, repeat: int, query: str, say: Callable[[str], None], modes: Sequence[str]
 ) -> dict[str, Any]:
+    """Each mode's figures: ``direct``, every command a process that imports what it
+    needs; ``served``, the same commands handed to a command server (readinglist/
+    command_server), as a user's second and later commands are."""
     env = _child_env()
     load_start = _loadavg()
     lib = [sys.executable, "-m", "readinglist", "--library", str(library)]
+    direct_env = {**env, "READINGLIST_COMMAND_SERVER": "off"}
     say(f"library {library}: {_papers(library)} papers")
-    first = json.loads(_run([*lib, "list", "--limit", "1", "--json"], env).out)
+    first = json.loads(_run([*lib, "list", "--limit", "1", "--json"], direct_env).out)
     if not first:
         raise RuntimeError(f"{library} holds no papers")
     paper = first[0]["id"]
-    before = json.loads(_run([*lib, "show", str(paper), "--json"], env).out)
+    before = json.loads(_run([*lib, "show", str(paper), "--json"], direct_env).out)
     commands = _commands(library, paper, query)
-    say("one untimed run of each command (a missing search index is built now)")
-    for argv in commands.values():
-        _run(argv(1), env)  # leaves the paper unread and without the tag
-    runs: dict[str, list[Run]] = {name: [] for name in commands}
-    for n in range(repeat):
-        say(f"round {n + 1}/{repeat}")
-        for name, argv in commands.items():
-            runs[name].append(_run(argv(n), env))
-    # The paper as it was: its status, and the tag only if it had it.
-    _run([*lib, "status", str(paper), before["status"]], env)
-    tag_action = "--add" if BENCH_TAG in before["tags"] else "--remove"
-    _run([*lib, "tag", str(paper), tag_action, BENCH_TAG], env)
-    results = {name: _summary(commands[name](0), done) for name, done in runs.items()}
-    return {
+    result: dict[str, Any] = {
         "library": str(library),
         "papers": _papers(library),
         "paper_id": paper,
         "repeat": repeat,
-        "commands": results,
+        "modes": {},
         "targets_ms": TARGETS_MS,
-        "median_within_target": {
-            name: results[name]["median_ms"] <= target for name, target in TARGETS_MS.items()
-        },
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "bytecode_cached": True,
-        "loadavg": {"start": load_start, "end": _loadavg()},
     }
+    with tempfile.TemporaryDirectory(prefix="rl-bench-run-", dir="/tmp") as runtime:
+        served_env = {**env, "XDG_RUNTIME_DIR": runtime}
+        served_env.pop("READINGLIST_COMMAND_SERVER", None)
+        try:
+            for mode in modes:
+                mode_env = served_env if mode == "served" else direct_env
+                if mode == "served":
+                    result["server_start"] = _start_server(lib, served_env, Path(runtime))
+                result["modes"][mode] = _timed(commands, mode_env, repeat, say, mode)
+        finally:
+            _stop_servers(Path(runtime))
+    # The paper as it was: its status, and the tag only if it had it.
+    _run([*lib, "status", str(paper), before["status"]], direct_env)
+    tag_action = "--add" if BENCH_TAG in before["tags"] else "--remove"
+    _run([*lib, "tag", str(paper), tag_action, BENCH_TAG], direct_env)
+    result["median_within_target"] = {
+        mode: {
+            name: figures[name]["median_ms"] <= target for name, target in TARGETS_MS.items()
+        }
+        for mode, figures in result["modes"].items()
+    }
+    result.update(
+        python=platform.python_version(),
+        cpus=os.cpu_count(),
+        bytecode_cached=True,
+        loadavg={"start": load_start, "end": _loadavg()},
+    )
+    return result
+
+
+def _timed(
+    commands: dict[str, Callable[[int], list[str]]],
+    env: dict[str, str],
+    repeat: int,
+    say: Callable[[str], None],
+    mode: str,
+) -> dict[str, Any]:
+    say(f"{mode}: one untimed run of each command (a missing search index is built now)")
+    for argv in commands.values():
+        _run(argv(1), env)  # leaves the paper unread and without the tag
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for n in range(repeat):
+        say(f"{mode}: round {n + 1}/{repeat}")
+        for name, argv in commands.items():
+            runs[name].append(_run(argv(n), env))
+    return {name: _summary(commands[name](0), done) for name, done in runs.items()}
+
+
+def _start_server(lib: list[str], env: dict[str, str], runtime: Path) -> dict[str, float]:
+    """A first command with no server running (it runs directly and starts one), and how
+    long the server takes to listen: what a user's first command of the day costs."""
+    started = time.perf_counter()
+    first = _run([*lib, "list", "--limit", "20"], env)
+    folder = runtime / "readinglist"
+    while not list(folder.glob("*.sock")):  # a benchmark may poll: nothing asserts on it
+        time.sleep(0.01)
+    return {
+        "first_command_ms": _ms(first.wall),
+        "listening_after_ms": _ms(time.perf_counter() - started),
+    }
+
+
+def _stop_servers(runtime: Path) -> None:
+    """End the servers this benchmark started (their pid: the socket's peer)."""
+    import signal
+    import socket
+    import struct
+
+    for path in (runtime / "readinglist").glob("*.sock"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            try:
+                probe.connect(str(path))
+                raw = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+            except OSError:
+                continue
+        pid, _uid, _gid = struct.unpack("3i", raw)
+        os.kill(pid, signal.SIGTERM)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,11 +234,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--digest", type=Path, default=None, help="for --size (default: shared)")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="timed runs per command")
     parser.add_argument("--query", default=QUERY, help="what the search command searches")
+    parser.add_argument(
+        "--mode",
+        choices=("both", "served", "direct"),
+        default="both",
+        help="through a command server, each command a process of its own, or both",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.repeat < 1 or (args.size is not None and args.size < 1):
         parser.error("--size and --repeat must be positive")
+
+    modes = ("served", "direct") if args.mode == "both" else (args.mode,)
 
     def say(message: str) -> None:
         if not args.quiet:
@@ -186,14 +255,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     def build(folder: Path) -> dict[str, Any]:
         say(f"building a synthetic library of {args.size} papers in {folder}")
         info = build_library(folder, args.size, args.seed, digest=args.digest)
-        result = run_benchmark(folder, args.repeat, args.query, say)
+        result = run_benchmark(folder, args.repeat, args.query, say, modes)
         result["library_build_s"] = round(info.seconds, 1)
         return result
 
     if args.library is not None:
         if not (args.library / "library.sqlite3").is_file():
             parser.error(f"{args.library} is not a library folder")
-        result = run_benchmark(args.library.resolve(), args.repeat, args.query, say)
+        result = run_benchmark(args.library.resolve(), args.repeat, args.query, say, modes)
     elif args.out is not None:
         if args.out.exists() and any(args.out.iterdir()):
             parser.error(f"{args.out} is not empty: pass it with --library")
@@ -204,11 +273,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        for name, row in result["commands"].items():
-            print(
-                f"{name:8} median {row['median_ms']:8.1f} ms   p95 {row['p95_ms']:8.1f} ms"
-                f"   cpu {row['cpu_median_ms']:8.1f} ms"
-            )
+        for mode, figures in result["modes"].items():
+            for name, row in figures.items():
+                print(
+                    f"{mode:7} {name:8} median {row['median_ms']:8.1f} ms"
+                    f"   p95 {row['p95_ms']:8.1f} ms   cpu {row['cpu_median_ms']:8.1f} ms"
+                )
+        if "server_start" in result:
+            print(f"server  {result['server_start']}")
         print(f"loadavg  {result['loadavg']}")
     return 0
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from readinglist.cli import main
+from readinglist.launch import main
 
 if __name__ == "__main__":  # not when a child process (an import) starts from here
     sys.exit(main())

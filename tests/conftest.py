@@ -38,6 +38,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # Headless always: CI has no display, and a developer's tests must not open windows.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Every command a test runs as a process is a process of its own: no command server is
+# started behind the tests' backs (tests/test_command_server.py turns it on for itself).
+os.environ["READINGLIST_COMMAND_SERVER"] = "off"
 
 
 @pytest.fixture(scope="session", autouse=True)

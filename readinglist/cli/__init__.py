@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from readinglist.app_context import OpenDatabase
 
-__all__ = ["EXIT_BUG", "PROG", "UsageError", "build_parser", "main"]
+__all__ = ["EXIT_BUG", "PROG", "UsageError", "build_parser", "main", "run"]
 
 # Exit status of an unexpected error (a bug): EX_SOFTWARE from sysexits.h.
 EXIT_BUG = 70
@@ -95,6 +95,18 @@ def _handler(command: str) -> Callable[..., int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command's exit status. Called as a program (no ``argv``), the command goes to
+    a command server where one runs (``readinglist.command_server``: the same command
+    without the imports' cost), else runs here and starts one for the next command."""
+    if argv is None:
+        from readinglist.launch import main as launch
+
+        return launch()
+    return run(argv)
+
+
+def run(argv: Sequence[str]) -> int:
+    """The command in this process."""
     try:
         try:
             code = _run(argv)
