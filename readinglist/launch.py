@@ -12,10 +12,15 @@ from collections.abc import Sequence
 
 
 def main() -> int:
+    from readinglist.command_server import wanted
+
+    argv = sys.argv[1:]
+    if not wanted(argv):
+        return _run_here(argv)
     from readinglist.command_server.client import serve_or_run
 
     try:
-        return serve_or_run(sys.argv[1:], _run_here)
+        return serve_or_run(argv, _run_here)
     except KeyboardInterrupt:  # Ctrl+C before the command began, here or in a server
         return 130
 

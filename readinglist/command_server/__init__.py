@@ -32,6 +32,22 @@ and anything that may open an editor (``note``) always run directly.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 ENV_SWITCH = "READINGLIST_COMMAND_SERVER"
-# A server nobody has used for this long ends (and frees its ~100 MB).
+# A server nobody has used for this long ends (and frees its ~70 MB).
 IDLE_EXIT_S = 600.0
+# Never through a server: the window has a process (and a life) of its own, notes may
+# open an editor, which wants the terminal as its controlling terminal, and --version
+# costs less than the hand-over.
+DIRECT_WORDS = frozenset({"gui", "note", "--version"})
+_OFF = frozenset({"0", "off", "no", "false"})
+
+
+def wanted(argv: Sequence[str]) -> bool:
+    """Whether this command may go to a server at all (asked before anything of the
+    server's is imported: ``--version`` pays nothing for it)."""
+    if os.environ.get(ENV_SWITCH, "").strip().lower() in _OFF:
+        return False
+    return bool(argv) and not DIRECT_WORDS.intersection(argv)

@@ -23,21 +23,16 @@ import sys
 from collections.abc import Iterator
 from hashlib import blake2b
 
-from readinglist.command_server import ENV_SWITCH
-
 # What a shell sets anew for every command: not part of what a server depends on.
 _VOLATILE_ENV = frozenset({"PWD", "OLDPWD", "_", "SHLVL"})
 # sun_path holds 108 bytes on Linux, 104 on macOS.
 _MAX_SOCKET_PATH = 100
-_OFF = frozenset({"0", "off", "no", "false"})
 
 
-def enabled(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
-    """Whether commands may go through a server here: a POSIX system that can fork and
-    pass file descriptors, and nobody has turned it off."""
-    if environ.get(ENV_SWITCH, "").strip().lower() in _OFF:
-        return False
-    if getattr(sys, "frozen", False):  # a bundled app has no `python -m` to start one with
+def enabled() -> bool:
+    """Whether this system can run a server: a POSIX system that can fork and pass file
+    descriptors, with a ``python -m`` to start one (not a bundled app)."""
+    if getattr(sys, "frozen", False):
         return False
     return os.name == "posix" and hasattr(os, "fork") and hasattr(os, "getuid")
 

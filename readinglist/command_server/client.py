@@ -13,11 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
 
-from readinglist.command_server import address, protocol
+from readinglist.command_server import address, protocol, wanted
 
-# Never through a server: the window has a process (and a life) of its own, and notes
-# may open an editor, which wants the terminal as its controlling terminal.
-_DIRECT_WORDS = frozenset({"gui", "note", "--version"})
 # What the client passes on to the command's child while it waits for it.
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
@@ -42,8 +39,8 @@ def serve_or_run(argv: Sequence[str], run: Callable[[Sequence[str]], int]) -> in
 
 
 def servable(argv: Sequence[str]) -> bool:
-    """Whether this command may go through a server (see ``_DIRECT_WORDS``)."""
-    return bool(argv) and address.enabled() and not _DIRECT_WORDS.intersection(argv)
+    """Whether this command goes through a server (see ``command_server.wanted``)."""
+    return wanted(argv) and address.enabled()
 
 
 def run_on_server(path: str, argv: Sequence[str]) -> int:

@@ -2,10 +2,11 @@
 
 Client to server, once: the request (argv, working folder, environment, umask,
 ``sys.path``) as a length-prefixed ``marshal`` record, with the client's stdin, stdout
-and stderr attached as ``SCM_RIGHTS``. ``marshal`` because both ends are the same Python (the socket's
-name says so: ``address.fingerprint``) and it costs no import. Server to client: ``S``
-and the child's process id once the child exists (from then on the command may have
-run, and must never be run again by the client), then ``X`` and its exit status.
+and stderr attached as ``SCM_RIGHTS``. ``marshal`` because both ends are the same
+Python (the socket's name says so: ``address.fingerprint``) and it costs no import.
+Server to client: ``S`` and the child's process id once the child exists (from then on
+the command may have run, and must never be run again by the client), then ``X`` and
+its exit status.
 """
 
 from __future__ import annotations
