@@ -159,9 +159,7 @@ def run_benchmark(
     tag_action = "--add" if BENCH_TAG in before["tags"] else "--remove"
     _run([*lib, "tag", str(paper), tag_action, BENCH_TAG], direct_env)
     result["median_within_target"] = {
-        mode: {
-            name: figures[name]["median_ms"] <= target for name, target in TARGETS_MS.items()
-        }
+        mode: {name: figures[name]["median_ms"] <= target for name, target in TARGETS_MS.items()}
         for mode, figures in result["modes"].items()
     }
     result.update(
