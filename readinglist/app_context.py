@@ -201,7 +201,12 @@ def open_library(
     from readinglist.search.index import WhooshIndex
 
     folder = library_folder(library_dir)
-    opened = _opened(folder, lambda store: OpenLibrary(folder, store, WhooshIndex(folder)))
+
+    def make(store: SqlStore) -> OpenLibrary:
+        _forget_another_members_index(folder, store)
+        return OpenLibrary(folder, store, WhooshIndex(folder))
+
+    opened = _opened(folder, make)
     _daily_backup(folder, on_message)
     reason = opened.index.rebuild_reason
     if reason is None:
@@ -217,6 +222,34 @@ def open_library(
         if on_message is not None and count:
             on_message(f"{reason}: rebuilt it from the library ({count} papers)")
     return opened
+
+
+INDEX_MEMBER_FILE = "index-member"
+
+
+def _forget_another_members_index(folder: Path, store: SqlStore) -> None:
+    """A shared library's local search index holds one member's private state (their
+    statuses, ratings, notes: storage/member_state.py). When the member name set on this
+    machine is not the one the index was built for, the index is discarded (rebuilt by
+    this open): it would answer ``status:read`` with another member's papers. An index
+    of no known member (made before per-member state) holds the shared values every
+    member starts from, and is kept."""
+    from readinglist.atomic_write import write_atomically
+    from readinglist.search.index import WhooshIndex
+
+    if not store.scope.shared:
+        return
+    marker = folder / INDEX_MEMBER_FILE
+    member = store.scope.member or ""
+    try:
+        held: str | None = marker.read_text(encoding="utf-8").rstrip("\n")
+    except FileNotFoundError:
+        held = None
+    if held == member:
+        return
+    if held is not None:
+        WhooshIndex.discard(folder)
+    write_atomically(marker, member + "\n")
 
 
 def open_database(
