@@ -27,6 +27,7 @@ from readinglist.storage import engine as engine_module
 from readinglist.storage.member_state import StateScope
 from readinglist.storage.shared_url import write_locator
 from readinglist.storage.stats_queries import StatsQueries
+from tests.postgres_server import PostgresServer
 from tests.test_storage_dialects import _many_papers
 
 # More than a page of the table (200) and than one IN (...) chunk (500).
@@ -314,3 +315,36 @@ def test_a_local_index_of_another_member_is_rebuilt(postgres_url: str, tmp_path:
         assert bob_here.library.query_ids("status:unread") == sorted(
             p.id for p in bob_here.library.papers()
         )
+
+
+def test_a_backup_imported_by_a_member_is_their_own_state(
+    members: tuple[OpenLibrary, OpenLibrary], postgres_server: PostgresServer, tmp_path: Path
+):
+    """A JSON backup holds the exporting member's values; imported into a shared
+    library they become the importing member's, not the shared ones."""
+    alice, _bob = members
+    paper = alice.library.papers()[0]
+    alice.library.set_status([paper.id], ReadStatus.READ)
+    alice.library.rate([paper.id], 4)
+    alice.library.set_notes(paper.id, "from the file")
+    alice.library.time_spent.set([paper.id], 15)
+    backup = alice.library.exchange.export("json").encode("utf-8")
+    name = postgres_server.new_database()
+    try:
+        url = postgres_server.url(name)
+        with _member(url, tmp_path / "other", "Carol") as carol:
+            assert carol.library.import_bytes(backup, "backup.json").new == 6
+            (copy,) = [p for p in carol.library.papers() if p.title == paper.title]
+            assert _state(carol, copy.id) == (
+                ReadStatus.READ,
+                Priority.NONE,
+                4,
+                "from the file",
+                15,
+            )
+            assert carol.library.query_ids("status:read") == [copy.id]
+        with _member(url, tmp_path / "other", "Dave") as dave:
+            assert _state(dave, copy.id) == (ReadStatus.UNREAD, Priority.NONE, 0, "", None)
+            assert dave.library.browse("status:read").total == 0
+    finally:
+        postgres_server.drop_database(name)
