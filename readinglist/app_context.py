@@ -252,6 +252,28 @@ def _forget_another_members_index(folder: Path, store: SqlStore) -> None:
     write_atomically(marker, member + "\n")
 
 
+def adopt_member(opened: OpenDatabase, name: str) -> bool:
+    """A shared library opened without a member name, the name set since (the window
+    asks for it at the first comment): its reading state becomes ``name``'s from the
+    next unit of work on, without reopening. The papers this member already has state
+    of (set from another machine) go to the change feed, so this client's index (built
+    on the shared values) takes their values. False: nothing to do (a local library, or
+    a member already set: the state of a member is never switched while open)."""
+    from dataclasses import replace
+
+    from readinglist.atomic_write import write_atomically
+    from readinglist.storage.member_state import own_state_ids
+
+    store = opened.store
+    if not store.scope.shared or store.scope.member is not None:
+        return False
+    store.scope = replace(store.scope, member=name)
+    with store.unit_of_work(write=True) as uow:
+        uow.touched.update(own_state_ids(uow.session, store.scope))
+    write_atomically(opened.library_dir / INDEX_MEMBER_FILE, name + "\n")
+    return True
+
+
 def open_database(
     library_dir: LibraryLocation | None = None, on_message: Callable[[str], None] | None = None
 ) -> OpenDatabase:

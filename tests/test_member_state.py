@@ -348,3 +348,24 @@ def test_a_backup_imported_by_a_member_is_their_own_state(
             assert dave.library.browse("status:read").total == 0
     finally:
         postgres_server.drop_database(name)
+
+
+def test_a_bibtex_files_reader_state_goes_to_the_importing_member(
+    members: tuple[OpenLibrary, OpenLibrary],
+):
+    """JabRef's read status, ranking, priority and annote are the importer's own; its
+    groups become the group's tags."""
+    alice, bob = members
+    known = alice.library.papers()[0]
+    bib = rf"""
+@misc{{a, title = {{{known.title}}}, annote = {{notes from the file}}}}
+@misc{{b, title = {{A New Paper}}, readstatus = {{read}}, ranking = {{rank5}},
+  priority = {{prio1}}, groups = {{from-file}}, annote = {{first line}}}}
+"""
+    alice.library.import_bytes(bib.encode(), "jabref.bib")
+    (new,) = [p for p in alice.library.papers() if p.title == "A New Paper"]
+    assert _state(alice, new.id) == (ReadStatus.READ, Priority.HIGH, 5, "first line", None)
+    assert alice.library.details(known.id).paper.notes == "notes from the file"
+    assert _state(bob, new.id) == (ReadStatus.UNREAD, Priority.NONE, 0, "", None)
+    assert bob.library.details(known.id).paper.notes == ""
+    assert bob.library.details(new.id).paper.tags == ("from-file",)

@@ -22,11 +22,12 @@ from sqlalchemy import Engine
 from readinglist.app_context import OpenLibrary, library_folder, open_library
 from readinglist.cli import gui
 from readinglist.core.models import ReadStatus
-from readinglist.member import set_member_name
+from readinglist.member import member_file, set_member_name
 from readinglist.storage.change_feed import ChangeListener
 from readinglist.storage.shared_url import write_locator
 from readinglist.ui import app, shared_library
 from readinglist.ui.about_dialog import AboutDialog
+from readinglist.ui.group_dialogs import MemberDialog
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column
 from readinglist.ui.shared_library import SharedLibraryDialog
@@ -292,3 +293,47 @@ def test_the_window_shows_the_members_own_state(
     with _other_client(filled_url, tmp_path) as bob_again:
         seen = bob_again.library.details(paper_id).paper
         assert (seen.status, seen.rating, seen.notes) == (ReadStatus.READ, 5, "Bob's own")
+
+
+@pytest.mark.slow
+def test_a_window_opened_without_a_member_name_takes_the_name_when_it_is_set(
+    qtbot, filled_url: str, tmp_path: Path, windows: list[MainWindow]
+):
+    """Nameless, the window shows the shared values and a status change is a one-line
+    message; the name given at the first comment makes the state the member's at once,
+    with what they had set from another machine."""
+    set_member_name("Alice")
+    with _other_client(filled_url, tmp_path, "alice-laptop") as laptop:
+        paper_id, other = (paper.id for paper in laptop.library.papers()[:2])
+        laptop.library.set_status([paper_id, other], ReadStatus.READ)
+    member_file().unlink()
+    window = app.build_main_window(library_folder(filled_url))
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    _settled(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    assert window.opened.store.scope.member is None
+    unread = _cell(window, paper_id, Column.STATUS)
+    window.select_ids([paper_id])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id])
+    window.detail.rating_selector.activated.emit(4)
+    qtbot.waitUntil(lambda: "readinglist member NAME" in window.statusBar().currentMessage())
+    assert _rating_of(window, paper_id) == 0
+    window.detail.notes_tabs.setCurrentWidget(window.group.pane)
+    qtbot.waitUntil(lambda: window.group.pane.group is not None)
+    qtbot.keyClicks(window.group.pane.comment_editor, "Worth reading")
+    window.group.pane.add_button.click()
+    dialog = window.findChild(MemberDialog)
+    assert dialog is not None
+    dialog.name_edit.setText("Alice")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.opened.store.scope.member == "Alice")
+    # Her state from the laptop, on a paper nobody touched since: table and index.
+    qtbot.waitUntil(lambda: _cell(window, other, Column.STATUS) != unread, timeout=LIVE_MS)
+    qtbot.waitUntil(lambda: window.library.query_ids("status:read") == sorted([paper_id, other]))
+    window.select_ids([paper_id])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id])
+    window.detail.rating_selector.activated.emit(4)
+    qtbot.waitUntil(lambda: _rating_of(window, paper_id) == 4)
+    qtbot.waitUntil(lambda: window.library.query_ids("status:read rating:4") == [paper_id])

@@ -328,3 +328,14 @@ def add_paper_row(session: Session, scope: StateScope, row: PaperRow, paper: Pap
     session.flush()
     if private:
         write_state(session, scope, [row.id], member_values(paper), paper.updated_at)
+
+
+def own_state_ids(session: Session, scope: StateScope) -> list[int]:
+    """The papers the scope's member has state of (none for the single reader)."""
+    if scope.member is None:
+        return []
+    return list(
+        session.scalars(
+            select(MemberStateRow.paper_id).where(MemberStateRow.member == scope.member)
+        )
+    )
