@@ -7,9 +7,11 @@ Without ``--url`` a throwaway PostgreSQL cluster is started for the run
 (tests/postgres_server.py) and removed after. The library is the synthetic one of
 benchmarks/synthetic.py, built straight into the database.
 
-Each client is a process of its own with its own local folder (as on its own machine)
-and makes ``--edits`` random edits of papers drawn from a hot set of ``--hot`` papers
-(so that clients meet): it reads the paper, "thinks" ``--think-ms``, and saves one or two
+Each client is a process of its own with its own local folder (as on its own machine),
+all of one member (the state edited is private to a member, see
+readinglist/storage/member_state.py: another member's clients never conflict with
+these), and makes ``--edits`` random edits of papers drawn from a hot set of ``--hot``
+papers (so that clients meet): it reads the paper, "thinks" ``--think-ms``, and saves one or two
 fields through readinglist.core.paper_edits (versioned, merged field by field). Every
 edit appends a token of its own to the notes; a save that meets a conflict reads again
 and applies its change again (the user choosing theirs plus mine), counted as a
@@ -58,6 +60,17 @@ def _client_folder(root: Path, name: str, url: str) -> Path:
     folder = root / name
     write_locator(folder, url)
     return folder
+
+
+def _one_member(root: Path) -> None:
+    """Every client is one member (one person's many windows and machines): reading
+    state is private to a member, so only their own clients can meet on it. The name
+    goes in a config folder of the run's own (the user's is left alone); the client
+    processes inherit it through the environment."""
+    from readinglist.member import set_member_name
+
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
+    set_member_name("Benchmark")
 
 
 def _client(
@@ -162,6 +175,7 @@ def run(
     from readinglist.storage.store import SqlStore
 
     root = Path(tempfile.mkdtemp(prefix="rl-shared-bench-"))
+    _one_member(root)
     started = time.perf_counter()
     builder = _client_folder(root, "builder", url)
     build_library(builder, papers)

@@ -201,7 +201,12 @@ def open_library(
     from readinglist.search.index import WhooshIndex
 
     folder = library_folder(library_dir)
-    opened = _opened(folder, lambda store: OpenLibrary(folder, store, WhooshIndex(folder)))
+
+    def make(store: SqlStore) -> OpenLibrary:
+        _forget_another_members_index(folder, store)
+        return OpenLibrary(folder, store, WhooshIndex(folder))
+
+    opened = _opened(folder, make)
     _daily_backup(folder, on_message)
     reason = opened.index.rebuild_reason
     if reason is None:
@@ -217,6 +222,56 @@ def open_library(
         if on_message is not None and count:
             on_message(f"{reason}: rebuilt it from the library ({count} papers)")
     return opened
+
+
+INDEX_MEMBER_FILE = "index-member"
+
+
+def _forget_another_members_index(folder: Path, store: SqlStore) -> None:
+    """A shared library's local search index holds one member's private state (their
+    statuses, ratings, notes: storage/member_state.py). When the member name set on this
+    machine is not the one the index was built for, the index is discarded (rebuilt by
+    this open): it would answer ``status:read`` with another member's papers. An index
+    of no known member (made before per-member state) holds the shared values every
+    member starts from, and is kept."""
+    from readinglist.atomic_write import write_atomically
+    from readinglist.search.index import WhooshIndex
+
+    if not store.scope.shared:
+        return
+    marker = folder / INDEX_MEMBER_FILE
+    member = store.scope.member or ""
+    try:
+        held: str | None = marker.read_text(encoding="utf-8").rstrip("\n")
+    except FileNotFoundError:
+        held = None
+    if held == member:
+        return
+    if held is not None:
+        WhooshIndex.discard(folder)
+    write_atomically(marker, member + "\n")
+
+
+def adopt_member(opened: OpenDatabase, name: str) -> bool:
+    """A shared library opened without a member name, the name set since (the window
+    asks for it at the first comment): its reading state becomes ``name``'s from the
+    next unit of work on, without reopening. The papers this member already has state
+    of (set from another machine) go to the change feed, so this client's index (built
+    on the shared values) takes their values. False: nothing to do (a local library, or
+    a member already set: the state of a member is never switched while open)."""
+    from dataclasses import replace
+
+    from readinglist.atomic_write import write_atomically
+    from readinglist.storage.member_state import own_state_ids
+
+    store = opened.store
+    if not store.scope.shared or store.scope.member is not None:
+        return False
+    store.scope = replace(store.scope, member=name)
+    with store.unit_of_work(write=True) as uow:
+        uow.touched.update(own_state_ids(uow.session, store.scope))
+    write_atomically(opened.library_dir / INDEX_MEMBER_FILE, name + "\n")
+    return True
 
 
 def open_database(

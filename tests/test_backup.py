@@ -53,7 +53,9 @@ QUERIES = {
 }
 # Lookup states are where a lookup stands, not what it found (that is in paper_facts):
 # a restored library looks its papers up again.
-NOT_USER_DATA = {"alembic_version", "search_outbox", "resolve_state"}
+# member_states: a shared library's members' own state, never written in a local one
+# (a JSON backup holds the exporting member's values in its papers).
+NOT_USER_DATA = {"alembic_version", "search_outbox", "resolve_state", "member_states"}
 
 
 def rows(opened: OpenLibrary) -> dict[str, list[tuple[Any, ...]]]:

@@ -17,6 +17,7 @@ import pytest
 
 from readinglist.app_context import open_library
 from readinglist.core.models import ReadStatus
+from readinglist.member import set_member_name
 from readinglist.storage.change_feed import CURSOR_FILE, ChangeListener
 from readinglist.storage.shared_url import LOCATOR_FILE
 from tests.helpers import SHARED_DIGEST, SHARED_DIGEST_PAPERS
@@ -64,6 +65,11 @@ def test_every_command_works_on_a_shared_library(tmp_path: Path, postgres_url: s
     cli = _client(tmp_path, "alice")
     assert "211 new" in _ok(_run(cli, postgres_url, "import", str(SHARED_DIGEST)))
     assert "0 new, 211 already" in _ok(_run(cli, postgres_url, "import", str(SHARED_DIGEST)))
+    # Reading state is each member's own: without a member name it is not written.
+    refused = _run(cli, postgres_url, "status", "1", "2", "read")
+    assert refused.code != 0 and "readinglist member NAME" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1
+    _ok(cli("member", "Alice"))
     _ok(_run(cli, postgres_url, "status", "1", "2", "read"))
     _ok(_run(cli, postgres_url, "tag", "1", "--add", "3d/nerf"))
     _ok(_run(cli, postgres_url, "rate", "1", "5"))
@@ -106,6 +112,8 @@ def test_two_clients_keep_their_own_indexes_in_step(tmp_path: Path, postgres_url
     """What one client changes, another finds by searching; one that was offline
     catches up on its next start."""
     alice, bob = _client(tmp_path, "alice"), _client(tmp_path, "bob")
+    _ok(alice("member", "Alice"))
+    _ok(bob("member", "Bob"))
     _ok(_run(alice, postgres_url, "import", str(SHARED_DIGEST)))
     assert "29 matches" in _ok(_run(bob, postgres_url, "search", "gaussian splatting"))
     assert any(path.name.startswith("index") for path in _local_folder(bob).iterdir())
@@ -114,10 +122,14 @@ def test_two_clients_keep_their_own_indexes_in_step(tmp_path: Path, postgres_url
     _ok(_run(alice, postgres_url, "tag", "4", "--add", "group/week-1"))
     # alice's own index takes the changes (on SQLite that would empty the outbox)
     assert "2 matches" in _ok(_run(alice, postgres_url, "search", "status:read"))
-    # bob was not running: he catches up from the change feed when he starts
-    found = _ok(_run(bob, postgres_url, "search", "status:read", "--json"))
-    assert '"id": 3' in found and '"id": 4' in found
+    # bob was not running: he catches up from the change feed when he starts; the
+    # tag is the group's, the statuses were alice's own
     assert "1 match" in _ok(_run(bob, postgres_url, "search", "tag:group"))
+    assert "0 matches" in _ok(_run(bob, postgres_url, "search", "status:read"))
+    _ok(_run(bob, postgres_url, "status", "4", "5", "6", "read"))
+    assert "3 matches" in _ok(_run(bob, postgres_url, "search", "status:read"))
+    found = _ok(_run(alice, postgres_url, "search", "status:read", "--json"))
+    assert '"id": 3' in found and '"id": 4' in found and '"id": 5' not in found
     cursor = int((_local_folder(bob) / CURSOR_FILE).read_text())
     assert cursor > 0
 
@@ -199,6 +211,7 @@ def test_a_database_that_sorts_by_language_rules_is_refused(
 @pytest.mark.slow
 def test_a_listening_client_hears_a_commit_of_another(postgres_url: str, tmp_path: Path):
     """LISTEN/NOTIFY: the feed's notification arrives when the writer commits."""
+    set_member_name("Alice")
     with open_library(postgres_url) as writer:
         writer.library.import_bytes(SHARED_DIGEST.read_bytes(), "digest.txt")
         listener = ChangeListener(writer.store.engine)

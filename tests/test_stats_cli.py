@@ -15,6 +15,7 @@ from readinglist.app_context import open_database
 from readinglist.core.library import Library
 from readinglist.core.models import ParsedPaper, ParseResult, Priority, ReadStatus
 from readinglist.core.stats import week_start
+from readinglist.member import set_member_name
 from readinglist.storage.stats_queries import reading_tracker
 from readinglist.storage.store import SqlStore
 from tests.test_cli import Cli
@@ -83,6 +84,7 @@ def history_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sq
         with open_database(tmp_path / "library") as opened:
             yield opened.store
     else:
+        set_member_name("Tester")  # the history is the member's own there
         with open_database(request.getfixturevalue("postgres_url")) as opened:
             yield opened.store
 

@@ -21,10 +21,13 @@ from sqlalchemy import Engine
 
 from readinglist.app_context import OpenLibrary, library_folder, open_library
 from readinglist.cli import gui
+from readinglist.core.models import ReadStatus
+from readinglist.member import member_file, set_member_name
 from readinglist.storage.change_feed import ChangeListener
 from readinglist.storage.shared_url import write_locator
 from readinglist.ui import app, shared_library
 from readinglist.ui.about_dialog import AboutDialog
+from readinglist.ui.group_dialogs import MemberDialog
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column
 from readinglist.ui.shared_library import SharedLibraryDialog
@@ -47,9 +50,10 @@ def filled_url(postgres_url: str, tmp_path: Path) -> str:
     return postgres_url
 
 
-def _other_client(url: str, tmp_path: Path) -> OpenLibrary:
-    """Another member's client: a local folder of its own on the same URL."""
-    folder = tmp_path / "other-client"
+def _other_client(url: str, tmp_path: Path, name: str = "other-client") -> OpenLibrary:
+    """Another client: a local folder of its own on the same URL (its member is the
+    name set when it opens)."""
+    folder = tmp_path / name
     write_locator(folder, url)
     return open_library(folder)
 
@@ -171,6 +175,8 @@ def test_a_server_that_cannot_be_reached_is_one_line_in_the_status_bar(
 
 
 def _shared_window(qtbot, url: str, windows: list[MainWindow]) -> MainWindow:
+    """Alice's window (the member name is read when the library opens)."""
+    set_member_name("Alice")
     window = app.build_main_window(library_folder(url))
     windows.append(window)
     qtbot.addWidget(window)
@@ -178,24 +184,39 @@ def _shared_window(qtbot, url: str, windows: list[MainWindow]) -> MainWindow:
     return _settled(qtbot, window)
 
 
-def _rating_of(window: MainWindow, paper_id: int) -> object:
+def _cell(window: MainWindow, paper_id: int, column: Column) -> object:
     for row in range(window.model.rowCount()):
         if window.model.paper_id(row) == paper_id:
-            return window.model.data(window.model.index(row, Column.RATING), SORT_ROLE)
+            return window.model.data(window.model.index(row, column), SORT_ROLE)
     return None
 
 
+def _rating_of(window: MainWindow, paper_id: int) -> object:
+    return _cell(window, paper_id, Column.RATING)
+
+
 def _another_members_changes_show(qtbot, window: MainWindow, url: str, tmp_path: Path) -> None:
+    """Bob's new papers and tags show in Alice's window within 2 s, his rating never
+    (it is his own); Alice's rating from her other machine shows."""
     qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
-    with _other_client(url, tmp_path) as other:
-        other.library.import_bytes(_many_papers(3, "Live"), "live.txt")
+    set_member_name("Bob")
+    with _other_client(url, tmp_path) as bob:
+        bob.library.import_bytes(_many_papers(3, "Live"), "live.txt")
         qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS + 3, timeout=LIVE_MS)
         paper_id = window.model.paper_id(0)
         assert paper_id is not None and _rating_of(window, paper_id) == 0
-        other.library.rate([paper_id], 4)
-        qtbot.waitUntil(lambda: _rating_of(window, paper_id) == 4, timeout=LIVE_MS)
+        bob.library.rate([paper_id], 4)
+        bob.library.tag([paper_id], add=["shared"])  # committed after the rating
+        tagged = lambda: "shared" in str(_cell(window, paper_id, Column.TAGS))  # noqa: E731
+        qtbot.waitUntil(tagged, timeout=LIVE_MS)
+        assert _rating_of(window, paper_id) == 0  # the feed was read past Bob's rating
+    set_member_name("Alice")
+    with _other_client(url, tmp_path, "alice-laptop") as laptop:
+        laptop.library.rate([paper_id], 2)
+        qtbot.waitUntil(lambda: _rating_of(window, paper_id) == 2, timeout=LIVE_MS)
     # The window's own index was brought up to date from the feed: it finds the new papers.
     assert len(window.library.query_ids("Live")) == 3
+    assert window.library.query_ids("rating:2") == [paper_id]
 
 
 @pytest.mark.slow
@@ -242,3 +263,77 @@ def test_about_names_the_shared_librarys_url(qtbot, postgres_url: str, tmp_path:
     qtbot.addWidget(local)
     assert local.findChild(QLabel, "aboutSharedUrl") is None
     assert "Shared library" not in local.report()
+
+
+@pytest.mark.slow
+def test_the_window_shows_the_members_own_state(
+    qtbot, filled_url: str, tmp_path: Path, windows: list[MainWindow]
+):
+    """Bob's status, rating and notes are his: Alice's table and detail pane show her
+    own (the defaults), and her rating from the pane is hers alone."""
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path) as bob:
+        paper_id = bob.library.papers()[0].id
+        bob.library.set_status([paper_id], ReadStatus.READ)
+        bob.library.rate([paper_id], 5)
+        bob.library.set_notes(paper_id, "Bob's own")
+    window = _shared_window(qtbot, filled_url, windows)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    assert _rating_of(window, paper_id) == 0
+    assert _cell(window, paper_id, Column.STATUS) == _cell(window, paper_id + 1, Column.STATUS)
+    window.select_ids([paper_id])
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.title.text() != "" and window.selected_ids() == [paper_id])
+    assert detail.status_selector.currentIndex() == list(ReadStatus).index(ReadStatus.UNREAD)
+    assert detail.rating_selector.currentIndex() == 0
+    assert detail.notes_editor.toPlainText() == ""
+    detail.rating_selector.activated.emit(3)
+    qtbot.waitUntil(lambda: _rating_of(window, paper_id) == 3)
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path) as bob_again:
+        seen = bob_again.library.details(paper_id).paper
+        assert (seen.status, seen.rating, seen.notes) == (ReadStatus.READ, 5, "Bob's own")
+
+
+@pytest.mark.slow
+def test_a_window_opened_without_a_member_name_takes_the_name_when_it_is_set(
+    qtbot, filled_url: str, tmp_path: Path, windows: list[MainWindow]
+):
+    """Nameless, the window shows the shared values and a status change is a one-line
+    message; the name given at the first comment makes the state the member's at once,
+    with what they had set from another machine."""
+    set_member_name("Alice")
+    with _other_client(filled_url, tmp_path, "alice-laptop") as laptop:
+        paper_id, other = (paper.id for paper in laptop.library.papers()[:2])
+        laptop.library.set_status([paper_id, other], ReadStatus.READ)
+    member_file().unlink()
+    window = app.build_main_window(library_folder(filled_url))
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    _settled(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    assert window.opened.store.scope.member is None
+    unread = _cell(window, paper_id, Column.STATUS)
+    window.select_ids([paper_id])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id])
+    window.detail.rating_selector.activated.emit(4)
+    qtbot.waitUntil(lambda: "readinglist member NAME" in window.statusBar().currentMessage())
+    assert _rating_of(window, paper_id) == 0
+    window.detail.notes_tabs.setCurrentWidget(window.group.pane)
+    qtbot.waitUntil(lambda: window.group.pane.group is not None)
+    qtbot.keyClicks(window.group.pane.comment_editor, "Worth reading")
+    window.group.pane.add_button.click()
+    dialog = window.findChild(MemberDialog)
+    assert dialog is not None
+    dialog.name_edit.setText("Alice")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.opened.store.scope.member == "Alice")
+    # Her state from the laptop, on a paper nobody touched since: table and index.
+    qtbot.waitUntil(lambda: _cell(window, other, Column.STATUS) != unread, timeout=LIVE_MS)
+    qtbot.waitUntil(lambda: window.library.query_ids("status:read") == sorted([paper_id, other]))
+    window.select_ids([paper_id])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id])
+    window.detail.rating_selector.activated.emit(4)
+    qtbot.waitUntil(lambda: _rating_of(window, paper_id) == 4)
+    qtbot.waitUntil(lambda: window.library.query_ids("status:read rating:4") == [paper_id])

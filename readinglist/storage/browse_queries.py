@@ -44,6 +44,7 @@ from readinglist.core.query import (
     TagFilter,
     Term,
 )
+from readinglist.storage.member_state import StateScope
 from readinglist.storage.orm import AppearanceRow, LinkRow, PaperRow, PaperTagRow, TagRow
 
 # What Python's str.strip() removes from notes (SQLite's trim() takes only spaces).
@@ -54,13 +55,13 @@ class BrowseQueries:
     """Mixed into the unit of work: it provides ``session``, ``papers`` and ``_order``."""
 
     session: Session
+    scope: StateScope
 
     if TYPE_CHECKING:
 
         def papers(self, query: PaperQuery) -> list[Paper]: ...
 
-        @staticmethod
-        def _order(query: PaperQuery) -> list[ColumnElement[Any]]: ...
+        def _order(self, query: PaperQuery) -> list[ColumnElement[Any]]: ...
 
     def browse(
         self,
@@ -73,13 +74,17 @@ class BrowseQueries:
     ) -> BrowsePage:
         """One page of the papers matching a query of filters (no words), sorted by
         ``order`` (the store's ORDER BY), with their count and, ``with_ids``, every id."""
-        where: list[ColumnElement[bool]] = [] if root is None else [condition(root)]
+        where: list[ColumnElement[bool]] = [] if root is None else [condition(root, self.scope)]
         if within is not None:
             where.append(PaperRow.id.in_(_id_set(within, self.session.get_bind().dialect.name)))
         if order.sort == POSITION:
             return self._browse_in_position(where, within or (), order, offset, limit, with_ids)
-        total = int(self.session.scalar(select(func.count(PaperRow.id)).where(*where)) or 0)
-        ordered = select(PaperRow.id).where(*where).order_by(*self._order(order))
+        # The member's state joined once (a no-op for the single reader): the filters
+        # and the order read its columns.
+        counted = self.scope.join(select(func.count(PaperRow.id)).select_from(PaperRow))
+        total = int(self.session.scalar(counted.where(*where)) or 0)
+        ordered = self.scope.join(select(PaperRow.id).select_from(PaperRow))
+        ordered = ordered.where(*where).order_by(*self._order(order))
         ids: tuple[int, ...] | None = None
         if with_ids:
             ids = tuple(self.session.scalars(ordered))
@@ -105,7 +110,9 @@ class BrowseQueries:
         for number, paper_id in enumerate(within):
             place.setdefault(paper_id, number)
         found = sorted(
-            self.session.scalars(select(PaperRow.id).where(*where)),
+            self.session.scalars(
+                self.scope.join(select(PaperRow.id).select_from(PaperRow)).where(*where)
+            ),
             key=place.__getitem__,
             reverse=order.descending,
         )
@@ -155,8 +162,9 @@ def _between(column: Any, low: Any, high: Any, high_open: bool) -> ColumnElement
     return and_(true(), *parts)
 
 
-def condition(node: Node) -> ColumnElement[bool]:
-    """The WHERE clause of a query's tree; words are refused (only the index has them)."""
+def condition(node: Node, scope: StateScope) -> ColumnElement[bool]:
+    """The WHERE clause of a query's tree; words are refused (only the index has them).
+    The reading state is the scope's (the statement joins it)."""
     if isinstance(node, TagFilter):
         prefix = node.name + "/"
         tagged = (
@@ -171,24 +179,24 @@ def condition(node: Node) -> ColumnElement[bool]:
     if isinstance(node, ArxivFilter):
         return func.coalesce(PaperRow.arxiv_id, "") == node.arxiv_id
     if isinstance(node, StatusFilter):
-        return PaperRow.status == node.status.value
+        return scope.column("status") == node.status.value
     if isinstance(node, HasFilter):
         if node.what == "notes":
-            return func.trim(PaperRow.notes, _WHITE_SPACE) != ""
+            return func.trim(scope.column("notes"), _WHITE_SPACE) != ""
         return PaperRow.id.in_(select(LinkRow.paper_id).where(LinkRow.kind == node.what))
     if isinstance(node, NumberFilter):
-        column = PaperRow.rating if node.field == "rating" else _times_seen()
+        column = scope.column("rating") if node.field == "rating" else _times_seen()
         return _between(column, node.low, node.high, high_open=False)
     if isinstance(node, DateFilter):
         start = None if node.start is None else _minute(node.start)
         end = None if node.end is None else _minute(node.end)
         return _between(PaperRow.added_at, start, end, high_open=True)
     if isinstance(node, And):
-        return and_(*(condition(item) for item in node.items))
+        return and_(*(condition(item, scope) for item in node.items))
     if isinstance(node, Or):
-        return or_(*(condition(item) for item in node.items))
+        return or_(*(condition(item, scope) for item in node.items))
     if isinstance(node, Not):
-        return not_(condition(node.item))
+        return not_(condition(node.item, scope))
     if isinstance(node, Term):
         raise ValueError("words need the search index: the database cannot browse them")
     assert_never(node)

@@ -9,35 +9,26 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readinglist.core.models import PaperField
 from readinglist.storage.batching import chunks
-from readinglist.storage.orm import PaperRow, PaperTagRow, StatusChangeRow, TagRow
-
-_COLUMNS = {
-    "status": PaperRow.status,
-    "rating": PaperRow.rating,
-    "priority": PaperRow.priority,
-    "notes": PaperRow.notes,
-}
+from readinglist.storage.member_state import StateScope, state_values, write_state
+from readinglist.storage.orm import PaperTagRow, TagRow
 
 
 class BulkQueries:
-    """Mixed into the unit of work: it provides ``session`` and ``touched``."""
+    """Mixed into the unit of work: it provides ``session``, ``scope`` and ``touched``."""
 
     session: Session
+    scope: StateScope
     touched: set[int]
 
     def field_values(self, ids: Collection[int], field: PaperField) -> dict[int, object]:
-        """Each existing paper's raw stored value of one user field (deleted ids absent)."""
-        column = _COLUMNS[field]
-        found: dict[int, object] = {}
-        for chunk in chunks(sorted(set(ids))):
-            rows = self.session.execute(select(PaperRow.id, column).where(PaperRow.id.in_(chunk)))
-            found.update((paper_id, value) for paper_id, value in rows)
-        return found
+        """Each existing paper's raw stored value of one user field (deleted ids absent),
+        as this unit's scope sees it (a member's own)."""
+        return state_values(self.session, self.scope, sorted(set(ids)), field)
 
     def papers_with_tag(self, ids: Collection[int], tag: str) -> set[int]:
         """Which of these papers carry exactly this tag."""
@@ -61,23 +52,16 @@ class BulkQueries:
         """Give each paper its own value of a field (an undo of a bulk edit), in this
         transaction; a status change is kept in the history as any other. Returns how
         many papers changed."""
-        column = _COLUMNS[field]
         current = self.field_values(values.keys(), field)
         by_value: dict[object, list[int]] = {}
         for paper_id, value in values.items():
             if paper_id in current and current[paper_id] != value:
                 by_value.setdefault(value, []).append(paper_id)
         for value, group in by_value.items():
-            for chunk in chunks(sorted(group)):
-                self.session.execute(
-                    update(PaperRow)
-                    .where(PaperRow.id.in_(chunk))
-                    .values({column.key: value, "updated_at": now})
-                )
+            write_state(self.session, self.scope, group, {field: value}, now)
             if field == "status":
                 self.session.add_all(
-                    StatusChangeRow(paper_id=paper_id, status=str(value), changed_at=now)
-                    for paper_id in group
+                    self.scope.change(paper_id, str(value), now) for paper_id in group
                 )
             self.touched.update(group)
         return sum(len(group) for group in by_value.values())

@@ -22,6 +22,7 @@ from readinglist.core.models import (
 )
 from readinglist.core.normalize import title_key
 from readinglist.storage.batching import chunks, paper_row
+from readinglist.storage.member_state import StateScope, add_paper_row, set_state_field
 from readinglist.storage.orm import (
     AppearanceRow,
     AuthorRow,
@@ -48,6 +49,7 @@ class ExchangeWork:
     """Metadata, reading lists, saved searches, and what export and restore need."""
 
     session: Session
+    scope: StateScope
     touched: set[int]
     _key_owners: dict[str, int] | None
 
@@ -95,15 +97,18 @@ class ExchangeWork:
         row = self.session.get(PaperRow, paper_id)
         if row is None:
             return
-        if state.status is not None and state.status.value != row.status:
+        if self.scope.private:  # a member's: their own row (storage/member_state.py)
+            self._set_own_state(paper_id, state, now)
+        elif state.status is not None and state.status.value != row.status:
             row.status = state.status.value
             row.history.append(StatusChangeRow(status=state.status.value, changed_at=now))
-        if state.rating is not None:
-            row.rating = state.rating
-        if state.priority is not None:
-            row.priority = state.priority.value
-        if state.notes:
-            row.notes = state.notes
+        if not self.scope.private:
+            if state.rating is not None:
+                row.rating = state.rating
+            if state.priority is not None:
+                row.priority = state.priority.value
+            if state.notes:
+                row.notes = state.notes
         have = {tag.name for tag in row.tags}
         wanted = [tag for tag in dict.fromkeys(state.tags) if tag not in have]
         if wanted:
@@ -113,6 +118,19 @@ class ExchangeWork:
             )
         row.updated_at = now
         self.touched.add(paper_id)
+
+    def _set_own_state(self, paper_id: int, state: ReaderState, now: datetime) -> None:
+        values: dict[str, object] = {}
+        if state.status is not None:
+            values["status"] = state.status.value
+        if state.rating is not None:
+            values["rating"] = state.rating
+        if state.priority is not None:
+            values["priority"] = state.priority.value
+        if state.notes:
+            values["notes"] = state.notes
+        for field, value in values.items():
+            set_state_field(self.session, self.scope, [paper_id], field, value, now)
 
     # --- reading lists --------------------------------------------------------------
 
@@ -221,7 +239,7 @@ class ExchangeWork:
         for chunk in chunks(sorted(set(ids))):
             rows = self.session.execute(
                 select(StatusChangeRow.paper_id, StatusChangeRow.status, StatusChangeRow.changed_at)
-                .where(StatusChangeRow.paper_id.in_(chunk))
+                .where(StatusChangeRow.paper_id.in_(chunk), self.scope.history())
                 .order_by(StatusChangeRow.id)
             )
             for paper_id, status, changed_at in rows:
@@ -274,8 +292,7 @@ class ExchangeWork:
     ) -> int:
         """Insert a paper exactly as a backup describes it (its id too with ``keep_id``)."""
         row = paper_row(paper, title_key(paper.title), history, keep_id)
-        self.session.add(row)
-        self.session.flush()
+        add_paper_row(self.session, self.scope, row, paper)
         self._key_owners = None  # it may hold a cite key (see FactWork.cite_key_owner)
         if paper.tags:
             tag_ids = self._ensure_tag_ids(paper.tags)

@@ -17,6 +17,8 @@ from sqlalchemy import case, func, select
 
 from readinglist.core.metadata import Field
 from readinglist.core.models import LinkKind
+from readinglist.core.orders import PRIORITY_RANK, STATUS_RANK
+from readinglist.storage.member_state import StateScope
 from readinglist.storage.orm import AuthorRow, FactRow, LinkRow, PaperRow, PaperTagRow, TagRow
 
 _FIRST_AUTHOR = (
@@ -48,3 +50,15 @@ DATABASE_KEY_COLUMNS: dict[str, Any] = {
     "first_tag": func.coalesce(_FIRST_TAG, ""),
     "code": case((PaperRow.id.in_(_CODED), 1), else_=0),
 }
+
+
+def state_key_columns(scope: StateScope) -> dict[str, Any]:
+    """The keys of the reading state (status, rating, priority) as the scope sees it:
+    the paper's columns for the single reader, the member's (storage/member_state.py)."""
+    status = scope.column("status")
+    priority = scope.column("priority")
+    return {
+        "status": case({s.value: rank for s, rank in STATUS_RANK.items()}, value=status),
+        "rating": scope.column("rating"),
+        "priority": case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=priority),
+    }

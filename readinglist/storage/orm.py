@@ -33,9 +33,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class PaperRow(Base):
-    __tablename__ = "papers"
-    __table_args__ = (
+def _state_checks() -> tuple[CheckConstraint, ...]:
+    """The checks of the reading state's columns: the same on ``papers`` (the single
+    reader's, and the shared values) and on ``member_states`` (a member's own)."""
+    return (
         CheckConstraint("rating >= 0 AND rating <= 5", name="rating_range"),
         CheckConstraint(
             "status IN ('unread','queued','reading','read','skimmed','dropped')",
@@ -43,6 +44,11 @@ class PaperRow(Base):
         ),
         CheckConstraint("priority IN ('none','low','medium','high')", name="priority_known"),
     )
+
+
+class PaperRow(Base):
+    __tablename__ = "papers"
+    __table_args__ = _state_checks()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -145,12 +151,51 @@ class ResolveStateRow(Base):
 
 
 class StatusChangeRow(Base):
+    """One status a paper took. ``member`` (migration 0009): whose change it was on a
+    shared library; NULL for the single reader of an embedded library, for a change
+    everyone saw (a paper added as unread) and for the history from before 0009."""
+
     __tablename__ = "status_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    member: Mapped[str | None] = mapped_column(String(80))
+
+
+class MemberStateRow(Base):
+    """One member's own reading state of a paper on a shared library (migration 0009).
+
+    A NULL field is one the member never set: it reads as the paper's own column (the
+    library's shared value: the defaults, or what the group had before 0009), so an
+    upgraded library loses nothing and a missing row costs no write. ``minutes`` 0 is a
+    time the member cleared (NULL would show the shared one again). See
+    readinglist/storage/member_state.py for the reads and writes.
+    """
+
+    __tablename__ = "member_states"
+    __table_args__ = (
+        *_state_checks(),
+        CheckConstraint("minutes >= 0 AND minutes <= 10080", name="minutes_range"),
+        # Filtering and counting one member's papers by status reads this index.
+        Index("ix_member_states_member_status", "member", "status"),
+    )
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    member: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str | None] = mapped_column(String(16))
+    priority: Mapped[str | None] = mapped_column(String(8))
+    rating: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[int | None]
+    time_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One more at every write: a member's edit made from an older read can tell (the
+    # member's two machines), while another member's writes never conflict with it.
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TagRow(Base):

@@ -14,6 +14,7 @@ from readinglist.core.group import GroupRecords, by_paper, joined
 from readinglist.core.models import Paper, PaperQuery, ReadStatus, StatusChange
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
 from readinglist.storage.batching import chunks, paper_row
+from readinglist.storage.member_state import StateScope, add_paper_row
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
@@ -27,9 +28,12 @@ from readinglist.storage.orm import (
 
 
 class RestoreWork:
-    """Mixed into the unit of work: it provides ``session``, ``touched`` and ``papers``."""
+    """Mixed into the unit of work: it provides ``session``, ``scope``, ``touched`` and
+    ``papers``. A member's snapshot holds the member's own state (and history), and
+    puts it back in the member's row, never in the paper's shared columns."""
 
     session: Session
+    scope: StateScope
     touched: set[int]
 
     if TYPE_CHECKING:
@@ -53,7 +57,7 @@ class RestoreWork:
         for chunk in chunks(wanted):
             for change in self.session.scalars(
                 select(StatusChangeRow)
-                .where(StatusChangeRow.paper_id.in_(chunk))
+                .where(StatusChangeRow.paper_id.in_(chunk), self.scope.history())
                 .order_by(StatusChangeRow.id)
             ):
                 history[change.paper_id].append(
@@ -140,8 +144,7 @@ class RestoreWork:
                 continue
             taken_keys.add(snapshot.title_key)
             row = self._paper_row(snapshot, keep_id=snapshot.paper.id not in taken_ids)
-            self.session.add(row)
-            self.session.flush()
+            add_paper_row(self.session, self.scope, row, snapshot.paper)
             self.session.add_all(
                 PaperTagRow(paper_id=row.id, tag_id=tag_ids[tag]) for tag in snapshot.paper.tags
             )

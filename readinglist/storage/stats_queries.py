@@ -21,10 +21,12 @@ from readinglist.core.stats import StatusEvent
 from readinglist.core.stats_cases import ReadingTracker
 from readinglist.core.week_plan import PlanCandidate
 from readinglist.storage.batching import chunks
+from readinglist.storage.member_state import CLEARED_MINUTES, StateScope
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
     FactRow,
+    MemberStateRow,
     PaperRow,
     PaperTagRow,
     StatusChangeRow,
@@ -35,23 +37,28 @@ from readinglist.storage.store import SqlStore
 
 
 class StatsQueries:
-    """The tracker's reads on one session (one transaction)."""
+    """The tracker's reads on one session (one transaction), of the reading state of
+    ``scope`` (a member's own on a shared library: storage/member_state.py)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, scope: StateScope | None = None) -> None:
         self.session = session
+        self.scope = scope or StateScope()
 
     def status_events(self) -> list[StatusEvent]:
         rows = self.session.execute(
-            select(
-                StatusChangeRow.paper_id, StatusChangeRow.status, StatusChangeRow.changed_at
-            ).order_by(StatusChangeRow.changed_at, StatusChangeRow.id)
+            select(StatusChangeRow.paper_id, StatusChangeRow.status, StatusChangeRow.changed_at)
+            .where(self.scope.history())
+            .order_by(StatusChangeRow.changed_at, StatusChangeRow.id)
         )
         statuses = {status.value: status for status in ReadStatus}
         return [StatusEvent(paper_id, statuses[status], at) for paper_id, status, at in rows]
 
     def status_counts(self) -> dict[ReadStatus, int]:
+        status = self.scope.column("status")
         rows = self.session.execute(
-            select(PaperRow.status, func.count(PaperRow.id)).group_by(PaperRow.status)
+            self.scope.join(select(status, func.count(PaperRow.id)).select_from(PaperRow)).group_by(
+                status
+            )
         )
         return {ReadStatus(status): count for status, count in rows}
 
@@ -85,11 +92,24 @@ class StatsQueries:
         return firsts
 
     def queue(self) -> list[PlanCandidate]:
-        return self._candidates(PaperRow.status == ReadStatus.QUEUED.value)
+        return self._candidates(self.scope.column("status") == ReadStatus.QUEUED.value)
 
     def recorded_minutes(self) -> dict[int, int]:
         rows = self.session.execute(select(TimeSpentRow.paper_id, TimeSpentRow.minutes))
-        return {int(paper_id): int(minutes) for paper_id, minutes in rows}
+        found = {int(paper_id): int(minutes) for paper_id, minutes in rows}
+        if self.scope.private:  # the member's own times over the shared ones
+            own = self.session.execute(
+                select(MemberStateRow.paper_id, MemberStateRow.minutes).where(
+                    MemberStateRow.member == self.scope.member,
+                    MemberStateRow.minutes.is_not(None),
+                )
+            )
+            for paper_id, minutes in own:
+                if minutes is None or minutes == CLEARED_MINUTES:
+                    found.pop(paper_id, None)
+                else:
+                    found[int(paper_id)] = int(minutes)
+        return found
 
     def candidates(self, ids: Collection[int]) -> list[PlanCandidate]:
         found: list[PlanCandidate] = []
@@ -102,21 +122,23 @@ class StatsQueries:
         last became queued (never queued: since it was added)."""
         queued_at = (
             select(StatusChangeRow.paper_id, func.max(StatusChangeRow.changed_at).label("at"))
-            .where(StatusChangeRow.status == ReadStatus.QUEUED.value)
+            .where(StatusChangeRow.status == ReadStatus.QUEUED.value, self.scope.history())
             .group_by(StatusChangeRow.paper_id)
             .subquery()
         )
-        rows = self.session.execute(
+        statement = self.scope.join(
             select(
                 PaperRow.id,
                 PaperRow.title,
                 PaperRow.abstract,
-                PaperRow.priority,
+                self.scope.column("priority"),
                 PaperRow.added_at,
                 queued_at.c.at,
                 FactRow.value,
-            )
-            .outerjoin(queued_at, queued_at.c.paper_id == PaperRow.id)
+            ).select_from(PaperRow)
+        )
+        rows = self.session.execute(
+            statement.outerjoin(queued_at, queued_at.c.paper_id == PaperRow.id)
             .outerjoin(
                 FactRow, and_(FactRow.paper_id == PaperRow.id, FactRow.name == Field.PAGES.value)
             )
@@ -149,6 +171,6 @@ def reading_tracker(
     @contextmanager
     def reads() -> Iterator[StatsQueries]:
         with store.unit_of_work() as uow:
-            yield StatsQueries(uow.session)
+            yield StatsQueries(uow.session, uow.scope)
 
     return ReadingTracker(reads, clock, zone)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Select, delete, func, or_, select, update
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -28,7 +28,7 @@ from readinglist.core.models import (
     TagCount,
     index_stamp,
 )
-from readinglist.core.orders import POSITION, PRIORITY_RANK, STATUS_RANK, keys_of, sorted_papers
+from readinglist.core.orders import POSITION, keys_of, sorted_papers
 from readinglist.storage.batching import CHUNK, chunks, link_row
 from readinglist.storage.browse_queries import BrowseQueries
 from readinglist.storage.bulk_queries import BulkQueries
@@ -51,7 +51,14 @@ from readinglist.storage.engine import (
 from readinglist.storage.exchange import ExchangeWork
 from readinglist.storage.fact_queries import FactWork, to_fact
 from readinglist.storage.group_queries import GroupQueries
-from readinglist.storage.order_columns import DATABASE_KEY_COLUMNS
+from readinglist.storage.member_state import (
+    STATE_FIELDS,
+    StateScope,
+    set_state_field,
+    store_scope,
+    time_spent,
+)
+from readinglist.storage.order_columns import DATABASE_KEY_COLUMNS, state_key_columns
 from readinglist.storage.orm import (
     AppearanceRow,
     DigestRow,
@@ -71,8 +78,11 @@ from readinglist.storage.versioned_edits import VersionedEdits
 class SqlStore:
     """A library on a database. One session per unit of work; objects never escape."""
 
-    def __init__(self, engine: Engine, library_dir: Path | None = None) -> None:
+    def __init__(
+        self, engine: Engine, library_dir: Path | None = None, scope: StateScope | None = None
+    ) -> None:
         self.engine = engine
+        self.scope = scope or StateScope()  # whose reading state (storage/member_state.py)
         self.library_dir = library_dir
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.upgrade_copy: str | None = None  # where the database was copied before an upgrade
@@ -87,7 +97,7 @@ class SqlStore:
     def open(cls, library_dir: Path) -> SqlStore:
         """Open (creating or upgrading) the library in a folder."""
         engine = create_library_engine(library_dir)
-        store = cls(engine, library_dir)
+        store = cls(engine, library_dir, store_scope(engine.dialect.name))
         try:
             store.upgrade_copy = migrate(engine, library_dir)
         except DatabaseError as error:
@@ -131,7 +141,7 @@ class SqlStore:
             with self._sessions() as session, session.begin():
                 if write:
                     take_write_lock(session.connection())
-                uow = SqlUnitOfWork(session, self.feed)
+                uow = SqlUnitOfWork(session, self.feed, self.scope)
                 yield uow
                 uow.write_outbox()
         except OperationalError as error:
@@ -177,15 +187,12 @@ _TIMES_SEEN = _seen(func.count(), "times_seen")
 # The columns of the key fields of readinglist.core.orders, valued as key_value() values
 # them: times compare as the stored text (fixed-width, to the microsecond), the title
 # key as its UTF-8 text (byte order is code point order), a never-seen paper's NULL
-# last-seen time below every time.
+# last-seen time below every time. Status, rating and priority: state_key_columns().
 _KEY_COLUMNS: dict[str, Any] = {
     "added": PaperRow.added_at,
     "title": PaperRow.title_key,
-    "status": case({s.value: rank for s, rank in STATUS_RANK.items()}, value=PaperRow.status),
     "times_seen": func.coalesce(_TIMES_SEEN, 0),
     "last_seen": _LAST_SEEN,
-    "rating": PaperRow.rating,
-    "priority": case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=PaperRow.priority),
     "id": PaperRow.id,
     **DATABASE_KEY_COLUMNS,  # authors, published, tags, code: storage/order_columns.py
 }
@@ -196,18 +203,24 @@ def _to_link(row: LinkRow) -> Link:
 
 
 def _to_paper(
-    row: PaperRow, first: datetime | None, last: datetime | None, times: int | None
+    row: PaperRow,
+    first: datetime | None,
+    last: datetime | None,
+    times: int | None,
+    *state: Any,
 ) -> Paper:
+    """A paper with the reading state its scope's columns read (see _paper_select)."""
+    status, priority, rating, notes, minutes, recorded = state
     return Paper(
         id=row.id,
         title=row.title,
         abstract=row.abstract,
-        status=ReadStatus(row.status),
-        priority=Priority(row.priority),
-        rating=row.rating,
+        status=ReadStatus(status),
+        priority=Priority(priority),
+        rating=rating,
         tags=tuple(tag.name for tag in row.tags),
         links=tuple(_to_link(link) for link in row.links),
-        notes=row.notes,
+        notes=notes,
         added_at=row.added_at,
         updated_at=row.updated_at,
         first_seen=_aware(first),
@@ -222,7 +235,7 @@ def _to_paper(
         ),
         meta=tuple(to_fact(fact) for fact in row.facts),
         cite_key=row.cite_key,
-        time_spent=to_time_spent(row.time_spent),
+        time_spent=time_spent(to_time_spent(row.time_spent), minutes, recorded),
     )
 
 
@@ -247,10 +260,13 @@ class SqlUnitOfWork(
 ):
     """One transaction on the library."""
 
-    def __init__(self, session: Session, feed: FeedCursor | None = None) -> None:
+    def __init__(
+        self, session: Session, feed: FeedCursor | None = None, scope: StateScope | None = None
+    ) -> None:
         self.session = session
         self.touched: set[int] = set()
         self.feed = feed  # a shared library's: the outbox is its change feed
+        self.scope = scope or StateScope()
 
     # --- search outbox ---------------------------------------------------------
 
@@ -294,10 +310,11 @@ class SqlUnitOfWork(
 
     # --- papers -----------------------------------------------------------------
 
-    def _paper_select(
-        self,
-    ) -> Select[PaperRow, datetime | None, datetime | None, int | None]:
-        return select(PaperRow, _FIRST_SEEN, _LAST_SEEN, _TIMES_SEEN).options(
+    def _paper_select(self) -> Select[Any]:
+        scope = self.scope
+        state = (*(scope.column(name) for name in STATE_FIELDS), *scope.time_columns())
+        statement = select(PaperRow, _FIRST_SEEN, _LAST_SEEN, _TIMES_SEEN, *state)
+        return scope.join(statement).options(
             selectinload(PaperRow.tags),
             selectinload(PaperRow.links),
             selectinload(PaperRow.authors),
@@ -309,8 +326,8 @@ class SqlUnitOfWork(
         found: dict[str, Paper] = {}
         for chunk in chunks(sorted(set(keys))):
             statement = self._paper_select().where(PaperRow.title_key.in_(chunk))
-            for row, first, last, times in self.session.execute(statement):
-                found[row.title_key] = _to_paper(row, first, last, times)
+            for row in self.session.execute(statement):
+                found[row[0].title_key] = _to_paper(*row)
         return found
 
     def add_paper(
@@ -399,7 +416,7 @@ class SqlUnitOfWork(
             return self._many_papers(query)
         statement = self._paper_select()
         if query.status is not None:
-            statement = statement.where(PaperRow.status == query.status.value)
+            statement = statement.where(self.scope.column("status") == query.status.value)
         if query.tag is not None:
             tagged = (
                 select(PaperTagRow.paper_id)
@@ -436,11 +453,7 @@ class SqlUnitOfWork(
             found = sorted_papers(found, query.sort, query.descending)
         return found if query.limit is None else found[: query.limit]
 
-    def _in_given_order(
-        self,
-        statement: Select[PaperRow, datetime | None, datetime | None, int | None],
-        query: PaperQuery,
-    ) -> list[Paper]:
+    def _in_given_order(self, statement: Select[Any], query: PaperQuery) -> list[Paper]:
         """The ``position`` order: the order of ``query.ids`` (first place first, the
         first occurrence of a repeated id counts), reversed by ``descending``."""
         if query.ids is None:
@@ -452,15 +465,15 @@ class SqlUnitOfWork(
         papers.sort(key=lambda paper: place[paper.id], reverse=query.descending)
         return papers if query.limit is None else papers[: query.limit]
 
-    @staticmethod
-    def _order(query: PaperQuery) -> list[ColumnElement[Any]]:
+    def _order(self, query: PaperQuery) -> list[ColumnElement[Any]]:
         """ORDER BY terms of the order readinglist.core.orders defines (keys in their
         natural direction, flipped by ``descending``, then the paper id, newest first);
-        no sort: by id, oldest first."""
+        no sort: by id, oldest first. The statement joins the scope's state."""
         if query.sort is None:
             return [PaperRow.id.asc()]
+        columns = {**_KEY_COLUMNS, **state_key_columns(self.scope)}
         return [
-            _KEY_COLUMNS[key.field].desc() if key.descending else _KEY_COLUMNS[key.field].asc()
+            columns[key.field].desc() if key.descending else columns[key.field].asc()
             for key in keys_of(query.sort, query.descending)
         ]
 
@@ -472,7 +485,7 @@ class SqlUnitOfWork(
             return None
         history = self.session.scalars(
             select(StatusChangeRow)
-            .where(StatusChangeRow.paper_id == paper_id)
+            .where(StatusChangeRow.paper_id == paper_id, self.scope.history())
             .order_by(StatusChangeRow.id)
         )
         appearances = self.session.execute(
@@ -495,40 +508,10 @@ class SqlUnitOfWork(
     # --- user fields -------------------------------------------------------------
 
     def set_status(self, ids: Collection[int], status: ReadStatus, now: datetime) -> int:
-        changing: list[int] = []
-        for chunk in chunks(sorted(set(ids))):
-            changing.extend(
-                self.session.scalars(
-                    select(PaperRow.id).where(
-                        PaperRow.id.in_(chunk), PaperRow.status != status.value
-                    )
-                )
-            )
-        for chunk in chunks(changing):
-            self.session.execute(
-                update(PaperRow)
-                .where(PaperRow.id.in_(chunk))
-                .values(status=status.value, updated_at=now)
-            )
-        self.session.add_all(
-            StatusChangeRow(paper_id=paper_id, status=status.value, changed_at=now)
-            for paper_id in changing
-        )
-        self.touched.update(changing)
-        return len(changing)
+        return self._set_column(ids, "status", status.value, now)
 
     def _set_column(self, ids: Collection[int], column: str, value: object, now: datetime) -> int:
-        attribute = getattr(PaperRow, column)
-        changed: list[int] = []
-        for chunk in chunks(sorted(set(ids))):
-            changed.extend(
-                self.session.scalars(
-                    update(PaperRow)
-                    .where(PaperRow.id.in_(chunk), attribute != value)
-                    .values({column: value, "updated_at": now})
-                    .returning(PaperRow.id)
-                )
-            )
+        changed = set_state_field(self.session, self.scope, sorted(set(ids)), column, value, now)
         self.touched.update(changed)
         return len(changed)
 

@@ -2,20 +2,28 @@
 :class:`readinglist.core.ports.TimeSpentStore`, and the rows' domain value.
 
 Mixed into the unit of work (``storage.store.SqlUnitOfWork``) so store.py stays small.
-Dialect-neutral: a changed time is an UPDATE of its row or an INSERT, a cleared one a
-DELETE; no upsert syntax of one database.
+Dialect-neutral: the single reader's changed time is an UPDATE of its row or an
+INSERT, a cleared one a DELETE; a member's time is part of their ``member_states`` row,
+written through storage/member_state.py like the rest of their state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from readinglist.core.models import TimeSpent
 from readinglist.storage.batching import chunks
-from readinglist.storage.orm import TimeSpentRow
+from readinglist.storage.member_state import (
+    CLEARED_MINUTES,
+    StateScope,
+    time_spent,
+    write_state,
+)
+from readinglist.storage.orm import MemberStateRow, TimeSpentRow
 
 
 def to_time_spent(row: TimeSpentRow | None) -> TimeSpent | None:
@@ -23,12 +31,33 @@ def to_time_spent(row: TimeSpentRow | None) -> TimeSpent | None:
 
 
 class TimeSpentQueries:
-    """Reads and writes of ``reading_times`` on the unit of work's session."""
+    """Reads and writes of ``reading_times`` on the unit of work's session; a member's
+    own times are in their ``member_states`` rows (storage/member_state.py)."""
 
     session: Session
+    scope: StateScope
     touched: set[int]
 
     def times_spent(self, ids: Collection[int]) -> dict[int, TimeSpent]:
+        shared = self._shared_times(ids)
+        if not self.scope.private:
+            return shared
+        found: dict[int, TimeSpent] = {}
+        for chunk in chunks(sorted(set(ids))):
+            rows = self.session.execute(
+                select(MemberStateRow.paper_id, *self.scope.time_columns()).where(
+                    MemberStateRow.paper_id.in_(chunk), MemberStateRow.member == self.scope.member
+                )
+            )
+            own = {paper_id: (minutes, at) for paper_id, minutes, at in rows}
+            for paper_id in chunk:
+                minutes, at = own.get(paper_id, (None, None))
+                seen = time_spent(shared.get(paper_id), minutes, at)
+                if seen is not None:
+                    found[paper_id] = seen
+        return found
+
+    def _shared_times(self, ids: Collection[int]) -> dict[int, TimeSpent]:
         found: dict[int, TimeSpent] = {}
         for chunk in chunks(sorted(set(ids))):
             rows = self.session.scalars(
@@ -43,6 +72,9 @@ class TimeSpentQueries:
         (nothing the index holds changed, but a shared library's other windows hear of
         it through the change feed)."""
         held = self.times_spent(values)
+        if self.scope.private:
+            return self._put_own_times(values, held)
+        self.scope.check_writer()
         changed: list[int] = []
         for paper_id, value in sorted(values.items()):
             old = held.get(paper_id)
@@ -64,5 +96,25 @@ class TimeSpentQueries:
                 )
             changed.append(paper_id)
         self.session.flush()
+        self.touched.update(changed)
+        return len(changed)
+
+    def _put_own_times(
+        self, values: Mapping[int, TimeSpent | None], held: Mapping[int, TimeSpent]
+    ) -> int:
+        """A member's times: their own rows' minutes (a cleared one as 0, so the
+        library's shared time does not show through again)."""
+        now = datetime.now(UTC)  # the row's bookkeeping time only
+        changed: list[int] = []
+        for paper_id, value in sorted(values.items()):
+            if held.get(paper_id) == value:
+                continue
+            own: dict[str, object] = (
+                {"minutes": CLEARED_MINUTES, "time_recorded_at": None}
+                if value is None
+                else {"minutes": value.minutes, "time_recorded_at": value.recorded_at}
+            )
+            write_state(self.session, self.scope, [paper_id], own, now)
+            changed.append(paper_id)
         self.touched.update(changed)
         return len(changed)

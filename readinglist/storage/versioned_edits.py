@@ -11,25 +11,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readinglist.core.paper_edits import EDITABLE, PaperState
-from readinglist.storage.orm import PaperRow, StatusChangeRow
+from readinglist.storage import member_state
+from readinglist.storage.member_state import StateScope
+from readinglist.storage.orm import PaperRow
 
 
 class VersionedEdits:
-    """Mixed into the unit of work: it provides ``session`` and ``touched``."""
+    """Mixed into the unit of work: it provides ``session``, ``scope`` and ``touched``.
+
+    On a shared library the fields and the version are the member's own
+    (storage/member_state.py): members never conflict with each other, only a member's
+    two machines can."""
 
     session: Session
+    scope: StateScope
     touched: set[int]
 
     def paper_state(self, paper_id: int) -> PaperState | None:
         """The paper's version and its editable fields, or None when it is gone."""
+        scope = self.scope
+        columns = (scope.version_column(), *(scope.column(name) for name in EDITABLE))
         row = self.session.execute(
-            select(PaperRow.version, *(getattr(PaperRow, name) for name in EDITABLE)).where(
-                PaperRow.id == paper_id
-            )
+            scope.join(select(*columns).select_from(PaperRow)).where(PaperRow.id == paper_id)
         ).one_or_none()
         if row is None:
             return None
@@ -42,17 +49,11 @@ class VersionedEdits:
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise ValueError(f"not an editable field: {sorted(unknown)}")
-        written = self.session.execute(
-            update(PaperRow)
-            .where(PaperRow.id == paper_id, PaperRow.version == version)
-            .values({**values, "updated_at": now})
-            .returning(PaperRow.id)
-        ).first()
-        if written is None:
+        if not member_state.write_if_version(
+            self.session, self.scope, paper_id, version, values, now
+        ):
             return False
         if "status" in values:
-            self.session.add(
-                StatusChangeRow(paper_id=paper_id, status=str(values["status"]), changed_at=now)
-            )
+            self.session.add(self.scope.change(paper_id, str(values["status"]), now))
         self.touched.add(paper_id)
         return True

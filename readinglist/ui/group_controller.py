@@ -21,7 +21,8 @@ from typing import Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QTabWidget, QWidget
 
-from readinglist.core.changes import Changes
+from readinglist.app_context import OpenDatabase, adopt_member
+from readinglist.core.changes import OUTSIDE_CHANGES, Changes
 from readinglist.core.group import PaperGroup
 from readinglist.core.library import Library
 from readinglist.member import member_name, set_member_name
@@ -48,6 +49,9 @@ class GroupHost(Protocol):
     worker: Worker
     reader: Worker
     changes: ChangeNotifier
+
+    @property
+    def opened(self) -> OpenDatabase: ...
 
     def dialog_parent(self) -> QWidget: ...
 
@@ -135,6 +139,16 @@ class GroupController(QObject):
                 return
             self.pane.member = kept
             self._say(f"You are {kept} to the group (readinglist member NAME changes it)")
+            # A shared library opened without a name: its reading state is kept's from
+            # now on (queued first: the writes that follow run after it), and every
+            # view reads it again.
+            opened = self.host.opened
+
+            def adopted(switched: bool) -> None:
+                if switched:
+                    self.host.changes.announce(OUTSIDE_CHANGES)
+
+            self.host.worker.submit(lambda: adopt_member(opened, kept), adopted, self._failed)
             then(kept)
 
         dialog.accepted.connect(chosen)
