@@ -100,6 +100,7 @@ import threading
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from hashlib import md5
 from importlib import metadata
 from typing import Any
 
@@ -447,8 +448,8 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
     Whoosh's locking, per-document files (stored fields, lengths, columns), segments and
     table of contents are kept; the subclass gathers postings and writes them in
     :meth:`_write_postings` with :meth:`_field_prefix` and :meth:`_write_terms`. It
-    calls :meth:`_begin_document`, :meth:`_store_document` and :meth:`_end_document`
-    for each document, and :meth:`_next_segment` to start a new segment. Segments are
+    calls :meth:`_begin_documents`, then :meth:`_store_document` for each document and
+    :meth:`_end_documents`, and :meth:`_next_segment` to start a new segment. Segments are
     never merged; those left without a live document are dropped at commit.
     """
 
@@ -462,30 +463,33 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self._block_limit = int(codec._blocklimit)
         self._compression = int(codec._compression)
         self._written: list[Any] = []  # finished segments, added to the index at commit
+        _write_hash_tables_at_once(self.fieldwriter._tindex)
 
-    def _begin_document(self, names: list[str], segment_docs: int) -> int:
-        """Check the writer is open and the field names exist, start a new segment when
-        the current one holds ``segment_docs`` documents; the document's number."""
+    def _begin_documents(self, segment_docs: int) -> int:
+        """Check the writer is open and start a new segment when the current one holds
+        ``segment_docs`` documents; the next document's number."""
         self._check_state()
         if self.docnum >= segment_docs:
             self._next_segment()
-        self._check_fields(self.schema, names)
         return int(self.docnum)
 
     def _store_document(self, docnum: int, fields: list[tuple[str, Any, Any, int]]) -> None:
-        """The per-document files of a document: each (name, field, value, length)."""
+        """The per-document files of a document: each field's (name, stored value or
+        None, column value or None, length)."""
         perdoc = self.perdocwriter
+        schema = self.schema
         perdoc.start_doc(docnum)
-        for name, field, value, length in fields:
-            perdoc.add_field(name, field, value if field.stored else None, length)
+        for name, value, column_value, length in fields:
+            field = schema[name]
+            perdoc.add_field(name, field, value, length)
             column = field.column_type
             if column:
-                perdoc.add_column_value(name, column, field.to_column_value(value))
+                perdoc.add_column_value(name, column, column_value)
         perdoc.finish_doc()
 
-    def _end_document(self) -> None:
+    def _end_documents(self, count: int) -> None:
         self._added = True
-        self.docnum += 1
+        self.docnum += count
 
     def _next_segment(self) -> None:
         """Write the current segment and start an empty one."""
@@ -494,6 +498,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.newsegment = codec.new_segment(self.storage, self.indexname)
         self.perdocwriter = codec.per_document_writer(self.storage, self.newsegment)
         self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
+        _write_hash_tables_at_once(self.fieldwriter._tindex)
         self.docnum = 0
 
     def commit(self, **_options: Any) -> None:
@@ -541,29 +546,69 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
 def _add_in_order(tindex: Any, items: Iterable[tuple[bytes, bytes]]) -> None:
     """OrderedHashWriter.add for many (key, value) pairs in increasing key order, the
     same bytes written at once: Whoosh's add writes three times and asks the file's
-    position for every term (a third of a rebuild's writing at 600k terms)."""
-    from whoosh.filedb.filetables import _lengths
+    position for every term (a third of a rebuild's writing at 600k terms). Whoosh's
+    MD5 hash (the low 32 bits of the hex digest read as a number) is read from the
+    digest's last four bytes, and the key positions join the index array at the end."""
+    from whoosh.filedb.filetables import _lengths, md5_hash
 
     buffer = bytearray()
     position = tindex.dbfile.tell()
-    positions = tindex.index
+    at_positions: list[int] = []
     buckets = tindex.buckets
     hashfn = tindex.hashfn
+    digest_hash = hashfn is md5_hash
     pack = _lengths.pack
     last = tindex.lastkey
     for key, value in items:
         if key <= last:
             raise ValueError(f"Keys must increase: {last!r}..{key!r}")
         at = position + len(buffer)
-        positions.append(at)
+        at_positions.append(at)
         buffer += pack(len(key), len(value))
         buffer += key
         buffer += value
-        hashed = hashfn(key)
+        if digest_hash:
+            hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+        else:
+            hashed = hashfn(key)
         buckets[hashed & 255].append((hashed, at))
         last = key
     tindex.lastkey = last
     tindex.dbfile.write(bytes(buffer))
+    if at_positions:
+        positions = tindex.index  # a GrowableArray: widened for the largest, the last
+        positions.append(at_positions[-1])
+        positions.array.pop()
+        positions.array.extend(at_positions)
+
+
+def _write_hash_tables_at_once(tindex: Any) -> None:
+    """Make a terms table write its 256 hash tables (HashWriter._write_hashes: the
+    same slots, found the same way) each in one write, not one per slot."""
+
+    def write_hashes() -> None:
+        dbfile = tindex.dbfile
+        for entries in tindex.buckets:
+            numslots = 2 * len(entries)
+            tindex.directory.append((dbfile.tell(), numslots))
+            hashes = [0] * numslots
+            positions = [0] * numslots  # 0: an empty slot (no key starts at 0)
+            for hashed, at in entries:
+                slot = (hashed >> 8) % numslots
+                while positions[slot]:
+                    slot = (slot + 1) % numslots
+                hashes[slot] = hashed
+                positions[slot] = at
+            table = np.empty(numslots, dtype=_HASH_SLOT)
+            table["hash"] = hashes
+            table["position"] = positions
+            dbfile.write(table.tobytes())
+
+    tindex._write_hashes = write_hashes
+
+
+# HashWriter's slot, struct "!Iq": a big-endian unsigned int and long long, unpadded.
+_HASH_SLOT = np.dtype([("hash", ">u4"), ("position", ">i8")])
 
 
 def _length_bytes(lengths: npt.NDArray[np.uint32]) -> Ids:
@@ -614,6 +659,11 @@ class W3Blocks:
         deltas[block_starts] = docs[block_starts]
         block_max = np.maximum.reduceat(weights, block_starts)
         block_min = np.minimum.reduceat(weights, block_starts)
+        last_block = first_block + blocks_per_term - 1
+        is_first = np.zeros(len(block_term), dtype=bool)
+        is_first[first_block] = True
+        is_last = np.zeros(len(block_term), dtype=bool)
+        is_last[last_block] = True
         self._blocks = list(
             zip(
                 block_starts.tolist(),
@@ -621,11 +671,10 @@ class W3Blocks:
                 block_max.tolist(),
                 (block_min == block_max).tolist(),
                 *self._length_stats(lengths, block_starts),
+                is_first.tolist(),
+                is_last.tolist(),
                 strict=True,
             )
-        )
-        self._term_blocks = list(
-            zip(first_block.tolist(), (first_block + blocks_per_term).tolist(), strict=True)
         )
         self._deltas = deltas.tolist()
         self._docs = docs.tolist()
@@ -661,33 +710,36 @@ class W3Blocks:
         )
 
     def write(self, postfile: Any) -> Iterator[bytes]:
-        """Write every term's blocks; yield each term's W3TermInfo bytes, in order."""
+        """Write every term's blocks; yield each term's W3TermInfo bytes, in order.
+
+        Each block is W3PostingsWriter._write_block: minified lists, pickled, maybe
+        compressed, then its info pickled; one loop over all blocks, the hot path of a
+        rebuild's writing (a block per term for most of ~3 million terms)."""
         buffer = bytearray()
         base = postfile.tell()
-        block = self._block
         magic, pack_int, pack_long = self._magic, self._pack_int, self._pack_long
-        for head, (first, end) in zip(self._term_heads, self._term_blocks, strict=True):
-            offset = base + len(buffer)
-            buffer += magic
-            for number in range(first, end):
-                block(buffer, number, last=number == end - 1)
-            yield head + pack_long(offset) + pack_int(base + len(buffer) - offset)
+        dumps, compress = pickle.dumps, zlib.compress
+        level, compress_from = self._compression, self._compress_from
+        deltas, docs, weights = self._deltas, self._docs, self._weights
+        freq_bytes = self._freq_bytes if self._values else None
+        heads = iter(self._term_heads)
+        offset = base
+        for begin, end, top, uniform, shortest, longest, first, last in self._blocks:
+            if first:
+                offset = base + len(buffer)
+                buffer += magic
+            # Whoosh's minified weights: None when all are 1, one number when all are equal.
+            minified = (None if top == 1.0 else top) if uniform else tuple(weights[begin:end])
+            values = None if freq_bytes is None else freq_bytes[4 * begin : 4 * end]
+            data = dumps((tuple(deltas[begin:end]), minified, values), 2)
+            compression = level if len(data) >= compress_from else 0
+            if compression:
+                data = compress(data, compression)
+            info = dumps((end - begin, docs[end - 1], top, compression, shortest, longest), 2)
+            size = len(info) + len(data)
+            buffer += pack_int(-size if last else size)
+            buffer += info
+            buffer += data
+            if last:
+                yield next(heads) + pack_long(offset) + pack_int(base + len(buffer) - offset)
         postfile.write(bytes(buffer))
-
-    def _block(self, buffer: bytearray, number: int, last: bool) -> None:
-        """W3PostingsWriter._write_block: minified lists, pickled, maybe compressed."""
-        begin, end, top, uniform, shortest, longest = self._blocks[number]
-        # Whoosh's minified weights: None when all are 1, one number when all are equal.
-        weights = (None if top == 1.0 else top) if uniform else tuple(self._weights[begin:end])
-        values = self._freq_bytes[4 * begin : 4 * end] if self._values else None
-        data = pickle.dumps((tuple(self._deltas[begin:end]), weights, values), 2)
-        compression = self._compression if len(data) >= self._compress_from else 0
-        if compression:
-            data = zlib.compress(data, compression)
-        info = pickle.dumps(
-            (end - begin, self._docs[end - 1], top, compression, shortest, longest), 2
-        )
-        size = len(info) + len(data)
-        buffer += self._pack_int(-size if last else size)
-        buffer += info
-        buffer += data
