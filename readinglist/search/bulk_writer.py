@@ -15,7 +15,7 @@ they read any segment. Fields analysed by anything other than :class:`EnglishAna
 go through Whoosh's own ``field.index``.
 
 Everything here that touches Whoosh's internals (the writer's segments and files, the
-block format) is in :mod:`readinglist.search.whoosh_private` (:class:`BulkSegmentWriter`,
+block format) is in :mod:`readinglist.search.whoosh_private.segments` (:class:`BulkSegmentWriter`,
 :class:`W3Blocks`); this module lays out and sorts. With a Whoosh that module does not
 know, the index writes with Whoosh's own writer instead (see ``search/index.py``).
 """
@@ -39,7 +39,7 @@ from readinglist.search.gathering import (
     FieldPostings,
     Vocabulary,
 )
-from readinglist.search.whoosh_private import BulkSegmentWriter
+from readinglist.search.whoosh_private.segments import BulkSegmentWriter
 
 Ints = npt.NDArray[np.int64]
 

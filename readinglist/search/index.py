@@ -5,7 +5,7 @@ them); one searcher is kept open and refreshed only after writes; writers never 
 compound files (an open searcher maps ~29 MB instead of ~600 MB); a rebuild writes its
 segment with :class:`BulkWriter` (postings sorted with NumPy, not pickled through
 Whoosh's pool); results are paged; highlighting analyses only the texts of the rows shown.
-Whoosh's internals are reached only through search/whoosh_private.py: with a Whoosh it
+Whoosh's internals are reached only through search/whoosh_private/: with a Whoosh it
 does not know, the index reads and writes through Whoosh's public API (``notice``).
 """
 
@@ -120,7 +120,7 @@ class WhooshIndex:
         self._readers: dict[Searcher, int] = {}
         self._posting_arrays: PostingArrays | None = None
         # Whoosh's internals for the version they were written for, else its public API
-        # (slower; ``notice`` says so): see search/whoosh_private.py.
+        # (slower; ``notice`` says so): see search/whoosh_private/.
         self._whoosh: WhooshAccess = for_installed()
         self.notice: str | None = self._whoosh.notice
         self._segment_postings = SegmentPostings(whoosh=self._whoosh)
