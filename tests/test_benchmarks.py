@@ -93,6 +93,29 @@ def test_search_benchmark_reports_every_field(tmp_path: Path):
 
 
 @pytest.mark.slow
+def test_search_benchmark_times_the_index_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.search import main as search_benchmark
+
+    argv = ["--size", str(SIZE), "--index-only", "--runs", "2", "--json", "--quiet"]
+    argv += ["--workdir", str(tmp_path / "work"), "--digest", str(shared_digest_path())]
+    assert search_benchmark(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+
+    assert result["index_only"] is True and result["size"] == SIZE and result["runs"] == 2
+    runs = result["index_docs_per_s_runs"]
+    assert len(runs) == 2 and all(rate > 0 for rate in runs)
+    assert result["index_docs_per_s"] == max(runs)
+    assert len(result["rebuild_cpu_s_runs"]) == 2
+    assert all(cpu > 0 for cpu in result["rebuild_own_cpu_s_runs"])
+    # Below analysis_worker.PARALLEL_FROM papers no worker process is started.
+    assert result["rebuild_worker_cpu_s_runs"] == [0.0, 0.0]
+    assert result["index_mb"] > 0 and result["loadavg_end"]
+    assert [p.name for p in (tmp_path / "work").iterdir()] == [f"library-n{SIZE}-s7"]
+
+
+@pytest.mark.slow
 def test_cli_benchmark_reports_every_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -34,7 +34,11 @@ ODD_PAPERS = [
 
 @pytest.fixture(scope="module")
 def papers(tmp_path_factory: pytest.TempPathFactory) -> list[Paper]:
-    folder = tmp_path_factory.mktemp("bulk") / "library"
+    return odd_library_papers(tmp_path_factory.mktemp("bulk") / "library")
+
+
+def odd_library_papers(folder: Path) -> list[Paper]:
+    """The shared digest, odd words, authors and arXiv ids, tags, statuses and notes."""
     with open_library(folder) as opened:
         library = opened.library
         library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")

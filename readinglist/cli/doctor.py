@@ -33,7 +33,7 @@ def cmd_doctor(args: argparse.Namespace, opened: OpenDatabase) -> int:
         "extra": report.extra if report else (),
     }
     clean = damage is None and report is not None and report.clean
-    # Another Whoosh than the one search/whoosh_private.py knows: said, not an error.
+    # Another Whoosh than the one search/whoosh_private/ knows: said, not an error.
     notice = getattr(getattr(opened, "index", None), "notice", None)
     if args.json:
         ids = {k: list(v) for k, v in drift.items()}

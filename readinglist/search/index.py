@@ -5,7 +5,7 @@ them); one searcher is kept open and refreshed only after writes; writers never 
 compound files (an open searcher maps ~29 MB instead of ~600 MB); a rebuild writes its
 segment with :class:`BulkWriter` (postings sorted with NumPy, not pickled through
 Whoosh's pool); results are paged; highlighting analyses only the texts of the rows shown.
-Whoosh's internals are reached only through search/whoosh_private.py: with a Whoosh it
+Whoosh's internals are reached only through search/whoosh_private/: with a Whoosh it
 does not know, the index reads and writes through Whoosh's public API (``notice``).
 """
 
@@ -17,7 +17,7 @@ import shutil
 import threading
 import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,9 @@ from readinglist.core.models import Fragment, Paper, SearchHit, SearchPage
 from readinglist.core.orders import ORDERS, POSITION, RELEVANCE, UNRANKED, keys_of
 from readinglist.core.query import ParsedQuery
 from readinglist.core.timeouts import busy_timeout_ms
-from readinglist.search import bulk_writer, index_files, lookups, merge_policy
+from readinglist.search import analysis_worker, bulk_writer, index_files, lookups, merge_policy
 from readinglist.search.analysis import stem
+from readinglist.search.analysis_worker import analysed_batches
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.engine import (
     Evaluator,
@@ -119,7 +120,7 @@ class WhooshIndex:
         self._readers: dict[Searcher, int] = {}
         self._posting_arrays: PostingArrays | None = None
         # Whoosh's internals for the version they were written for, else its public API
-        # (slower; ``notice`` says so): see search/whoosh_private.py.
+        # (slower; ``notice`` says so): see search/whoosh_private/.
         self._whoosh: WhooshAccess = for_installed()
         self.notice: str | None = self._whoosh.notice
         self._segment_postings = SegmentPostings(whoosh=self._whoosh)
@@ -455,11 +456,21 @@ class WhooshIndex:
             raise_generation(writer, fresh, newer)
         done = 0
         try:
-            for paper in papers:
-                writer.add_document(**document(paper))
-                done += 1
-                if progress is not None and (done % 500 == 0 or done == total):
-                    progress(done, total)
+            if internals:
+                parallel = total >= analysis_worker.PARALLEL_FROM
+                batches = analysed_batches(papers, document, writer.analyser, parallel)
+                with closing(batches):
+                    for batch in batches:
+                        writer.add_analysed(batch)
+                        done += batch.count
+                        if progress is not None:
+                            progress(done, total)
+            else:
+                for paper in papers:
+                    writer.add_document(**document(paper))
+                    done += 1
+                    if progress is not None and (done % 500 == 0 or done == total):
+                        progress(done, total)
         except BaseException:
             writer.cancel()
             raise

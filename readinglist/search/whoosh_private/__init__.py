@@ -1,4 +1,8 @@
-"""Every use of Whoosh's private internals, in one place, and the public fallback for each.
+"""Every use of Whoosh's private internals, in one package, and the public fallback for each.
+
+Reading, the merge's and lock's few internals and the version check are here; the bulk
+writer's side (segments, posting blocks, the terms table) is in
+:mod:`readinglist.search.whoosh_private.segments`.
 
 Written against **whoosh3 3.54.0** (the distribution and version pinned in
 pyproject.toml; :data:`KNOWN_VERSIONS`). The other modules of ``readinglist.search``
@@ -62,19 +66,10 @@ The private things touched, and why:
   rebuild — :func:`write_lock`. Used whatever the version (writing without it could
   corrupt the index; the name has been Whoosh's since 2.x and is Whoosh-Reloaded
   2.7.5's too).
-- For the bulk writer (:class:`BulkSegmentWriter`, :class:`W3Blocks`): the
-  ``SegmentWriter`` internals ``codec``, ``docnum``, ``newsegment``, ``perdocwriter``
-  (``start_doc``, ``add_field``, ``add_column_value``, ``finish_doc``, ``close``),
-  ``fieldwriter`` (``_fieldmap``, ``_tindex``, ``_postfile``, ``close``),
-  ``indexname``, ``segments``, ``_added``, ``_check_state``, ``_check_fields``,
-  ``_finalize_segment``, ``_flush_segment``; ``W3Codec`` (``_inlinelimit``,
-  ``_blocklimit``, ``_compression``, ``new_segment``, ``per_document_writer``,
-  ``field_writer``); the Whoosh 3 posting format: ``W3TermInfo._struct``,
-  ``WHOOSH3_HEADER_MAGIC``, ``COMPRESSION_MIN_SIZE``, the pickled block layout of
-  ``W3PostingsWriter._write_block``, ``whoosh.system.pack_int``/``pack_long``/
-  ``pack_ushort`` and ``whoosh.util.numeric.length_to_byte``; the terms table's
-  ``OrderedHashWriter.add`` as written by hand (``dbfile``, ``index``, ``buckets``,
-  ``hashfn``, ``lastkey``, ``filetables._lengths``). The segments it writes are
+- For the bulk writer: the ``SegmentWriter`` internals, the codec and the Whoosh 3
+  posting and terms-table formats, written by hand — listed in
+  :mod:`readinglist.search.whoosh_private.segments` (:class:`BulkSegmentWriter`,
+  :class:`W3Blocks`), the other module of this package. The segments it writes are
   the very bytes Whoosh's own writer writes (``tests/test_bulk_writer.py``).
 
 Another distribution or version (:func:`installed_whoosh` does not match
@@ -93,12 +88,10 @@ import contextlib
 import importlib
 import itertools
 import logging
-import pickle
 import secrets
 import string
 import threading
-import zlib
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -107,8 +100,6 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 from whoosh.columns import NumericColumn, VarBytesColumn
-from whoosh.formats import Existence, Frequency
-from whoosh.writing import SegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -434,260 +425,3 @@ def take_segments(writer: Any, segment_ids: Collection[str], id_column: str) -> 
                 ids.append(int(values[doc]))
                 segment.delete_document(doc)
     return ids
-
-
-# --- the bulk writer's Whoosh side -------------------------------------------------------
-# Its private modules are imported when a bulk writer is made, not with this module: an
-# unknown Whoosh that lacks them still imports readinglist (and uses the public API).
-
-
-class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
-    """Whoosh's ``SegmentWriter`` for a subclass that writes its own postings.
-
-    Whoosh's locking, per-document files (stored fields, lengths, columns), segments and
-    table of contents are kept; the subclass gathers postings and writes them in
-    :meth:`_write_postings` with :meth:`_field_prefix` and :meth:`_write_terms`. It
-    calls :meth:`_begin_document`, :meth:`_store_document` and :meth:`_end_document`
-    for each document, and :meth:`_next_segment` to start a new segment. Segments are
-    never merged; those left without a live document are dropped at commit.
-    """
-
-    def __init__(self, index: Any, timeout: float = 0.0) -> None:
-        from whoosh.codec.whoosh3 import W3Codec
-
-        super().__init__(index, compound=False, timeout=timeout)
-        codec = self.codec
-        if not isinstance(codec, W3Codec) or codec._inlinelimit > 1:
-            raise TypeError("BulkWriter writes Whoosh 3 postings without inlining only")
-        self._block_limit = int(codec._blocklimit)
-        self._compression = int(codec._compression)
-        self._written: list[Any] = []  # finished segments, added to the index at commit
-
-    def _begin_document(self, names: list[str], segment_docs: int) -> int:
-        """Check the writer is open and the field names exist, start a new segment when
-        the current one holds ``segment_docs`` documents; the document's number."""
-        self._check_state()
-        if self.docnum >= segment_docs:
-            self._next_segment()
-        self._check_fields(self.schema, names)
-        return int(self.docnum)
-
-    def _store_document(self, docnum: int, fields: list[tuple[str, Any, Any, int]]) -> None:
-        """The per-document files of a document: each (name, field, value, length)."""
-        perdoc = self.perdocwriter
-        perdoc.start_doc(docnum)
-        for name, field, value, length in fields:
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            column = field.column_type
-            if column:
-                perdoc.add_column_value(name, column, field.to_column_value(value))
-        perdoc.finish_doc()
-
-    def _end_document(self) -> None:
-        self._added = True
-        self.docnum += 1
-
-    def _next_segment(self) -> None:
-        """Write the current segment and start an empty one."""
-        self._written.append(self._finalize_segment())
-        codec = self.codec
-        self.newsegment = codec.new_segment(self.storage, self.indexname)
-        self.perdocwriter = codec.per_document_writer(self.storage, self.newsegment)
-        self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
-        self.docnum = 0
-
-    def commit(self, **_options: Any) -> None:
-        """Add the written segments and the current one to the index, merging none."""
-        kept = [segment for segment in self.segments if segment.doc_count() > 0]
-        self.segments: list[Any] = [*kept, *self._written]
-        super().commit(merge=False)
-
-    def _flush_segment(self) -> None:  # Whoosh's hook, called by _finalize_segment
-        self.perdocwriter.close()
-        self._write_postings()
-        self.fieldwriter.close()
-
-    def _write_postings(self) -> None:
-        """Write the current segment's postings, field by field in name order."""
-        raise NotImplementedError
-
-    def _field_prefix(self, name: str) -> bytes:
-        """The key prefix of a field's terms in the segment's terms table."""
-        from whoosh.system import pack_ushort
-
-        fieldmap = self.fieldwriter._fieldmap
-        return bytes(pack_ushort(fieldmap.setdefault(name, len(fieldmap))))
-
-    def _write_terms(
-        self,
-        prefix: bytes,
-        texts: Iterator[bytes],
-        docs: Ids,
-        freqs: Ids,
-        lengths: npt.NDArray[np.uint32] | None,
-        ends: Ids,
-        format_: Any,
-    ) -> None:
-        """Write a run of terms (in byte order; ``texts`` yields them) whose postings are
-        ``docs`` and ``freqs``, each term's ending at its ``ends``."""
-        blocks = W3Blocks(docs, freqs, lengths, ends, format_, self._block_limit, self._compression)
-        fieldwriter = self.fieldwriter
-        _add_in_order(
-            fieldwriter._tindex,
-            ((prefix + next(texts), terminfo) for terminfo in blocks.write(fieldwriter._postfile)),
-        )
-
-
-def _add_in_order(tindex: Any, items: Iterable[tuple[bytes, bytes]]) -> None:
-    """OrderedHashWriter.add for many (key, value) pairs in increasing key order, the
-    same bytes written at once: Whoosh's add writes three times and asks the file's
-    position for every term (a third of a rebuild's writing at 600k terms)."""
-    from whoosh.filedb.filetables import _lengths
-
-    buffer = bytearray()
-    position = tindex.dbfile.tell()
-    positions = tindex.index
-    buckets = tindex.buckets
-    hashfn = tindex.hashfn
-    pack = _lengths.pack
-    last = tindex.lastkey
-    for key, value in items:
-        if key <= last:
-            raise ValueError(f"Keys must increase: {last!r}..{key!r}")
-        at = position + len(buffer)
-        positions.append(at)
-        buffer += pack(len(key), len(value))
-        buffer += key
-        buffer += value
-        hashed = hashfn(key)
-        buckets[hashed & 255].append((hashed, at))
-        last = key
-    tindex.lastkey = last
-    tindex.dbfile.write(bytes(buffer))
-
-
-def _length_bytes(lengths: npt.NDArray[np.uint32]) -> Ids:
-    """Whoosh's one-byte field lengths, looked up for every length at once."""
-    from whoosh.util.numeric import length_to_byte
-
-    table = np.array([length_to_byte(n) for n in range(int(lengths.max(initial=0)) + 1)])
-    return np.asarray(table[lengths], dtype=np.int64)
-
-
-class W3Blocks:
-    """A run of terms' sorted postings cut into Whoosh 3 blocks, with the statistics
-    W3PostingsWriter and W3TermInfo keep, computed for all blocks and terms at once."""
-
-    def __init__(
-        self,
-        docs: Ids,
-        freqs: Ids,
-        lengths: npt.NDArray[np.uint32] | None,
-        ends: Ids,
-        format_: Any,
-        block_limit: int,
-        compression: int,
-    ) -> None:
-        from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
-        from whoosh.system import pack_int, pack_long
-
-        self._magic: bytes = WHOOSH3_HEADER_MAGIC
-        self._compress_from = int(COMPRESSION_MIN_SIZE)
-        self._pack_int = pack_int
-        self._pack_long = pack_long
-        if type(format_) not in (Frequency, Existence):
-            raise TypeError(f"BulkWriter cannot write {type(format_).__name__} postings")
-        self._values = type(format_) is Frequency
-        self._compression = compression
-        limit = block_limit
-        starts = np.concatenate(([0], ends[:-1]))
-        blocks_per_term = (ends - starts + limit - 1) // limit
-        first_block = np.cumsum(blocks_per_term) - blocks_per_term
-        block_term = np.repeat(np.arange(len(ends)), blocks_per_term)
-        within = np.arange(len(block_term)) - first_block[block_term]
-        block_starts = starts[block_term] + within * limit
-        block_ends = np.minimum(block_starts + limit, ends[block_term])
-
-        weights = freqs.astype(np.float32) * np.float32(format_.field_boost)
-        deltas = docs.copy()
-        deltas[1:] -= docs[:-1]
-        deltas[block_starts] = docs[block_starts]
-        block_max = np.maximum.reduceat(weights, block_starts)
-        block_min = np.minimum.reduceat(weights, block_starts)
-        self._blocks = list(
-            zip(
-                block_starts.tolist(),
-                block_ends.tolist(),
-                block_max.tolist(),
-                (block_min == block_max).tolist(),
-                *self._length_stats(lengths, block_starts),
-                strict=True,
-            )
-        )
-        self._term_blocks = list(
-            zip(first_block.tolist(), (first_block + blocks_per_term).tolist(), strict=True)
-        )
-        self._deltas = deltas.tolist()
-        self._docs = docs.tolist()
-        self._weights = weights.tolist()
-        self._freq_bytes = freqs.astype(">u4").tobytes() if self._values else b""
-
-        pack = W3TermInfo._struct.pack
-        self._term_heads = [
-            pack(False, *stats)
-            for stats in zip(
-                np.add.reduceat(weights.astype(np.float64), starts).tolist(),
-                (ends - starts).tolist(),
-                *self._length_stats(lengths, starts),
-                np.maximum.reduceat(block_max, first_block).tolist(),
-                docs[starts].tolist(),
-                docs[ends - 1].tolist(),
-                strict=True,
-            )
-        ]
-
-    @staticmethod
-    def _length_stats(
-        lengths: npt.NDArray[np.uint32] | None, starts: Ids
-    ) -> tuple[list[int], list[int]]:
-        """The shortest and longest field length from each start, as Whoosh's bytes
-        (0 and 0 for a field without lengths)."""
-        if lengths is None:
-            zeros = [0] * len(starts)
-            return zeros, zeros
-        return (
-            _length_bytes(np.minimum.reduceat(lengths, starts)).tolist(),
-            _length_bytes(np.maximum.reduceat(lengths, starts)).tolist(),
-        )
-
-    def write(self, postfile: Any) -> Iterator[bytes]:
-        """Write every term's blocks; yield each term's W3TermInfo bytes, in order."""
-        buffer = bytearray()
-        base = postfile.tell()
-        block = self._block
-        magic, pack_int, pack_long = self._magic, self._pack_int, self._pack_long
-        for head, (first, end) in zip(self._term_heads, self._term_blocks, strict=True):
-            offset = base + len(buffer)
-            buffer += magic
-            for number in range(first, end):
-                block(buffer, number, last=number == end - 1)
-            yield head + pack_long(offset) + pack_int(base + len(buffer) - offset)
-        postfile.write(bytes(buffer))
-
-    def _block(self, buffer: bytearray, number: int, last: bool) -> None:
-        """W3PostingsWriter._write_block: minified lists, pickled, maybe compressed."""
-        begin, end, top, uniform, shortest, longest = self._blocks[number]
-        # Whoosh's minified weights: None when all are 1, one number when all are equal.
-        weights = (None if top == 1.0 else top) if uniform else tuple(self._weights[begin:end])
-        values = self._freq_bytes[4 * begin : 4 * end] if self._values else None
-        data = pickle.dumps((tuple(self._deltas[begin:end]), weights, values), 2)
-        compression = self._compression if len(data) >= self._compress_from else 0
-        if compression:
-            data = zlib.compress(data, compression)
-        info = pickle.dumps(
-            (end - begin, self._docs[end - 1], top, compression, shortest, longest), 2
-        )
-        size = len(info) + len(data)
-        buffer += self._pack_int(-size if last else size)
-        buffer += info
-        buffer += data
