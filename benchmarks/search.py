@@ -684,6 +684,8 @@ def run_index_only(
         "rebuild_worker_cpu_s_runs": [round(t.children_cpu_s, 3) for t in timings],
         "index_mb": index_mb,
         "peak_rss_mb": _rss_mb(),
+        # The largest child's: the analysis worker's (or, uncached, the library build's).
+        "children_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
         "library_cached": bool(build["cached"]),
         **_provenance(code_start, load_start),
     }

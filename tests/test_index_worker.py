@@ -195,3 +195,31 @@ def test_batches_here_match_one_by_one(tmp_path: Path, papers: list[Paper]) -> N
     one.commit()
     assert len(_segments(tmp_path / "one")) == 5
     assert _segments(tmp_path / "batched") == _segments(tmp_path / "one")
+
+
+@pytest.mark.slow
+def test_a_worker_starts_from_a_qthread_with_qt_loaded(
+    tmp_path: Path, papers: list[Paper], qapp: Any
+) -> None:
+    """The window's process has Qt loaded and threads running: the worker is spawned,
+    never forked, from a QThread too, and writes what a build in process writes."""
+    from PySide6.QtCore import QThread
+
+    outcome: list[object] = []
+
+    class Build(QThread):
+        def run(self) -> None:
+            try:
+                writer = _build_batched(tmp_path / "qt", papers[:60], parallel=True)
+                outcome.append(writer.analyser.fresh)  # True: the worker analysed all
+            except BaseException as error:  # reported to the test's thread
+                outcome.append(error)
+
+    assert qapp is not None
+    build = Build()
+    build.start()
+    assert build.wait(120_000)
+    assert outcome == [True]
+    _build_batched(tmp_path / "here", papers[:60], parallel=False)
+    assert _segments(tmp_path / "qt") == _segments(tmp_path / "here")
+    assert multiprocessing.active_children() == []

@@ -160,7 +160,8 @@ class Vocabulary:
 @dataclass(frozen=True)
 class AnalysedBatch:
     """A batch of documents, analysed: per document (in order) what its per-document
-    files hold, each field's (name, stored value or None, column value or None, length);
+    files hold, each field's (name, stored value or None, column value or None, length)
+    for the fields that are stored, have a column or a length;
     per scorable field each document's length; per field the postings; the new ids."""
 
     count: int
@@ -264,14 +265,15 @@ class DocumentAnalyser:
                 length = self._with_whoosh(place, name, item, value, postings)
             if length:
                 lengths[name][place] = length
-            stored.append(
-                (
-                    name,
-                    value if item.stored else None,
-                    item.to_column_value(value) if item.column_type else None,
-                    length,
+            if item.stored or item.column_type or length:  # else the files hold nothing
+                stored.append(
+                    (
+                        name,
+                        value if item.stored else None,
+                        item.to_column_value(value) if item.column_type else None,
+                        length,
+                    )
                 )
-            )
         return stored
 
     def _pairs(
