@@ -38,6 +38,7 @@ from readinglist.core.models import (
     TagCount,
     TimeSpent,
 )
+from readinglist.core.paper_edits import VersionedWork
 from readinglist.core.query import ParsedQuery
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
 
@@ -339,6 +340,7 @@ class UnitOfWork(
     ListStore,
     SavedSearchStore,
     HistoryStore,
+    VersionedWork,
     Protocol,
 ):
     """One transaction, with every role; a function that needs only one role takes
