@@ -107,6 +107,13 @@ class PaperEdits(Protocol):
         """Each paper its own value of a field (an undo of a bulk edit)."""
         ...
 
+    def set_field_values_if(
+        self, values: Mapping[int, object], field: PaperField, expected: object, now: datetime
+    ) -> set[int]:
+        """Each paper its own value back where the field still holds ``expected``, as a
+        compare-and-set on the write; returns the papers written."""
+        ...
+
     def change_tags(
         self, ids: Collection[int], add: Collection[str], remove: Collection[str], now: datetime
     ) -> int: ...
