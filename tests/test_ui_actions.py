@@ -259,9 +259,9 @@ def test_undo_restores_notes_typed_in_several_pauses_at_once(loaded: MainWindow,
     (paper_id,) = select(loaded, [2])
     loaded.table.setCurrentIndex(loaded.model.index(2, 0))
     loaded.worker.call(lambda: loaded.library.set_notes(paper_id, "first"))
-    loaded.save_notes(paper_id, "first, second")
+    loaded.save_notes(paper_id, "first", "first, second")
     idle(loaded, qtbot)
-    loaded.save_notes(paper_id, "first, second, third")
+    loaded.save_notes(paper_id, "first, second", "first, second, third")
     idle(loaded, qtbot)
     assert loaded.undo_stack.count() == 2  # the import, then the notes merged
     loaded.undo_stack.undo()

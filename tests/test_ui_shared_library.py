@@ -337,3 +337,27 @@ def test_a_window_opened_without_a_member_name_takes_the_name_when_it_is_set(
     window.detail.rating_selector.activated.emit(4)
     qtbot.waitUntil(lambda: _rating_of(window, paper_id) == 4)
     qtbot.waitUntil(lambda: window.library.query_ids("status:read rating:4") == [paper_id])
+
+
+@pytest.mark.slow
+def test_another_members_comment_shows_in_the_group_tab_within_two_seconds(
+    qtbot, filled_url: str, tmp_path: Path, windows: list[MainWindow]
+):
+    """Two clients on one server: Bob's comment reaches Alice's open Group tab through
+    the change feed (LISTEN/NOTIFY), no action of hers needed."""
+    window = _shared_window(qtbot, filled_url, windows)
+    qtbot.waitUntil(lambda: window.live is not None and window.live.listening is True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    paper_id = window.model.paper_id(0)
+    assert paper_id is not None
+    window.select_ids([paper_id])
+    pane = window.group.pane
+    qtbot.waitUntil(lambda: pane.group is not None and pane.group.paper_id == paper_id)
+    window.detail.notes_tabs.setCurrentWidget(pane)
+    assert "Friday" not in pane.comments_view.toPlainText()
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path, "bob") as bob:
+        bob.library.group.add_comment(paper_id, "Bob", "Let us read it on Friday")
+        shown = lambda: "Let us read it on Friday" in pane.comments_view.toPlainText()  # noqa: E731
+        qtbot.waitUntil(shown, timeout=LIVE_MS)
+    assert "Bob" in pane.comments_view.toPlainText()

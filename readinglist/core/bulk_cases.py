@@ -46,3 +46,19 @@ class BulkEdits:
         with self._context.write() as uow:
             changed = uow.set_field_values(values, field, self._context.clock())
         return papers_changed(changed, values)
+
+    def restore_field_if(
+        self, values: Mapping[int, object], field: PaperField, expected: object
+    ) -> tuple[Changes, tuple[int, ...]]:
+        """An undo: each paper its own value back where it still holds ``expected``,
+        checked by the write itself (one transaction), so a change another writer makes
+        between an undo's read and its write survives. Returns what changed and the
+        papers left alone because they were changed since (deleted ones are neither)."""
+        if not values:
+            return NO_CHANGES, ()
+        with self._context.write() as uow:
+            written = uow.set_field_values_if(values, field, expected, self._context.clock())
+            alive = uow.existing_ids(values)
+        same = {i for i, value in values.items() if value == expected}
+        kept = tuple(sorted(alive - written - same))
+        return papers_changed(len(written), written), kept

@@ -34,6 +34,7 @@ class Indexing:
         self._store = store
         self._index = index
         self._after_writes = True
+        self.full_catch_ups = 0  # a shared library's feed pruned past this client (sync)
 
     @property
     def ready(self) -> bool:
@@ -80,6 +81,10 @@ class Indexing:
         index = self._index
         if index is None or not self.ready:
             return 0  # an index being built: the outbox keeps every change until it is in
+        with self._store.unit_of_work() as uow:
+            missed = uow.feed_pruned_past()
+        if missed:
+            self._catch_up_fully(index)
         done = 0
         while True:
             with self._store.unit_of_work() as uow:
@@ -241,6 +246,27 @@ class Indexing:
         """Compare database and index (missing, stale and extra ids); repair by default."""
         index = self.required()
         self.sync()
+        return self._compare(index, repair)
+
+    def _catch_up_fully(self, index: SearchIndex) -> None:
+        """A shared library's feed was pruned past this client's place (it was offline
+        longer than the feed keeps, storage/change_feed.py): what it missed can no longer
+        be read, so every paper's index stamp is compared with the library's and the
+        rewritten (every paper: a member's private notes, also indexed, do not move the
+        shared stamp); then the feed is read on from where this began. Rare, and as slow
+        as a rebuild (about a millisecond a paper), but the index stays searchable."""
+        log.warning(
+            "this client was away longer than the shared library keeps its changes:"
+            " comparing the whole search index with the library (a full catch-up)"
+        )
+        with self._store.unit_of_work() as uow:
+            upto = uow.last_outbox_row()
+        self._compare(index, repair=True, everything=True)
+        with self._store.unit_of_work(write=True) as uow:
+            uow.clear_outbox(upto)
+        self.full_catch_ups += 1
+
+    def _compare(self, index: SearchIndex, repair: bool, everything: bool = False) -> DriftReport:
         with self._store.unit_of_work() as uow:
             wanted = uow.all_stamps()
         indexed = index.stamps()
@@ -251,8 +277,8 @@ class Indexing:
             ),
             extra=tuple(sorted(indexed.keys() - wanted.keys())),
         )
-        if repair and not report.clean:
-            redo = report.missing + report.stale
+        if repair and (everything or not report.clean):
+            redo = tuple(sorted(wanted)) if everything else report.missing + report.stale
             for start in range(0, len(redo), INDEX_BATCH):
                 with self._store.unit_of_work() as uow:
                     batch = uow.papers(PaperQuery(ids=redo[start : start + INDEX_BATCH]))

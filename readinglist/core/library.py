@@ -427,6 +427,15 @@ class Library:
             uow.set_notes(paper_id, notes, self._clock())
         return papers_changed(1, [paper_id])
 
+    def save_notes_from(self, paper_id: int, base_notes: str, notes: str) -> bool:
+        """Notes typed over ``base_notes``, never over another's (core/notes_save.py)."""
+        from readinglist.core.notes_save import save_notes_from
+
+        written = save_notes_from(self._store, paper_id, base_notes, notes, self._clock())
+        if written:
+            self.indexing.after_write()
+        return written
+
     def delete(self, ids: Collection[int]) -> Changes:
         """Deletes papers with their tags, links, notes, history and appearances."""
         with self._write() as uow:

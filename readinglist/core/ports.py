@@ -38,6 +38,7 @@ from readinglist.core.models import (
     TagCount,
     TimeSpent,
 )
+from readinglist.core.paper_edits import VersionedWork
 from readinglist.core.query import ParsedQuery
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
 
@@ -104,6 +105,13 @@ class PaperEdits(Protocol):
         self, values: Mapping[int, object], field: PaperField, now: datetime
     ) -> int:
         """Each paper its own value of a field (an undo of a bulk edit)."""
+        ...
+
+    def set_field_values_if(
+        self, values: Mapping[int, object], field: PaperField, expected: object, now: datetime
+    ) -> set[int]:
+        """Each paper its own value back where the field still holds ``expected``, as a
+        compare-and-set on the write; returns the papers written."""
         ...
 
     def change_tags(
@@ -241,6 +249,10 @@ class SearchOutbox(Protocol):
 
     def last_outbox_row(self) -> int: ...
 
+    def feed_pruned_past(self) -> bool:
+        """The change feed lost rows this client had not read: catch up fully."""
+        ...
+
     def clear_outbox(self, upto: int | None = None) -> None: ...
 
     def all_stamps(self) -> dict[int, str]: ...
@@ -339,6 +351,7 @@ class UnitOfWork(
     ListStore,
     SavedSearchStore,
     HistoryStore,
+    VersionedWork,
     Protocol,
 ):
     """One transaction, with every role; a function that needs only one role takes

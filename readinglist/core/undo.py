@@ -79,10 +79,9 @@ class ValueChange:
         return _write_field(library, self.field, alive, self.value) if alive else NO_CHANGES
 
     def restore(self, library: Library) -> Changes:
-        now = library.bulk.field_values(self.previous, self.field)
-        mine = {i: v for i, v in self.previous.items() if i in now and now[i] == self.value}
-        self.kept = tuple(sorted(i for i in now if i not in mine))
-        return library.bulk.restore_field(mine, self.field)
+        # Compared by the write itself, not read first: a change made meanwhile stays.
+        changes, self.kept = library.bulk.restore_field_if(self.previous, self.field, self.value)
+        return changes
 
 
 def status_change(ids: Collection[int], status: ReadStatus) -> ValueChange:

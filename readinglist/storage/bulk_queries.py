@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readinglist.core.models import PaperField
 from readinglist.storage.batching import chunks
-from readinglist.storage.member_state import StateScope, state_values, write_state
+from readinglist.storage.member_state import StateScope, state_values, write_state, write_where
 from readinglist.storage.orm import PaperTagRow, TagRow
 
 
@@ -65,3 +66,23 @@ class BulkQueries:
                 )
             self.touched.update(group)
         return sum(len(group) for group in by_value.values())
+
+    def set_field_values_if(
+        self, values: Mapping[int, object], field: PaperField, expected: object, now: datetime
+    ) -> set[int]:
+        """Each paper its own value of a field back, where the field still holds
+        ``expected`` (the undone change's value) at the write itself: a conditional
+        UPDATE, not a read and then a write. Returns the papers written."""
+        raw = expected.value if isinstance(expected, Enum) else expected
+        by_value: dict[object, list[int]] = {}
+        for paper_id, value in values.items():
+            if value != raw:
+                by_value.setdefault(value, []).append(paper_id)
+        written: set[int] = set()
+        for value, group in by_value.items():
+            done = write_where(self.session, self.scope, group, field, raw, value, now)
+            if field == "status":
+                self.session.add_all(self.scope.change(i, str(value), now) for i in sorted(done))
+            written |= done
+        self.touched.update(written)
+        return written

@@ -12,6 +12,16 @@ The ids are in commit order: every transaction that writes outbox rows holds the
 library's write lock (engine.take_write_lock) until it commits, so a row with a lower id
 is never committed after a client read past it.
 
+The feed is pruned (:func:`prune`): the server cannot know every client's cursor (they
+live in the clients' folders), so it keeps the last ``FEED_KEEP_ROWS`` rows. Pruning
+leaves a *marker* row (paper id minus the horizon: no paper has a negative id) saying
+"rows up to here are gone"; a client whose cursor is below a marker's horizon missed
+changes it can no longer read, and falls back to a full catch-up (core/indexing.py
+compares every paper's index stamp) before it reads on. Markers are never papers:
+:func:`pending` skips them. Pruning runs when a shared library opens, only once the
+feed is a tenth past its size (so not at every start), and the write lock it takes is
+a few milliseconds; a library that is busy then is pruned at a later start.
+
 ``NOTIFY readinglist_changes`` is sent with each such commit, for clients that listen
 (:class:`ChangeListener`); a client that cannot listen polls (same query).
 """
@@ -23,13 +33,16 @@ import os
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from readinglist.storage.orm import OutboxRow
 
 CURSOR_FILE = "change-feed.cursor"
 CHANNEL = "readinglist_changes"
+# The rows kept: at a few hundred edits a day, months of them; an import of 100k papers
+# is one row a paper, so a client offline across two such imports catches up fully.
+FEED_KEEP_ROWS = 200_000
 
 
 class FeedCursor:
@@ -57,7 +70,7 @@ def pending(session: Session, cursor: FeedCursor, limit: int) -> tuple[list[int]
     """Up to ``limit`` changed paper ids past the cursor and the last row they cover."""
     rows = session.execute(
         select(OutboxRow.id, OutboxRow.paper_id)
-        .where(OutboxRow.id > cursor.read())
+        .where(OutboxRow.id > cursor.read(), OutboxRow.paper_id > 0)  # markers are no papers
         .order_by(OutboxRow.id)
         .limit(limit)
     ).all()
@@ -71,6 +84,39 @@ def advance(session: Session, cursor: FeedCursor, upto: int | None) -> None:
     if upto is None:
         upto = int(session.scalar(select(func.max(OutboxRow.id))) or 0)
     cursor.write(upto)
+
+
+def pruned_past(session: Session, cursor: FeedCursor) -> bool:
+    """Whether rows this client had not read were pruned (a marker's horizon is past
+    its cursor): it must catch up fully, the feed no longer holds what it missed."""
+    place = cursor.read()
+    horizon = session.scalar(
+        select(func.max(-OutboxRow.paper_id)).where(OutboxRow.id > place, OutboxRow.paper_id < 0)
+    )
+    return horizon is not None and int(horizon) > place
+
+
+def prune_due(session: Session, keep: int) -> bool:
+    """Whether the feed holds a tenth more than ``keep`` rows (two index lookups)."""
+    low, high = session.execute(select(func.min(OutboxRow.id), func.max(OutboxRow.id))).one()
+    return low is not None and int(high) - int(low) + 1 > keep + keep // 10
+
+
+def prune(session: Session, keep: int) -> int:
+    """Delete all but the last ``keep`` rows (ids are dense enough: a rolled-back
+    transaction's gap only keeps fewer) and leave a marker of the horizon; the caller
+    holds the write lock, so the marker's id is after every row it covers. Returns the
+    rows deleted."""
+    high = session.scalar(select(func.max(OutboxRow.id)).where(OutboxRow.paper_id > 0))
+    if high is None or int(high) <= keep:
+        return 0
+    horizon = int(high) - keep
+    deleted = session.scalar(select(func.count()).where(OutboxRow.id <= horizon))
+    session.execute(delete(OutboxRow).where(OutboxRow.id <= horizon))
+    if deleted:
+        session.add(OutboxRow(paper_id=-horizon))
+        session.flush()
+    return int(deleted or 0)
 
 
 def notify(session: Session) -> None:

@@ -191,6 +191,47 @@ def _upsert(
     )
 
 
+def write_where(
+    session: Session,
+    scope: StateScope,
+    ids: Sequence[int],
+    field: str,
+    expected: object,
+    value: object,
+    now: datetime,
+) -> set[int]:
+    """Give ``field`` the ``value`` on those of these papers where it still holds
+    ``expected``, in the UPDATE's own WHERE (a compare-and-set: an undo then never
+    overwrites a change another writer made after its read; PostgreSQL re-checks the
+    condition on the row a concurrent writer committed). Returns the papers written.
+
+    A member's state is compared in their own row only: no row, or a field their row
+    leaves to the shared value, was not set by the member, so nothing is written."""
+    scope.check_writer()
+    written: set[int] = set()
+    for chunk in chunks(sorted(set(ids))):
+        if scope.member is None:
+            statement = (
+                update(PaperRow)
+                .where(PaperRow.id.in_(chunk), getattr(PaperRow, field) == expected)
+                .values({field: value, "updated_at": now})
+                .returning(PaperRow.id)
+            )
+        else:
+            statement = (
+                update(MemberStateRow)
+                .where(
+                    MemberStateRow.paper_id.in_(chunk),
+                    MemberStateRow.member == scope.member,
+                    getattr(MemberStateRow, field) == expected,
+                )
+                .values({field: value, "version": MemberStateRow.version + 1, "updated_at": now})
+                .returning(MemberStateRow.paper_id)
+            )
+        written.update(session.execute(statement).scalars())
+    return written
+
+
 def write_if_version(
     session: Session,
     scope: StateScope,

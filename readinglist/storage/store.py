@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -32,7 +33,16 @@ from readinglist.core.orders import POSITION, keys_of, sorted_papers
 from readinglist.storage.batching import CHUNK, chunks, link_row
 from readinglist.storage.browse_queries import BrowseQueries
 from readinglist.storage.bulk_queries import BulkQueries
-from readinglist.storage.change_feed import FeedCursor, advance, notify, pending
+from readinglist.storage.change_feed import (
+    FEED_KEEP_ROWS,
+    FeedCursor,
+    advance,
+    notify,
+    pending,
+    prune,
+    prune_due,
+    pruned_past,
+)
 from readinglist.storage.digest_queries import DigestQueries
 from readinglist.storage.engine import (
     BUSY_MESSAGE,
@@ -115,7 +125,21 @@ class SqlStore:
         except BaseException:
             engine.dispose()
             raise
+        if store.feed is not None:
+            with contextlib.suppress(LibraryBusyError):  # busy now: pruned at a later start
+                store.prune_feed()
         return store
+
+    def prune_feed(self, keep: int | None = None) -> int:
+        """A shared library's change feed cut to its last ``keep`` rows (default
+        FEED_KEEP_ROWS) when it has grown a tenth past them (storage/change_feed.py);
+        returns the rows deleted."""
+        keep = FEED_KEEP_ROWS if keep is None else keep
+        with self.unit_of_work() as uow:
+            if not prune_due(uow.session, keep):
+                return 0
+        with self.unit_of_work(write=True) as uow:
+            return prune(uow.session, keep)
 
     def damaged(self, error: BaseException) -> DatabaseDamagedError:
         """A damaged database as one line: what SQLite said, and the backup to restore."""
@@ -289,6 +313,11 @@ class SqlUnitOfWork(
         if not rows:
             return [], 0
         return sorted({paper_id for _, paper_id in rows}), rows[-1][0]
+
+    def feed_pruned_past(self) -> bool:
+        """A shared library's feed lost rows this client had not read (then it must
+        catch up fully); never on a library with one index."""
+        return self.feed is not None and pruned_past(self.session, self.feed)
 
     def last_outbox_row(self) -> int:
         """The id of the newest outbox row (0: the outbox is empty)."""

@@ -114,7 +114,7 @@ class DetailPane(QWidget):
     timeSpentChosen = Signal(int, object)  # noqa: N815
     timeSpentRejected = Signal(str)  # what is wrong with the duration typed  # noqa: N815
     tagAdded = Signal(str)  # noqa: N815
-    notesEdited = Signal(int, str)  # paper id, notes; after a pause in typing  # noqa: N815
+    notesEdited = Signal(int, str, str)  # paper id, base, notes; after a pause  # noqa: N815
     similarChosen = Signal(int, object)  # paper id chosen, all the similar ids  # noqa: N815
     # The splitter's sizes before a tab beside the notes took room, and as it left them.
     _sizes_before_tab: list[int] | None
@@ -127,6 +127,7 @@ class DetailPane(QWidget):
         self._paper: Paper | None = None
         self._notes_for: int | None = None
         self._notes_dirty = False
+        self.notes_base = ""
         # How links are opened and copied (the window's link controller says what
         # happened when no browser opens one); by default straight to the desktop.
         self.url_opener: Callable[[str], bool] = open_url
@@ -366,7 +367,7 @@ class DetailPane(QWidget):
             self.abstract.clear()
             self.tags_label.clear()
             self.time_editor.clear()
-            self._set_notes(None, "")
+            self.set_notes(None, "")
             self.paper_button.setEnabled(False)
             self.paper_button.setToolTip("")
             self.code_button.setEnabled(False)
@@ -393,7 +394,7 @@ class DetailPane(QWidget):
         self.code_button.setEnabled(paper.first_link(LinkKind.CODE) is not None)
         self.project_button.setEnabled(paper.first_link(LinkKind.PROJECT) is not None)
         if not same or not self._notes_dirty:
-            self._set_notes(paper.id, paper.notes)
+            self.set_notes(paper.id, paper.notes)
 
     def _show_facts(self, paper: Paper | None) -> None:
         """The authors and the facts under the title, hidden when no source gave any."""
@@ -543,9 +544,11 @@ class DetailPane(QWidget):
             self.tagAdded.emit(name)
             self.tag_editor.clear()
 
-    def _set_notes(self, paper_id: int | None, notes: str) -> None:
+    def set_notes(self, paper_id: int | None, notes: str) -> None:
+        """Notes as stored: the base the next save is made from (core/notes_save.py)."""
         self._notes_for = None
         self._notes_dirty = False
+        self.notes_base = notes
         if self.notes_editor.toPlainText() != notes:
             self.notes_editor.setPlainText(notes)
         self._notes_for = paper_id
@@ -561,4 +564,5 @@ class DetailPane(QWidget):
             return
         self._notes_dirty = False
         self._notes_timer.stop()
-        self.notesEdited.emit(self._notes_for, self.notes_editor.toPlainText())
+        base, self.notes_base = self.notes_base, self.notes_editor.toPlainText()
+        self.notesEdited.emit(self._notes_for, base, self.notes_base)

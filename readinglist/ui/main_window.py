@@ -42,6 +42,7 @@ from readinglist.app_context import OpenLibrary
 from readinglist.core.changes import OUTSIDE_CHANGES, Changes
 from readinglist.core.library import Library
 from readinglist.core.models import Priority, ReadStatus
+from readinglist.core.paper_edits import EditConflictError
 from readinglist.core.undo import Change
 from readinglist.ui.app_icons import action_icon
 from readinglist.ui.change_notifier import ChangeNotifier
@@ -55,6 +56,7 @@ from readinglist.ui.index_build import IndexBuildController
 from readinglist.ui.library_counts import LibraryCounts
 from readinglist.ui.link_actions import LinkController
 from readinglist.ui.list_actions import ListController
+from readinglist.ui.notes_conflict import NotesConflicts
 from readinglist.ui.open_paper import OpenPaperController
 from readinglist.ui.paper_edits import PaperEdits, plural
 from readinglist.ui.paper_history import PaperHistory
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.stack, 1)
 
         self.detail = DetailPane()
+        self.notes_conflicts = NotesConflicts(self, self.detail, self)
         # Triage (readinglist.triage): trained in the background; its topic groups of
         # the last digest under the sidebar, its tag suggestions under the tag box.
         self.triage = install_triage(self, self)
@@ -408,8 +411,8 @@ class MainWindow(QMainWindow):
     def remove_tag(self, name: str) -> None:
         self.edits.remove_tag(name)
 
-    def save_notes(self, paper_id: int, notes: str) -> None:
-        self.edits.save_notes(paper_id, notes)
+    def save_notes(self, paper_id: int, base: str, notes: str) -> None:
+        self.edits.save_notes(paper_id, base, notes)
 
     def confirm_delete(self) -> None:
         self.edits.confirm_delete()
@@ -422,6 +425,8 @@ class MainWindow(QMainWindow):
         self.select_ids(sorted(changes.added | changes.touched), focus=False)
 
     def change_failed(self, error: Exception) -> None:
+        if isinstance(error, EditConflictError) and self.notes_conflicts.resolve(error):
+            return  # the user chooses between both notes (ui/notes_conflict.py)
         self._show_current()  # the detail pane's fields back to what the paper holds
         self.show_error(error)
 

@@ -15,11 +15,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from readinglist.core.models import Priority, ReadStatus
+from readinglist.core.notes_save import notes_edit
 from readinglist.core.time_spent import duration_text
 from readinglist.core.undo import (
     Change,
     delete_change,
-    notes_change,
     priority_change,
     rating_change,
     status_change,
@@ -87,8 +87,10 @@ class PaperEdits(QObject):
         message = f"Removed tag {name} from {plural(len(ids), 'paper')}"
         self._apply(tag_change(ids, name, add=False), message)
 
-    def save_notes(self, paper_id: int, notes: str) -> None:
-        self._apply(notes_change(paper_id, notes), "Notes saved")
+    def save_notes(self, paper_id: int, base: str, notes: str) -> None:
+        """Notes typed over ``base`` (as loaded or last saved): never over another's
+        (core/notes_save.py; a conflict goes to ui/notes_conflict.py)."""
+        self._apply(notes_edit(paper_id, base, notes), "Notes saved")
 
     def confirm_delete(self) -> None:
         """Ask, then delete the selected papers (Ctrl+Z brings them back)."""
