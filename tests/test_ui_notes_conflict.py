@@ -126,3 +126,21 @@ def test_the_save_merges_or_refuses_from_its_base(opened: OpenLibrary):
     assert library.details(paper_id).paper.notes == "mine"
     # Ours the same as theirs: nothing to write.
     assert not library.save_notes_from(paper_id, "older", "mine")
+
+
+def test_notes_typed_as_the_window_closes_keep_both_on_a_conflict(
+    loaded: MainWindow, qtbot, library_dir
+):
+    """Closing the window saves the last typing, and no dialog can ask any more: a
+    conflict then keeps both texts (as the dialog's Keep both) rather than drop mine."""
+    from readinglist.app_context import open_library
+
+    paper_id = _shown(loaded, qtbot, "base")
+    _elsewhere(loaded, paper_id, "theirs")
+    editor = loaded.detail.notes_editor
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, ", typed last")  # not saved yet: the autosave timer waits
+    loaded.close()
+    with open_library(library_dir) as opened:
+        notes = opened.library.details(paper_id).paper.notes
+    assert notes == both("theirs", "base, typed last")

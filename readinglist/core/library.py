@@ -427,11 +427,15 @@ class Library:
             uow.set_notes(paper_id, notes, self._clock())
         return papers_changed(1, [paper_id])
 
-    def save_notes_from(self, paper_id: int, base_notes: str, notes: str) -> bool:
-        """Notes typed over ``base_notes``, never over another's (core/notes_save.py)."""
-        from readinglist.core.notes_save import save_notes_from
+    def save_notes_from(
+        self, paper_id: int, base_notes: str, notes: str, keep_both: bool = False
+    ) -> bool:
+        """Notes typed over ``base_notes``, never over another's (core/notes_save.py);
+        ``keep_both``: a conflict keeps both texts instead of raising (a closing window)."""
+        from readinglist.core.notes_save import save_notes_from, save_notes_keeping_both
 
-        written = save_notes_from(self._store, paper_id, base_notes, notes, self._clock())
+        save = save_notes_keeping_both if keep_both else save_notes_from
+        written = save(self._store, paper_id, base_notes, notes, self._clock())
         if written:
             self.indexing.after_write()
         return written

@@ -546,6 +546,7 @@ class MainWindow(QMainWindow):
         """Save what is pending, close the library on the worker and stop it. Idempotent."""
         if self._closed:
             return
+        self.edits.closing = True
         self.detail.flush_notes()
         self._closed = True
         self.search.timer.stop()

@@ -23,15 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.core.models import Paper
+from readinglist.core.notes_save import BOTH_MARKER, both
 from readinglist.core.paper_edits import EditConflictError
 from readinglist.ui.widgets import named
 
-BOTH_MARKER = "----- their notes above, mine below -----"
-
-
-def both(theirs: str, mine: str) -> str:
-    """Both texts, theirs first, apart under a marker line."""
-    return f"{theirs.rstrip()}\n\n{BOTH_MARKER}\n\n{mine.lstrip()}"
+__all__ = ["BOTH_MARKER", "NotesConflictDialog", "both"]
 
 
 class NotesConflictDialog(QDialog):

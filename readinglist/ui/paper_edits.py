@@ -48,6 +48,9 @@ class PaperEdits(QObject):
     def __init__(self, host: EditsHost, parent: QObject) -> None:
         super().__init__(parent)
         self.host = host
+        # Set as the window closes: the last notes are saved keeping both texts on a
+        # conflict, since no dialog can ask any more (core/notes_save.py).
+        self.closing = False
 
     def _apply(self, change: Change, message: str) -> None:
         if change.ids:
@@ -90,7 +93,7 @@ class PaperEdits(QObject):
     def save_notes(self, paper_id: int, base: str, notes: str) -> None:
         """Notes typed over ``base`` (as loaded or last saved): never over another's
         (core/notes_save.py; a conflict goes to ui/notes_conflict.py)."""
-        self._apply(notes_edit(paper_id, base, notes), "Notes saved")
+        self._apply(notes_edit(paper_id, base, notes, keep_both=self.closing), "Notes saved")
 
     def confirm_delete(self) -> None:
         """Ask, then delete the selected papers (Ctrl+Z brings them back)."""
