@@ -41,7 +41,7 @@ def test_wheel_contains_the_migrations_and_entry_point(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "readinglist = readinglist.cli:main" in archive.read(entry_points).decode()
+        assert "readinglist = readinglist.launch:main" in archive.read(entry_points).decode()
     assert "readinglist/storage/migrations/env.py" in names
     assert "readinglist/storage/migrations/versions/0001_first_schema.py" in names
     assert not any(name.startswith("tests/") for name in names)
