@@ -206,18 +206,13 @@ def _start_server(lib: list[str], env: dict[str, str], runtime: Path) -> dict[st
 def _stop_servers(runtime: Path) -> None:
     """End the servers this benchmark started (their pid: the socket's peer)."""
     import signal
-    import socket
-    import struct
+
+    from readinglist.command_server.protocol import server_pid
 
     for path in (runtime / "readinglist").glob("*.sock"):
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-            try:
-                probe.connect(str(path))
-                raw = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
-            except OSError:
-                continue
-        pid, _uid, _gid = struct.unpack("3i", raw)
-        os.kill(pid, signal.SIGTERM)
+        pid = server_pid(str(path))
+        if pid is not None:
+            os.kill(pid, signal.SIGTERM)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,7 +31,6 @@ DIGEST = (
     "YOLOv9 Goes Faster\n"
     "A detector that is faster than its predecessors at the same accuracy.\n"
 )
-_UCRED = struct.Struct("3i")
 T = TypeVar("T")
 
 
@@ -248,16 +247,7 @@ def _was_served(done: subprocess.CompletedProcess[str]) -> bool:
 
 
 def _server_pid(path: Path) -> int | None:
-    """The pid of the server listening at ``path`` (its peer credentials), if any."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(str(path))
-        except OSError:
-            return None
-        pid, _uid, _gid = _UCRED.unpack(
-            probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _UCRED.size)
-        )
-        return int(pid)
+    return protocol.server_pid(str(path))
 
 
 def _ends_within(pid: int, seconds: float) -> bool:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 STANDARD_FDS = (0, 1, 2)
 _LENGTH = struct.Struct("!I")
 _MESSAGE = struct.Struct("!ci")
+_UCRED = struct.Struct("3i")  # Linux's struct ucred: pid, uid, gid
 # A request bigger than this is no client of ours (an environment is a few kilobytes).
 MAX_REQUEST = 4 * 1024 * 1024
 
@@ -103,3 +104,25 @@ def _close(fd: int) -> None:
         os.close(fd)
     except OSError:
         pass
+
+
+def peer_credentials(connection: socket.socket) -> tuple[int, int, int] | None:
+    """The pid, uid and gid of the process at the other end (Linux's ``SO_PEERCRED``);
+    None where the system does not say."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    pid, uid, gid = _UCRED.unpack(connection.getsockopt(socket.SOL_SOCKET, option, _UCRED.size))
+    return int(pid), int(uid), int(gid)
+
+
+def server_pid(path: str) -> int | None:
+    """The pid of the server listening at ``path``, if one listens and the system says
+    (how tests and benchmarks end the servers they started)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(path)
+        except OSError:
+            return None
+        credentials = peer_credentials(probe)
+    return None if credentials is None else credentials[0]

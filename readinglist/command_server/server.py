@@ -20,7 +20,6 @@ import os
 import select
 import signal
 import socket
-import struct
 import sys
 import time
 from collections.abc import Iterable
@@ -56,7 +55,6 @@ PRELOAD = (
 CHECK_EVERY_S = 1.0
 # What a client passes on to its command (client._FORWARDED).
 COMMAND_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
-_UCRED = struct.Struct("3i")
 
 
 def main(argv: list[str]) -> int:
@@ -250,11 +248,8 @@ def _end_child(code: int) -> None:
 
 def _same_user(connection: socket.socket) -> bool:
     """The peer is this user (Linux says so; elsewhere the private folder is the guard)."""
-    option = getattr(socket, "SO_PEERCRED", None)
-    if option is None:
-        return True
-    _pid, uid, _gid = _UCRED.unpack(connection.getsockopt(socket.SOL_SOCKET, option, _UCRED.size))
-    return int(uid) == os.getuid()
+    credentials = protocol.peer_credentials(connection)
+    return credentials is None or credentials[1] == os.getuid()
 
 
 def _is_socket(path: Path, inode: int) -> bool:
