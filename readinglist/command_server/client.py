@@ -20,7 +20,13 @@ _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class NotServedError(Exception):
-    """The server could not take the command; nothing of it has run."""
+    """The server could not take the command; nothing of it has run. ``none_listens``:
+    no server answered at all, so one is worth starting (not when one listens but this
+    command cannot be handed over, e.g. from a deleted working folder)."""
+
+    def __init__(self, none_listens: bool) -> None:
+        super().__init__("not served")
+        self.none_listens = none_listens
 
 
 def serve_or_run(argv: Sequence[str], run: Callable[[Sequence[str]], int]) -> int:
@@ -31,10 +37,11 @@ def serve_or_run(argv: Sequence[str], run: Callable[[Sequence[str]], int]) -> in
         return run(argv)
     try:
         return run_on_server(path, argv)
-    except NotServedError:
-        pass
+    except NotServedError as refused:
+        start = refused.none_listens
     code = run(argv)
-    start_server(path)
+    if start:
+        start_server(path)
     return code
 
 
@@ -58,16 +65,19 @@ def run_on_server(path: str, argv: Sequence[str]) -> int:
         for fd in protocol.STANDARD_FDS:
             os.fstat(fd)  # a closed stdin/stdout/stderr cannot be passed on
     except OSError as problem:  # the working folder was deleted, a closed descriptor
-        raise NotServedError from problem
+        raise NotServedError(none_listens=False) from problem
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection, _Forwarder() as child:
         try:
             connection.connect(path)
+        except OSError as problem:  # none yet, or a stale socket (its server was killed)
+            if isinstance(problem, ConnectionRefusedError):
+                _remove_stale(path)
+            raise NotServedError(none_listens=True) from problem
+        try:
             protocol.send_request(connection, request)
             child.started(protocol.receive_started(connection))
         except (OSError, protocol.ProtocolError) as problem:
-            if isinstance(problem, ConnectionRefusedError):
-                _remove_stale(path)
-            raise NotServedError from problem
+            raise NotServedError(none_listens=False) from problem
         try:
             return protocol.receive_exit(connection)
         except (OSError, protocol.ProtocolError):
