@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from readinglist.cli.args import UsageError
 from readinglist.cli.output import PROG, TerminalStream, error, plural, say
-from readinglist.cli.parser import BY_NAME, build_parser, command_module
+from readinglist.cli.parser import BY_NAME, build_parser, command_module, shared_parser
 from readinglist.core.errors import IndexDamagedError, ReadingListError
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def _drop_unwritten_output() -> None:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = shared_parser()
     args = parser.parse_args(argv)
     from readinglist.app_logging import configure_logging
 

@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
 
 
 def preload() -> None:
-    from readinglist.cli.parser import BY_NAME
+    from readinglist.cli.parser import BY_NAME, complete, shared_parser
 
     commands = sorted({f"readinglist.cli.{command.module}" for command in BY_NAME.values()})
     for name in (*PRELOAD, *commands):
@@ -75,6 +75,10 @@ def preload() -> None:
             importlib.import_module(name)
         except Exception:  # the child imports it again, and says why
             continue
+    # Built once here, not in every child; a command module that failed to import is
+    # imported again by its child, which says why.
+    with contextlib.suppress(Exception):
+        complete(shared_parser())
 
 
 class Server:
