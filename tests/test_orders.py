@@ -35,6 +35,7 @@ from readinglist.core.models import (
 from readinglist.core.normalize import title_key
 from readinglist.core.orders import ORDERS, POSITION, RELEVANCE, sort_key, sorted_papers
 from readinglist.storage.orm import PaperRow
+from tests.helpers import copy_library
 
 # Pieces of titles: symbols, case, punctuation, accents; "(GG) MoE" sorts as "gg moe".
 PIECES = (
@@ -123,39 +124,50 @@ def plans(draw: st.DrawFn) -> Plan:
 
 
 @contextmanager
-def built(plan: Plan) -> Iterator[tuple[OpenLibrary, Library, list[int], list[int]]]:
-    """The plan's library; yields it, a library on it with a settable clock, the paper
-    id of each title, and the digest id of each digest."""
-    with tempfile.TemporaryDirectory() as folder, open_library(Path(folder) / "lib") as opened:
-        now = [T0]
-        library = Library(opened.store, clock=lambda: now[0], index=opened.index)
-        digest_ids: list[int] = []
-        for number, (members, when) in enumerate(plan.digests):
-            now[0] = when
-            parsed = ParseResult(
-                tuple(ParsedPaper(plan.titles[i], f"Abstract of {i}.", 0) for i in members)
+def built(
+    plan: Plan, template: Path
+) -> Iterator[tuple[OpenLibrary, Library, list[int], list[int]]]:
+    """The plan's library (in a copy of the empty ``template``); yields it, a library on
+    it with a settable clock, the paper id of each title, and the digest id of each
+    digest."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = copy_library(template, Path(folder) / "lib")
+        with open_library(target) as opened:
+            yield from _filled(opened, plan)
+
+
+def _filled(
+    opened: OpenLibrary, plan: Plan
+) -> Iterator[tuple[OpenLibrary, Library, list[int], list[int]]]:
+    now = [T0]
+    library = Library(opened.store, clock=lambda: now[0], index=opened.index)
+    digest_ids: list[int] = []
+    for number, (members, when) in enumerate(plan.digests):
+        now[0] = when
+        parsed = ParseResult(
+            tuple(ParsedPaper(plan.titles[i], f"Abstract of {i}.", 0) for i in members)
+        )
+        summary = library.import_parsed(parsed, f"d{number}.txt", f"d{number}".encode())
+        digest_ids.append(summary.digest_id)
+    by_key = {title_key(p.title): p.id for p in library.papers()}
+    ids = [by_key[title_key(title)] for title in plan.titles]
+    for status in set(plan.statuses):
+        library.set_status(
+            [i for i, v in zip(ids, plan.statuses, strict=True) if v == status], status
+        )
+    for priority in set(plan.priorities):
+        chosen = [i for i, v in zip(ids, plan.priorities, strict=True) if v == priority]
+        library.set_priority(chosen, priority)
+    for rating in set(plan.ratings):
+        library.rate([i for i, v in zip(ids, plan.ratings, strict=True) if v == rating], rating)
+    # Added times with ties and out of id order (as a restored backup has them).
+    with opened.store.unit_of_work(write=True) as uow:
+        for paper_id, added in zip(ids, plan.added, strict=True):
+            uow.session.execute(
+                update(PaperRow).where(PaperRow.id == paper_id).values(added_at=added)
             )
-            summary = library.import_parsed(parsed, f"d{number}.txt", f"d{number}".encode())
-            digest_ids.append(summary.digest_id)
-        by_key = {title_key(p.title): p.id for p in library.papers()}
-        ids = [by_key[title_key(title)] for title in plan.titles]
-        for status in set(plan.statuses):
-            library.set_status(
-                [i for i, v in zip(ids, plan.statuses, strict=True) if v == status], status
-            )
-        for priority in set(plan.priorities):
-            chosen = [i for i, v in zip(ids, plan.priorities, strict=True) if v == priority]
-            library.set_priority(chosen, priority)
-        for rating in set(plan.ratings):
-            library.rate([i for i, v in zip(ids, plan.ratings, strict=True) if v == rating], rating)
-        # Added times with ties and out of id order (as a restored backup has them).
-        with opened.store.unit_of_work(write=True) as uow:
-            for paper_id, added in zip(ids, plan.added, strict=True):
-                uow.session.execute(
-                    update(PaperRow).where(PaperRow.id == paper_id).values(added_at=added)
-                )
-        library.indexing.rebuild()
-        yield opened, library, ids, digest_ids
+    library.indexing.rebuild()
+    yield opened, library, ids, digest_ids
 
 
 def search_ids(library: Library, sort: str, descending: bool, **kwargs: object) -> list[int]:
@@ -176,9 +188,9 @@ def test_every_order_is_defined_in_core() -> None:
 )
 @given(plan=plans(), page=st.integers(1, 5), data=st.data())
 def test_store_index_and_reference_agree_on_every_order(
-    plan: Plan, page: int, data: st.DataObject
+    empty_library_template: Path, plan: Plan, page: int, data: st.DataObject
 ) -> None:
-    with built(plan) as (_, library, ids, digest_ids):
+    with built(plan, empty_library_template) as (_, library, ids, digest_ids):
         papers = library.papers()
         count = len(papers)
         for sort in ORDERS:

@@ -144,11 +144,13 @@ class WhooshIndex:
 
     def _open_quietly(self) -> Index | None:
         # Whoosh leaves a damaged index's files open when reading them fails; they are
-        # closed when its exception is dropped or collected: that is expected here.
+        # closed when its exception is dropped or collected: that is expected here. A
+        # missing index (a new library) leaves nothing to collect, and a full collection
+        # costs tenths of a second in a process that holds much (the window, a test run).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
-            opened = self._try_open()
-            if opened is None:
+            opened, damaged = self._try_open()
+            if damaged:
                 gc.collect()
         if opened is not None and is_unfinished(self.folder) and self.rebuild_reason is None:
             self.rebuild_reason = UNFINISHED_REASON  # usable, but not all of the library
@@ -179,11 +181,12 @@ class WhooshIndex:
             mark_unfinished(self.folder)  # first: no process may ever see it as complete
             return windex.create_in(str(self.folder), build_schema())
 
-    def _try_open(self) -> Index | None:
-        """The existing index, or None (with the reason) when it is missing or damaged."""
+    def _try_open(self) -> tuple[Index | None, bool]:
+        """The existing index, or None when it is missing or damaged (the reason
+        recorded); and whether it was damaged."""
         try:
             if not windex.exists_in(str(self.folder)):
-                return None
+                return None, False
             opened = windex.open_dir(str(self.folder))
             with opened.searcher() as probe:
                 probe.doc_count()
@@ -191,13 +194,13 @@ class WhooshIndex:
         except Exception as error:  # any damage: the index is only a cache
             log.warning("search index at %s is unreadable: %s", self.folder, str(error))
             self.rebuild_reason = DAMAGED_REASON
-            return None
+            return None, True
         if problem is not None:
             log.warning("search index at %s is damaged: %s", self.folder, problem)
             opened.close()
             self.rebuild_reason = f"{DAMAGED_REASON} ({problem})"
-            return None
-        return opened
+            return None, True
+        return opened, False
 
     def _segment_ids(self, index: Index) -> list[str]:
         """The committed segments (from the table of contents; none with the public
