@@ -96,9 +96,9 @@ def synthetic_history(
     for offset in range((now - start).days + 1):
         day = start + timedelta(days=offset)
         weekday = day.weekday() < 5
-        if weekday:  # a digest arrives
+        if weekday:  # a digest arrives (today's only once its time has come)
             at = day + timedelta(hours=8, minutes=rng.randint(0, 59))
-            for _ in range(_poisson(rng, arrivals / 5)):
+            for _ in range(_poisson(rng, arrivals / 5) if at <= now else 0):
                 paper = len(added) + 1
                 added[paper] = at
                 unread.append(paper)

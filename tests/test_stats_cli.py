@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.app_context import open_database
+from readinglist.core.backlog_forecast import MIN_ORIGINS, RANGE_ORIGINS
 from readinglist.core.library import Library
 from readinglist.core.models import ParsedPaper, ParseResult, Priority, ReadStatus
 from readinglist.core.stats import week_start
@@ -224,7 +225,9 @@ def test_a_year_of_reading_gives_the_clearing_estimate_with_its_range(
     cli = Cli(tmp_path, folder)
     data = cli("stats", "--json").json()["clearing"]
     likely = data["likely_weeks"]
-    assert likely["checks"] == 16
+    # Backtests from each of the last 16 weeks that can be told (the history follows the
+    # calendar of today: on a Monday this one gives 14).
+    assert MIN_ORIGINS <= likely["checks"] <= RANGE_ORIGINS
     assert likely["low"] <= data["weeks_to_clear"] <= likely["high"]
     assert data["backtest"]["covered"] in (True, False)
     text = cli("stats")
@@ -233,4 +236,4 @@ def test_a_year_of_reading_gives_the_clearing_estimate_with_its_range(
     assert shown is not None, text.out
     low, high = int(shown[1]), int(shown[2] or shown[1])
     assert abs(low - likely["low"]) <= 0.5 and abs(high - likely["high"]) <= 0.5
-    assert "your estimates of the last 16 weeks" in text.out
+    assert f"your estimates of the last {likely['checks']} weeks" in text.out
