@@ -7,11 +7,14 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from readinglist.app_context import OpenLibrary
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DIGEST = REPO.parent / "shared" / "digests" / "000_2ccd13dbd19ccc3f.txt"
@@ -56,6 +59,17 @@ def seal_template(library_dir: Path) -> Path:
         connection.close()
     assert busy == 0, f"{library_dir} is still open: close it before copying it"
     return library_dir
+
+
+def build_template(root: Path, fill: Callable[[OpenLibrary], object]) -> Path:
+    """A library made in ``root`` once (a module's or the session's fixture), filled by
+    ``fill``, closed and sealed: tests take a copy each (:func:`copy_library`)."""
+    from readinglist.app_context import open_library
+
+    folder = root / "library"
+    with open_library(folder) as opened:
+        fill(opened)
+    return seal_template(folder)
 
 
 def copy_library(template: Path, target: Path) -> Path:

@@ -26,7 +26,7 @@ from readinglist.core.models import ReadStatus
 from readinglist.search import bulk_writer
 from readinglist.search.index import WhooshIndex
 from readinglist.search.merge_policy import Merge, MergePolicy, SegmentStats
-from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
+from tests.helpers import SHARED_DIGEST_PAPERS, build_template, copy_library, shared_digest_path
 
 POLICY = MergePolicy()
 INLINE = Indexing.INLINE_MERGE_PAPERS
@@ -246,9 +246,22 @@ def test_maintenance_leaves_every_tier_within_bounds(
 # ------------------------------------------------------------ on a real library
 
 
+def _rebuilt(opened: OpenLibrary) -> None:
+    opened.library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
+    opened.library.indexing.rebuild()
+
+
+@pytest.fixture(scope="module")
+def segmented_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared digest rebuilt into full segments of 50 papers, once."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulk_writer, "SEGMENT_DOCS", 50)
+        return build_template(tmp_path_factory.mktemp("segmented"), _rebuilt)
+
+
 @pytest.fixture
 def segmented(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, segmented_template: Path
 ) -> Iterator[tuple[OpenLibrary, list[int]]]:
     """The shared digest in full segments of 50 papers (a rebuild's, scaled down), and
     a count of the papers each BulkWriter writes."""
@@ -261,10 +274,7 @@ def segmented(
         add(self, **fields)
 
     monkeypatch.setattr(bulk_writer.BulkWriter, "add_document", counted)
-    with open_library(tmp_path / "library") as opened:
-        opened.library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
-        opened.library.indexing.rebuild()
-        written.clear()
+    with open_library(copy_library(segmented_template, tmp_path / "library")) as opened:
         yield opened, written
 
 

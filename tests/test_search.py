@@ -24,7 +24,12 @@ from readinglist.search.index import WhooshIndex
 from readinglist.search.index_folders import INDEX_PREFIX
 from readinglist.storage.orm import OutboxRow
 from readinglist.storage.store import SqlUnitOfWork
-from tests.helpers import SHARED_DIGEST_PAPERS, shared_digest_path
+from tests.helpers import (
+    SHARED_DIGEST_PAPERS,
+    build_template,
+    copy_library,
+    shared_digest_path,
+)
 
 PAPERS = [
     ParsedPaper(
@@ -63,18 +68,27 @@ def digest_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenLib
         yield opened
 
 
+def _fill_small(opened: OpenLibrary) -> None:
+    opened.library.import_bytes(render_digest(PAPERS).encode(), "small.txt")
+    opened.library.tag([1], add=["3d/gaussian-splatting"])
+    opened.library.tag([4], add=["3d/nerf"])
+    opened.library.tag([2], add=["generative"])
+    opened.library.set_status([2], ReadStatus.READ)
+    opened.library.set_status([3], ReadStatus.QUEUED)
+    opened.library.rate([2], 5)
+    opened.library.rate([3], 3)
+    opened.library.set_notes(3, "Read section 3.2 on multi-head attention again")
+
+
+@pytest.fixture(scope="module")
+def small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("small"), _fill_small)
+
+
 @pytest.fixture
-def small(library_dir: Path) -> Iterator[OpenLibrary]:
-    with open_library(library_dir) as opened:
-        opened.library.import_bytes(render_digest(PAPERS).encode(), "small.txt")
-        opened.library.tag([1], add=["3d/gaussian-splatting"])
-        opened.library.tag([4], add=["3d/nerf"])
-        opened.library.tag([2], add=["generative"])
-        opened.library.set_status([2], ReadStatus.READ)
-        opened.library.set_status([3], ReadStatus.QUEUED)
-        opened.library.rate([2], 5)
-        opened.library.rate([3], 3)
-        opened.library.set_notes(3, "Read section 3.2 on multi-head attention again")
+def small(library_dir: Path, small_template: Path) -> Iterator[OpenLibrary]:
+    """Five papers with tags, statuses, ratings and a note: a copy per test."""
+    with open_library(copy_library(small_template, library_dir)) as opened:
         yield opened
 
 

@@ -9,19 +9,26 @@ import pytest
 
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper
+from tests.helpers import copy_library, seal_template
 from tests.test_cli import Cli, ok, usage_error, user_error
 
 # Abstract-length estimates of 20 + 6n minutes (40n words): 26, 32, 38, 44.
 PAPERS = [ParsedPaper(f"Paper {n}: topic {n}", "word " * (40 * n), 0) for n in range(1, 5)]
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    digest = tmp_path / "digest.txt"
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four papers imported through the command line once; each test takes a copy."""
+    root = tmp_path_factory.mktemp("spent")
+    digest = root / "digest.txt"
     digest.write_text(render_digest(PAPERS), encoding="utf-8")
-    cli = Cli(tmp_path, tmp_path / "library")
-    ok(cli("import", str(digest)))
-    return cli
+    ok(Cli(root, root / "library", in_process=True)("import", str(digest)))
+    return seal_template(root / "library")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, imported: Path) -> Cli:
+    return Cli(tmp_path, copy_library(imported, tmp_path / "library"))
 
 
 def minutes(cli: Cli, paper_id: int) -> int | None:
