@@ -8,6 +8,7 @@ window's table (200)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from readinglist.core.resolve_cases import Finding
 from readinglist.core.undo import ImportChange, import_change
 from readinglist.core.undo_journal import dumps, loads
 from tests import test_cli_undo
+from tests.helpers import build_template, copy_library
 
 pytestmark = pytest.mark.slow  # 250 papers imported twice: seconds each
 
@@ -90,17 +92,31 @@ def identity_of(paper: Paper) -> tuple[object, ...]:
     )
 
 
-@pytest.fixture
-def library(opened: OpenLibrary) -> Library:
-    """250 papers from a digest; the first 40 with facts of an earlier BibTeX import
-    and every one with what a lookup said."""
+def _fill(opened: OpenLibrary) -> None:
     library = opened.library
     library.import_bytes(digest(), "digest.txt")
     library.import_bytes(
         bibtex(range(KNOWN), year=2019, author="Older", journal="Old Journal"), "old.bib"
     )
     library.identity.apply(lookup_findings(library, "1901", 3))
-    return library
+
+
+@pytest.fixture(scope="module")
+def facts_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("facts"), _fill)
+
+
+@pytest.fixture
+def opened(library_dir: Path, facts_template: Path) -> Iterator[OpenLibrary]:
+    """250 papers from a digest; the first 40 with facts of an earlier BibTeX import
+    and every one with what a lookup said (a copy of the module's template)."""
+    with open_library(copy_library(facts_template, library_dir)) as opened:
+        yield opened
+
+
+@pytest.fixture
+def library(opened: OpenLibrary) -> Library:
+    return opened.library
 
 
 def _undo_through_journal(change: ImportChange, library: Library) -> ImportChange:

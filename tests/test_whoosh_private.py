@@ -20,7 +20,7 @@ from readinglist.search import whoosh_private
 from readinglist.search.bulk_writer import BulkWriter
 from readinglist.search.index import WhooshIndex
 from readinglist.search.whoosh_private import INTERNALS, KNOWN_VERSIONS, PUBLIC
-from tests.helpers import shared_digest_path
+from tests.helpers import build_template, copy_library, shared_digest_path
 
 QUERIES = [
     "gaussian splatting",
@@ -130,17 +130,25 @@ def test_an_unknown_whoosh_searches_and_writes_through_the_public_api(
         assert _snapshot(opened) == rebuilt
 
 
+def _edit(opened: OpenLibrary) -> None:
+    library = opened.library
+    library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
+    library.indexing.rebuild()
+    for paper_id in (1, 2, 3, 40):
+        library.set_notes(paper_id, f"note {paper_id} about gaussian models")
+    library.rate([2, 9], 4)
+    library.delete([11])
+
+
+@pytest.fixture(scope="module")
+def edited_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("edited"), _edit)
+
+
 @pytest.fixture
-def edited(library_dir: Path) -> Iterator[OpenLibrary]:
+def edited(library_dir: Path, edited_template: Path) -> Iterator[OpenLibrary]:
     """Several segments, some documents deleted (each edit re-indexes its paper)."""
-    with open_library(library_dir) as opened:
-        library = opened.library
-        library.import_bytes(shared_digest_path().read_bytes(), "digest.txt")
-        library.indexing.rebuild()
-        for paper_id in (1, 2, 3, 40):
-            library.set_notes(paper_id, f"note {paper_id} about gaussian models")
-        library.rate([2, 9], 4)
-        library.delete([11])
+    with open_library(copy_library(edited_template, library_dir)) as opened:
         yield opened
 
 
