@@ -22,6 +22,7 @@ settings_dir = test_ui_window.settings_dir
 make_window = test_ui_window.make_window
 window = test_ui_window.window
 loaded = test_ui_window.loaded
+pasted = test_ui_window.pasted
 
 
 def papers(main: MainWindow, ids: Sequence[int]) -> dict[int, Paper]:
@@ -143,14 +144,14 @@ def test_t_asks_for_a_tag_and_the_menu_removes_it(
 
 
 def test_a_cancelled_tag_prompt_changes_nothing(
-    loaded: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+    pasted: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
 ):
-    ids = select(loaded, [0, 1])
+    ids = select(pasted, [0, 1])
     answer_tag(monkeypatch, "ignored", ok=False)
-    action(loaded.build_context_menu(), "Add tag…").trigger()
-    idle(loaded, qtbot)
-    assert {p.tags for p in papers(loaded, ids).values()} == {()}
-    assert loaded.undo_stack.count() == 1  # the import only
+    action(pasted.build_context_menu(), "Add tag…").trigger()
+    idle(pasted, qtbot)
+    assert {p.tags for p in papers(pasted, ids).values()} == {()}
+    assert pasted.undo_stack.count() == 1  # the import only
 
 
 def test_delete_asks_first_then_deletes_the_selection(
@@ -255,21 +256,21 @@ def test_undo_restores_ratings_and_tags(loaded: MainWindow, qtbot):
     assert (stored[a].tags, stored[b].tags) == (("nerf",), ())
 
 
-def test_undo_restores_notes_typed_in_several_pauses_at_once(loaded: MainWindow, qtbot):
-    (paper_id,) = select(loaded, [2])
-    loaded.table.setCurrentIndex(loaded.model.index(2, 0))
-    loaded.worker.call(lambda: loaded.library.set_notes(paper_id, "first"))
-    loaded.save_notes(paper_id, "first", "first, second")
-    idle(loaded, qtbot)
-    loaded.save_notes(paper_id, "first, second", "first, second, third")
-    idle(loaded, qtbot)
-    assert loaded.undo_stack.count() == 2  # the import, then the notes merged
-    loaded.undo_stack.undo()
-    idle(loaded, qtbot)
-    assert papers(loaded, [paper_id])[paper_id].notes == "first"
-    loaded.undo_stack.redo()
-    idle(loaded, qtbot)
-    assert papers(loaded, [paper_id])[paper_id].notes == "first, second, third"
+def test_undo_restores_notes_typed_in_several_pauses_at_once(pasted: MainWindow, qtbot):
+    (paper_id,) = select(pasted, [2])
+    pasted.table.setCurrentIndex(pasted.model.index(2, 0))
+    pasted.worker.call(lambda: pasted.library.set_notes(paper_id, "first"))
+    pasted.save_notes(paper_id, "first", "first, second")
+    idle(pasted, qtbot)
+    pasted.save_notes(paper_id, "first, second", "first, second, third")
+    idle(pasted, qtbot)
+    assert pasted.undo_stack.count() == 2  # the import, then the notes merged
+    pasted.undo_stack.undo()
+    idle(pasted, qtbot)
+    assert papers(pasted, [paper_id])[paper_id].notes == "first"
+    pasted.undo_stack.redo()
+    idle(pasted, qtbot)
+    assert papers(pasted, [paper_id])[paper_id].notes == "first, second, third"
 
 
 def test_undo_skips_papers_deleted_since(

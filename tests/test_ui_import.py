@@ -25,6 +25,7 @@ settings_dir = test_ui_window.settings_dir
 make_window = test_ui_window.make_window
 window = test_ui_window.window
 loaded = test_ui_window.loaded
+pasted = test_ui_window.pasted
 
 
 def small_digest(*names: str) -> str:
@@ -154,17 +155,17 @@ def test_a_file_that_is_no_digest_is_reported_and_the_others_imported(
     assert "good.txt: 1 new" in summary
 
 
-def test_the_summary_counts_papers_already_present_and_warnings(loaded: MainWindow, qtbot):
-    assert "clipboard: 211 new, 0 already in the library" in loaded.import_banner.message.text()
-    assert loaded.import_banner.warnings_button.isHidden()
-    paper = loaded.model.paper(0)
+def test_the_summary_counts_papers_already_present_and_warnings(pasted: MainWindow, qtbot):
+    assert "clipboard: 211 new, 0 already in the library" in pasted.import_banner.message.text()
+    assert pasted.import_banner.warnings_button.isHidden()
+    paper = pasted.model.paper(0)
     assert paper is not None
     text = f"{paper.title}\n\n{paper.abstract}\n\n" + small_digest("fresh")
     text += "\n\nhttps://example.org/stray-line-of-markup <b>bold</b>\n"
-    loaded.imports.import_text(text, "mixed")
-    qtbot.waitUntil(lambda: "mixed:" in loaded.import_banner.message.text(), timeout=10000)
-    idle(loaded, qtbot)
-    banner = loaded.import_banner
+    pasted.imports.import_text(text, "mixed")
+    qtbot.waitUntil(lambda: "mixed:" in pasted.import_banner.message.text(), timeout=10000)
+    idle(pasted, qtbot)
+    banner = pasted.import_banner
     assert "1 already in the library, 1 warning" in banner.message.text()
     assert banner.message.textFormat() == Qt.TextFormat.PlainText
     assert banner.warnings_button.text() == "Warnings (1)"
@@ -173,27 +174,27 @@ def test_the_summary_counts_papers_already_present_and_warnings(loaded: MainWind
     assert not banner.warnings.isHidden()
     assert banner.warnings.toPlainText().startswith("mixed, line ")
     new = int(banner.message.text().split(": ")[1].split(" new")[0])
-    assert len(loaded.table.selected_rows()) == new
+    assert len(pasted.table.selected_rows()) == new
 
 
 # --- undo and redo of an import ---------------------------------------------------
 
 
 @pytest.mark.slow
-def test_undo_of_an_import_removes_its_papers_and_redo_brings_them_back(loaded: MainWindow, qtbot):
-    assert loaded.undo_stack.count() == 1
-    loaded.undo_action.trigger()
-    qtbot.waitUntil(lambda: loaded.model.rowCount() == 0, timeout=20000)
-    idle(loaded, qtbot)
-    assert total(loaded) == 0
-    assert loaded.worker.call(loaded.library.digests) == []
-    assert loaded.stack.currentWidget() is loaded.welcome
+def test_undo_of_an_import_removes_its_papers_and_redo_brings_them_back(pasted: MainWindow, qtbot):
+    assert pasted.undo_stack.count() == 1
+    pasted.undo_action.trigger()
+    qtbot.waitUntil(lambda: pasted.model.rowCount() == 0, timeout=20000)
+    idle(pasted, qtbot)
+    assert total(pasted) == 0
+    assert pasted.worker.call(pasted.library.digests) == []
+    assert pasted.stack.currentWidget() is pasted.welcome
 
-    loaded.redo_action.trigger()
-    qtbot.waitUntil(lambda: loaded.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=20000)
-    idle(loaded, qtbot)
-    assert total(loaded) == SHARED_DIGEST_PAPERS
-    assert len(loaded.worker.call(loaded.library.digests)) == 1
+    pasted.redo_action.trigger()
+    qtbot.waitUntil(lambda: pasted.model.rowCount() == SHARED_DIGEST_PAPERS, timeout=20000)
+    idle(pasted, qtbot)
+    assert total(pasted) == SHARED_DIGEST_PAPERS
+    assert len(pasted.worker.call(pasted.library.digests)) == 1
 
 
 def test_undo_of_a_second_import_keeps_what_the_first_brought(loaded: MainWindow, qtbot):

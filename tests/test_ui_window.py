@@ -64,7 +64,20 @@ def window(make_window: WindowFactory) -> MainWindow:
 
 
 @pytest.fixture
-def loaded(window: MainWindow, qtbot, shared_digest_bytes: bytes) -> MainWindow:
+def loaded(
+    make_window: WindowFactory, library_dir: Path, digest_library_template: Path
+) -> MainWindow:
+    """The window on a library holding the shared digest (a copy of the session's
+    template: what pasting it gives, without pasting it again for every test; the tests
+    of pasting use :func:`pasted`)."""
+    copy_library(digest_library_template, library_dir)
+    window = make_window()
+    assert window.model.rowCount() == SHARED_DIGEST_PAPERS
+    return window
+
+
+@pytest.fixture
+def pasted(window: MainWindow, qtbot, shared_digest_bytes: bytes) -> MainWindow:
     """The window with the shared digest pasted through the clipboard action."""
     QGuiApplication.clipboard().setText(shared_digest_bytes.decode("utf-8"))
     window.paste_action.trigger()
@@ -167,12 +180,12 @@ def test_an_empty_library_shows_the_welcome_view(window: MainWindow):
     assert "Paste digest" in window.welcome.text()
 
 
-def test_a_pasted_digest_fills_the_table_and_selects_the_new_papers(loaded: MainWindow):
-    assert loaded.stack.currentWidget() is loaded.table
-    assert "211 new" in loaded.statusBar().currentMessage()
-    assert len(loaded.table.selected_rows()) == SHARED_DIGEST_PAPERS
-    assert sidebar_text(loaded, "all") == f"All  ({SHARED_DIGEST_PAPERS})"
-    assert loaded.detail.paper is not None
+def test_a_pasted_digest_fills_the_table_and_selects_the_new_papers(pasted: MainWindow):
+    assert pasted.stack.currentWidget() is pasted.table
+    assert "211 new" in pasted.statusBar().currentMessage()
+    assert len(pasted.table.selected_rows()) == SHARED_DIGEST_PAPERS
+    assert sidebar_text(pasted, "all") == f"All  ({SHARED_DIGEST_PAPERS})"
+    assert pasted.detail.paper is not None
 
 
 def test_the_column_header_has_an_empty_selection_of_its_own(loaded: MainWindow):
@@ -446,13 +459,13 @@ def test_a_similar_paper_outside_the_table_is_shown_with_its_neighbours(loaded: 
     assert loaded.result_count.text().endswith(f"similar to #{source.id}")
 
 
-def test_the_status_bar_counts_papers_unread_shown_and_selected(loaded: MainWindow, qtbot):
-    counts = loaded.counts_label.text()
+def test_the_status_bar_counts_papers_unread_shown_and_selected(pasted: MainWindow, qtbot):
+    counts = pasted.counts_label.text()
     assert counts == f"211 papers · 211 unread · 211 shown · {SHARED_DIGEST_PAPERS} selected"
-    select_row(loaded, 1)
-    qtbot.keyClick(loaded.table, Qt.Key.Key_4)
-    idle(loaded, qtbot)
-    assert loaded.counts_label.text() == "211 papers · 210 unread · 211 shown · 1 selected"
+    select_row(pasted, 1)
+    qtbot.keyClick(pasted.table, Qt.Key.Key_4)
+    idle(pasted, qtbot)
+    assert pasted.counts_label.text() == "211 papers · 210 unread · 211 shown · 1 selected"
 
 
 def test_markup_in_a_digest_is_shown_as_text(window: MainWindow, qtbot):
