@@ -94,6 +94,8 @@ def kill_points(span_s: float, rng: random.Random) -> list[float]:
 
 
 def check_opens_and_passes_doctor(cli: Cli) -> None:
+    """The command killed was a process; what it left is looked at in this one (the
+    same ``readinglist.cli`` code, without an interpreter's start for each check)."""
     doctor = ok(cli("doctor"))
     # Whatever drift a kill left (an index write cut short) is found and repaired; a
     # second look must then find nothing.
@@ -121,7 +123,7 @@ def kill_repeatedly(
         shutil.copytree(template, library)
         killed += run_and_kill(tmp_path, library, args, moment)
         check(library)
-        check_opens_and_passes_doctor(Cli(tmp_path, library))
+        check_opens_and_passes_doctor(Cli(tmp_path, library, in_process=True))
     assert killed >= KILLS_PER_OPERATION // 2  # most kills landed inside the run
 
 
@@ -141,8 +143,8 @@ def test_killed_bulk_edits_leave_all_or_none(tmp_path: Path, template: Path):
     def all_or_none(library: Path) -> None:
         tagged = count(library, "SELECT count(*) FROM paper_tags")
         assert tagged in (0, SHARED_DIGEST_PAPERS)
-        found = ok(Cli(tmp_path, library)("search", "tag:crash", "--json")).json()["total"]
-        assert found == tagged
+        found = ok(Cli(tmp_path, library, in_process=True)("search", "tag:crash", "--json"))
+        assert found.json()["total"] == tagged
 
     kill_repeatedly(tmp_path, template, ("tag", *ids, "--add", "crash/test"), SEED + 1, all_or_none)
 

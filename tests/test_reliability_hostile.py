@@ -81,7 +81,8 @@ def not_a_crash(result: Result) -> Result:
 
 def sound(cli: Cli) -> None:
     """The database intact; the index equal to it (after the open that rebuilds an
-    index it distrusts, with a message); a search finds what the library holds."""
+    index it distrusts, with a message); a search finds what the library holds. After
+    a kill, looked at in this process: the command killed is what had to be one."""
     assert cli.library is not None
     database_intact(cli.library)
     opened = not_a_crash(cli("search", "model", "--json"))
@@ -156,7 +157,7 @@ def test_a_killed_restore_leaves_one_library_or_the_other_and_an_index_that_matc
     ok(Cli(tmp_path, big)("import", str(big_digest)))
     for library in kill_at_random(tmp_path, big, ("restore", str(backup)), SEED):
         assert papers_in(library) in (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS + BIG_PAPERS)
-        sound(Cli(tmp_path, library))
+        sound(Cli(tmp_path, library, in_process=True))  # the killed one was a process
 
 
 def test_a_killed_first_build_is_redone_on_the_next_start(
@@ -172,7 +173,7 @@ def test_a_killed_first_build_is_redone_on_the_next_start(
             shutil.rmtree(folder)
 
     for library in kill_at_random(tmp_path, big, ("search", "model"), SEED + 1, without_index):
-        sound(Cli(tmp_path, library))
+        sound(Cli(tmp_path, library, in_process=True))  # the killed one was a process
 
 
 # --- damage -----------------------------------------------------------------------------
