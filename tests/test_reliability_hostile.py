@@ -21,6 +21,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -82,14 +83,17 @@ def not_a_crash(result: Result) -> Result:
 def sound(cli: Cli) -> None:
     """The database intact; the index equal to it (after the open that rebuilds an
     index it distrusts, with a message); a search finds what the library holds. After
-    a kill, looked at in this process: the command killed is what had to be one."""
-    assert cli.library is not None
-    database_intact(cli.library)
+    a kill or damage, looked at in this process: the command killed, or the first to
+    meet the damage, is what had to be a process of its own."""
+    library = cli.library
+    assert library is not None
+    cli = replace(cli, in_process=True)
+    database_intact(library)
     opened = not_a_crash(cli("search", "model", "--json"))
     assert opened.code == 0, str(opened)
     assert "matches the library" in ok(cli("doctor", "--check")).out
     total = ok(cli("search", "", "--json")).json()["total"]
-    assert total == papers_in(cli.library)
+    assert total == papers_in(library)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +161,7 @@ def test_a_killed_restore_leaves_one_library_or_the_other_and_an_index_that_matc
     ok(Cli(tmp_path, big)("import", str(big_digest)))
     for library in kill_at_random(tmp_path, big, ("restore", str(backup)), SEED):
         assert papers_in(library) in (SHARED_DIGEST_PAPERS, SHARED_DIGEST_PAPERS + BIG_PAPERS)
-        sound(Cli(tmp_path, library, in_process=True))  # the killed one was a process
+        sound(Cli(tmp_path, library))
 
 
 def test_a_killed_first_build_is_redone_on_the_next_start(
@@ -173,7 +177,7 @@ def test_a_killed_first_build_is_redone_on_the_next_start(
             shutil.rmtree(folder)
 
     for library in kill_at_random(tmp_path, big, ("search", "model"), SEED + 1, without_index):
-        sound(Cli(tmp_path, library, in_process=True))  # the killed one was a process
+        sound(Cli(tmp_path, library))
 
 
 # --- damage -----------------------------------------------------------------------------
