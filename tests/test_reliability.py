@@ -1,7 +1,9 @@
 """Nothing is lost: backups and restore, two processes on one library, the log file.
 
-Processes here are real (``python -m readinglist`` and small lock holders); no test
-sleeps: a lock holder says when it holds its lock on its standard output.
+The other process is always a real one (a small lock holder, or commands started side
+by side: those tests are marked real_process); a single command runs through
+``readinglist.cli`` in this process, as tests/test_cli.py runs it. No test sleeps: a
+lock holder says when it holds its lock on its standard output.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from tests.helpers import (
 )
 from tests.test_cli import Cli, Result, ok, user_error
 
-pytestmark = [pytest.mark.slow, pytest.mark.real_process]  # real processes
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +241,7 @@ def test_a_write_waits_then_fails_with_library_is_busy(lib: Cli):
     assert database_dump(lib.library) == before
 
 
+@pytest.mark.real_process  # commands side by side: processes
 def test_writes_of_two_processes_are_serialised_not_lost(lib: Cli):
     """The other process commits first; the command's write lands after it, whole."""
     assert lib.library is not None
@@ -256,6 +259,7 @@ def test_writes_of_two_processes_are_serialised_not_lost(lib: Cli):
     assert notes == {1: "from the other process", 2: "from the command line"}
 
 
+@pytest.mark.real_process  # commands side by side: processes
 def test_many_command_lines_at_once_lose_nothing(lib: Cli, tmp_path: Path):
     second = tmp_path / "second.txt"
     second.write_text("Concurrent Papers Arrive\nThey arrive at once. Nothing is lost.\n")
