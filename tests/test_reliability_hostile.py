@@ -36,9 +36,12 @@ from tests.helpers import REPO, SHARED_DIGEST_PAPERS, shared_digest_path
 from tests.test_cli import Cli, Result, base_env, ok, user_error
 from tests.test_crash import run_and_kill
 
+# Commands meet hostile conditions (damage, a full disk, a read-only mount, a full
+# stdout, another process) as processes of their own (real_process), and commands are
+# killed as processes (run_and_kill); the rest, the checks of what is left included,
+# runs through readinglist.cli in this process.
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.real_process,
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL, mount namespaces, FIFOs"),
 ]
 
@@ -215,6 +218,7 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.real_process
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_damaged_index_is_rebuilt_and_never_a_crash(lib: Cli, damage: str):
     assert lib.library is not None
@@ -234,6 +238,7 @@ def test_a_damaged_index_is_rebuilt_and_never_a_crash(lib: Cli, damage: str):
     sound(lib)
 
 
+@pytest.mark.real_process
 def test_a_damaged_database_is_one_line_naming_a_backup_and_restore_brings_it_back(
     lib: Cli, tmp_path: Path
 ):
@@ -312,6 +317,7 @@ def command(name: str, library: Path, *args: str, stdout: str = "/dev/null") -> 
     )
 
 
+@pytest.mark.real_process
 def test_a_full_disk_is_one_line_and_loses_nothing(
     tmp_path: Path, template: Path, big_digest: Path
 ):
@@ -351,6 +357,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(
     sound(Cli(tmp_path, kept))
 
 
+@pytest.mark.real_process
 def test_a_read_only_library_can_be_read_and_refuses_writes_in_one_line(
     tmp_path: Path, template: Path
 ):
@@ -389,6 +396,7 @@ def test_a_read_only_library_can_be_read_and_refuses_writes_in_one_line(
 # --- processes racing -------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 @pytest.mark.parametrize("processes", [4, 6])
 def test_processes_starting_on_one_new_library_all_succeed(tmp_path: Path, processes: int):
     """Before, the second process to create the schema failed with "table digests
@@ -410,6 +418,7 @@ def test_processes_starting_on_one_new_library_all_succeed(tmp_path: Path, proce
     sound(cli)
 
 
+@pytest.mark.real_process
 def test_readers_and_writers_starting_together_on_a_new_library(tmp_path: Path):
     library = tmp_path / "new"
     digest = shared_digest_path()
@@ -456,6 +465,7 @@ def test_a_backup_without_a_table_is_refused(lib: Cli, tmp_path: Path, table: st
     sound(lib)
 
 
+@pytest.mark.real_process
 def test_an_export_to_a_full_stdout_is_one_line(lib: Cli):
     assert lib.library is not None
     with Path("/dev/full").open("w") as full:
@@ -492,6 +502,7 @@ lock.release()
 """
 
 
+@pytest.mark.real_process
 def test_doctor_and_writes_while_another_process_holds_the_index(lib: Cli):
     assert lib.library is not None
     folder = lib.library / f"{INDEX_PREFIX}{SCHEMA_VERSION}"
