@@ -1,4 +1,5 @@
-"""``readinglist export``'s exchange options: ``--bom`` for spreadsheets, ``--group-by``."""
+"""``readinglist export``'s exchange options: ``--bom`` for spreadsheets, ``--group-by``,
+``--include-private`` for BibTeX."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import csv
 from pathlib import Path
 
 from readinglist.app_context import open_library
+from readinglist.core.models import ReadStatus
 from tests.exchange_library import REFERENCES_BIB
-from tests.test_cli import Cli, ok
+from tests.test_cli import Cli, ok, usage_error
 
 
 def test_csv_with_bom_and_markdown_of_a_list_in_its_order(tmp_path: Path) -> None:
@@ -53,3 +55,27 @@ def test_a_bibtex_import_that_meets_known_papers_can_be_undone(tmp_path: Path) -
     assert "undone" in ok(cli("undo")).out
     assert "undone" in ok(cli("undo")).out
     assert ok(cli("list", "--json")).json() == []
+
+
+def test_bibtex_holds_notes_and_reading_state_only_with_include_private(tmp_path: Path) -> None:
+    library_dir = tmp_path / "library"
+    with open_library(library_dir) as opened:
+        opened.library.import_bytes(REFERENCES_BIB.encode(), "references.bib")
+        opened.library.set_notes(1, "my private thoughts")
+        opened.library.set_status([1], ReadStatus.READ)
+        opened.library.rate([1], 4)
+        opened.library.tag([1], add=["mine"])
+    cli = Cli(tmp_path, library_dir)
+    shared = ok(cli("export", "--format", "bibtex")).out
+    for private in ("annote", "readstatus", "ranking", "groups", "my private thoughts"):
+        assert private not in shared
+    own = ok(cli("export", "--format", "bibtex", "--include-private")).out
+    for private in ("annote", "readstatus", "ranking = {rank4}", "groups = {mine}", "my private"):
+        assert private in own
+    # Another format: a usage error, and no file written.
+    target = tmp_path / "list.ris"
+    refused = usage_error(
+        cli("export", "--format", "ris", "--include-private", "-o", str(target)), "bibtex"
+    )
+    assert "--include-private" in refused.err
+    assert not target.exists()

@@ -152,9 +152,28 @@ _AS_GIVEN = (
 )
 
 
+PRIVATE_BIBTEX_FIELDS = frozenset({"annote", "groups", "readstatus", "ranking", "priority"})
+
+
+def test_a_bibtex_export_leaves_the_readers_own_state_out_unless_asked(
+    rich: OpenLibrary, papers: list[Paper]
+) -> None:
+    """A .bib file goes to coauthors: no notes, tags or reading state by default."""
+    assert any(paper.notes for paper in papers) and any(paper.tags for paper in papers)
+    assert any(paper.rating for paper in papers)
+    shared = bibtexparser.parse_string(rich.library.exchange.export("bibtex"))
+    for entry in shared.entries:
+        assert not {field.key for field in entry.fields} & PRIVATE_BIBTEX_FIELDS, entry.key
+    own = bibtexparser.parse_string(
+        rich.library.exchange.export("bibtex", options=ExportOptions(private=True))
+    )
+    present = {field.key for entry in own.entries for field in entry.fields}
+    assert present >= {"annote", "groups", "ranking"}
+
+
 @pytest.mark.slow
 def test_bibtex_is_read_back_by_bibtexparser(rich: OpenLibrary, papers: list[Paper]) -> None:
-    text = rich.library.exchange.export("bibtex")
+    text = rich.library.exchange.export("bibtex", options=ExportOptions(private=True))
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     assert library.failed_blocks == []
     entries = library.entries

@@ -22,6 +22,7 @@ from pybtex.database import parse_string as pybtex_parse
 from pybtex.plugin import find_plugin
 
 from readinglist.app_context import OpenLibrary, open_library
+from readinglist.core.exchange import ExportOptions
 from readinglist.core.library import Library
 from readinglist.core.metadata import Field
 from readinglist.core.models import Paper, Priority, ReadStatus
@@ -57,12 +58,14 @@ def _same(first: str, second: str) -> None:
     assert first == second, diff
 
 
-def _again(tmp_path: Path, name: str, text: str, format_name: str) -> tuple[str, list[Paper]]:
+def _again(
+    tmp_path: Path, name: str, text: str, format_name: str, options: ExportOptions | None = None
+) -> tuple[str, list[Paper]]:
     """``text`` imported into a new, empty library, exported again as ``format_name``."""
     with open_library(tmp_path / name) as opened:
         library = _library(opened)
         library.import_bytes(text.encode("utf-8"), f"{name}.{format_name}")
-        return library.exchange.export(format_name), library.papers()
+        return library.exchange.export(format_name, options=options), library.papers()
 
 
 def _facts(paper: Paper) -> dict[Field, str]:
@@ -75,8 +78,10 @@ def _facts(paper: Paper) -> dict[Field, str]:
 
 
 def test_bibtex_export_import_export_is_byte_identical(references: Library, tmp_path: Path) -> None:
-    first = references.exchange.export("bibtex")
-    second, papers = _again(tmp_path, "again", first, "bibtex")
+    """With the reader's own state (--include-private: moving a library to JabRef)."""
+    private = ExportOptions(private=True)
+    first = references.exchange.export("bibtex", options=private)
+    second, papers = _again(tmp_path, "again", first, "bibtex", private)
     _same(first, second)
     before = references.papers()
     assert [p.cite_key for p in papers] == [p.cite_key for p in before]
@@ -98,6 +103,17 @@ def test_bibtex_export_import_export_is_byte_identical(references: Library, tmp_
     assert by_key["muller2020scholar"].arxiv_id == "2003.12345"  # from Scholar's "journal"
     assert by_key["muller2020scholar"].fact(Field.JOURNAL) is None
     assert "a, b" in by_key["vaswani2017attention"].tags
+
+
+def test_a_shared_bibtex_file_brings_no_reading_state_into_another_library(
+    references: Library, tmp_path: Path
+) -> None:
+    shared = references.exchange.export("bibtex")
+    again, papers = _again(tmp_path, "coauthor", shared, "bibtex")
+    _same(shared, again)
+    assert any(p.notes or p.tags or p.rating for p in references.papers())
+    assert all(not p.notes and not p.tags and not p.rating for p in papers)
+    assert {p.status for p in papers} == {ReadStatus.UNREAD}
 
 
 def test_csljson_and_ris_round_trips_are_byte_identical(

@@ -206,3 +206,29 @@ def test_a_cancelled_export_writes_nothing(loaded: MainWindow, tmp_path: Path):
         loaded.worker.call(lambda: job.run(library))
     assert not target.exists()
     assert not list(out.iterdir())
+
+
+def test_a_bibtex_export_holds_my_notes_only_when_i_tick_the_box(
+    loaded: MainWindow, qtbot, tmp_path: Path
+):
+    """A .bib file is shared: notes and reading state only on request, each time."""
+    loaded.worker.call(lambda: loaded.library.set_notes(1, "my private thoughts"))
+    loaded.worker.call(lambda: loaded.library.rate([1], 4))
+    dialog = open_dialog(loaded, qtbot)
+    dialog.choose("bibtex", "all")
+    assert dialog.private_box.isVisibleTo(dialog) and not dialog.private_box.isChecked()
+    shared = wait_preview(dialog, qtbot, "@misc{")
+    assert "my private thoughts" not in shared and "ranking" not in shared
+    dialog.choose("ris")
+    assert not dialog.private_box.isVisibleTo(dialog)
+    dialog.choose("bibtex")
+    path, _papers = export(dialog, qtbot, tmp_path / "shared.bib")  # closes the dialog
+    assert "annote" not in Path(path).read_text(encoding="utf-8")
+
+    mine = open_dialog(loaded, qtbot)
+    mine.choose("bibtex", "all")
+    assert not mine.private_box.isChecked()  # not remembered: off each time
+    mine.private_box.setChecked(True)
+    assert "ranking = {rank4}" in wait_preview(mine, qtbot, "my private thoughts")
+    path, _papers = export(mine, qtbot, tmp_path / "mine.bib")
+    assert "annote = {my private thoughts}" in Path(path).read_text(encoding="utf-8")

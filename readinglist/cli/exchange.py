@@ -107,7 +107,7 @@ def cmd_export(args: argparse.Namespace, opened: OpenDatabase) -> int:
     target: Path | None = args.output
     if target is not None and target.exists() and not args.force:
         raise ReadingListError(f"{target} already exists; add --force to replace it")
-    options = ExportOptions(group_by=args.group_by, bom=args.bom)
+    options = ExportOptions(group_by=args.group_by, bom=args.bom, private=args.include_private)
     text = opened.library.exchange.export(args.format, scope, options)
     if target is None:
         sys.stdout.write(text)
@@ -190,4 +190,11 @@ def export_arguments(sub: argparse.ArgumentParser, parents: Parents) -> None:
     )
     sub.add_argument(
         "--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark (for Excel)"
+    )
+    sub.add_argument(
+        "--include-private",
+        action="store_true",
+        help="BibTeX: also your notes, tags and reading state (annote and JabRef's groups,"
+        " readstatus, ranking, priority), to move to JabRef; left out by default, as a .bib"
+        " file is usually shared",
     )

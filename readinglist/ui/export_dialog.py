@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from readinglist.atomic_write import write_atomically
 from readinglist.core.errors import ReadingListError
-from readinglist.core.exchange import FORMATS, ExportScope, render
+from readinglist.core.exchange import FORMATS, ExportOptions, ExportScope, render
 from readinglist.core.library import Library
 from readinglist.core.models import ReadStatus
 from readinglist.ui.widgets import named
@@ -137,12 +138,17 @@ def first_lines(text: str, count: int = PREVIEW_LINES) -> str:
     return "\n".join(text.splitlines()[:count])
 
 
-def preview(library: Library, format_name: str, scope: ExportScope) -> Preview:
+def preview(
+    library: Library,
+    format_name: str,
+    scope: ExportScope,
+    options: ExportOptions | None = None,
+) -> Preview:
     """On the worker: the first lines of the export, rendered from its first papers."""
     ids = library.exchange.scope_ids(scope)
     head = ExportScope("ids", ids=tuple(ids[:PREVIEW_PAPERS]))
     data = replace(library.exchange.data(head), scope=scope.describe())
-    text = counted(render(format_name, data), len(data.papers), len(ids))
+    text = counted(render(format_name, data, options), len(data.papers), len(ids))
     return Preview(first_lines(text), len(ids))
 
 
@@ -152,12 +158,18 @@ class ExportJob(QObject):
     progressed = Signal(int, int)  # papers read, papers in all
 
     def __init__(
-        self, format_name: str, scope: ExportScope, target: Path, parent: QObject | None = None
+        self,
+        format_name: str,
+        scope: ExportScope,
+        target: Path,
+        parent: QObject | None = None,
+        options: ExportOptions | None = None,
     ) -> None:
         super().__init__(parent)
         self.format_name = format_name
         self.scope = scope
         self.target = target
+        self.options = options or ExportOptions()
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -173,7 +185,7 @@ class ExportJob(QObject):
         data = library.exchange.data(self.scope, self._progress)
         if self._cancel.is_set():
             raise ExportCancelledError
-        write_atomically(self.target, render(self.format_name, data))
+        write_atomically(self.target, render(self.format_name, data, self.options))
         return len(data.papers)
 
 
@@ -209,6 +221,15 @@ class ExportDialog(QDialog):
         for choice in self._choices:
             self.scope_box.addItem(choice.label)
         self.value_box = named(QComboBox(), "exportScopeValue")
+        # BibTeX only, off each time the dialog opens: a .bib file is usually shared.
+        self.private_box = named(
+            QCheckBox("Include my notes, tags and reading state (for JabRef)"),
+            "exportPrivate",
+        )
+        self.private_box.setToolTip(
+            "Writes annote and JabRef's groups, readstatus, ranking and priority. Leave it"
+            " off for a file coauthors or a paper's repository will get."
+        )
         self.destination = named(QLineEdit(), "exportDestination")
         self.destination.setPlaceholderText("Choose where to write the file")
         self.browse_button = named(QPushButton("Choose…"), "exportBrowse")
@@ -239,6 +260,7 @@ class ExportDialog(QDialog):
         destination_row.addWidget(self.browse_button)
         form = QFormLayout()
         form.addRow("&Format:", self.format_box)
+        form.addRow("", self.private_box)
         for text, row, buddy in (
             ("&Papers:", scope_row, self.scope_box),
             ("&Save to:", destination_row, self.destination),
@@ -257,6 +279,7 @@ class ExportDialog(QDialog):
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.scope_box.currentIndexChanged.connect(self._scope_changed)
         self.value_box.currentIndexChanged.connect(lambda _: self._timer.start())
+        self.private_box.toggled.connect(lambda _: self._timer.start())
         self._timer.timeout.connect(self.update_preview)
         self.browse_button.clicked.connect(self.choose_destination)
         self.destination.textChanged.connect(self._destination_edited)
@@ -301,7 +324,12 @@ class ExportDialog(QDialog):
         self.value_box.setVisible(kind in ("tag", "status"))
         self._timer.start()
 
+    def options(self) -> ExportOptions:
+        private = self.format_name == "bibtex" and self.private_box.isChecked()
+        return ExportOptions(private=private)
+
     def _format_changed(self, *_args: object) -> None:
+        self.private_box.setVisible(self.format_name == "bibtex")
         fmt = FORMATS[self.format_name]
         current = self.destination.text().strip()
         if current:
@@ -331,12 +359,13 @@ class ExportDialog(QDialog):
         self._generation += 1
         generation = self._generation
         library, format_name, scope = self._library, self.format_name, self.scope()
+        options = self.options()
         if scope.kind in ("tag", "status") and not scope.value:
             self._show_preview(generation, Preview("", 0))
             return
         self.summary.setText("Preparing the preview…")
         self._worker.submit(
-            lambda: preview(library, format_name, scope),
+            lambda: preview(library, format_name, scope, options),
             lambda result: self._show_preview(generation, result),
             lambda error: self._preview_failed(generation, error),
         )
@@ -382,18 +411,28 @@ class ExportDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 self.summary.setText("Not exported: the file is kept as it was")
                 return
-        job = ExportJob(self.format_name, self.scope(), target, self)
+        job = ExportJob(self.format_name, self.scope(), target, self, self.options())
         job.progressed.connect(self._progressed)  # before the job can report
         self._job = job
-        for widget in (self.format_box, self.scope_box, self.value_box, self.destination):
-            widget.setEnabled(False)
-        self.browse_button.setEnabled(False)
-        self.export_button.setEnabled(False)
+        self._set_choices_enabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.summary.setText("Exporting…")
         library = self._library
         self._worker.submit(lambda: job.run(library), self._done, self._failed)
+
+    def _set_choices_enabled(self, enabled: bool) -> None:
+        """The choices are locked while an export runs."""
+        for widget in (
+            self.format_box,
+            self.scope_box,
+            self.value_box,
+            self.destination,
+            self.private_box,
+            self.browse_button,
+            self.export_button,
+        ):
+            widget.setEnabled(enabled)
 
     def _progressed(self, done: int, total: int) -> None:
         if self._job is None:
@@ -406,10 +445,7 @@ class ExportDialog(QDialog):
             self._job.deleteLater()
         self._job = None
         self.progress.hide()
-        for widget in (self.format_box, self.scope_box, self.value_box, self.destination):
-            widget.setEnabled(True)
-        self.browse_button.setEnabled(True)
-        self.export_button.setEnabled(True)
+        self._set_choices_enabled(True)
 
     def _done(self, papers: int) -> None:
         job = self._job

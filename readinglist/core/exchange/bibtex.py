@@ -10,10 +10,11 @@ What each field holds and why:
   known), arXiv's DOI (unless the paper has one of its own) and ``number =
   {arXiv:ID}``; ``url`` is the arXiv abstract page, else the DOI's page, never a code
   repository (that is ``code``, a field no style prints).
-- The reader's own state only in fields no style prints: notes in ``annote``, status,
-  rating and priority in JabRef's ``readstatus``, ``ranking`` and ``priority``, tags in
-  JabRef's ``groups`` (``keywords`` is printed by some styles: it holds only the
-  keywords a source gave).
+- The reader's own state only when asked for (``ExportOptions.private``: a .bib file
+  usually goes to coauthors), and then only in fields no style prints: notes in
+  ``annote``, status, rating and priority in JabRef's ``readstatus``, ``ranking`` and
+  ``priority``, tags in JabRef's ``groups`` (``keywords`` is printed by some styles: it
+  holds only the keywords a source gave).
 - An entry without authors gets ``key``, which natbib's author-year styles sort and
   label it by.
 
@@ -138,8 +139,9 @@ def _private(paper: Paper) -> list[tuple[str, str]]:
     return fields
 
 
-def entry(paper: Paper, key: str) -> str:
-    """One entry; see the module docstring for what each field holds."""
+def entry(paper: Paper, key: str, private: bool = False) -> str:
+    """One entry; see the module docstring for what each field holds (the reader's own
+    state only when ``private``)."""
     kind = entry_type(paper)
     fields: list[tuple[str, str]] = [("title", _braced(_braced(escape_latex(paper.title))))]
     if paper.authors:
@@ -162,11 +164,12 @@ def entry(paper: Paper, key: str) -> str:
     code = urls_of(paper, LinkKind.CODE)
     if code:
         fields.append(("code", _braced(_url(code[0]))))
-    fields += _private(paper)
+    if private:
+        fields += _private(paper)
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def render(data: LibraryExport, options: ExportOptions) -> str:
     keys = citation_keys(data.papers)
-    return "\n".join(entry(paper, keys[paper.id]) for paper in data.papers)
+    return "\n".join(entry(paper, keys[paper.id], options.private) for paper in data.papers)

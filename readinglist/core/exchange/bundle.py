@@ -48,6 +48,10 @@ class ExportOptions:
     # (a list, a selection), which keep it.
     group_by: GroupBy | None = None
     bom: bool = False  # CSV: a UTF-8 byte order mark, so Excel reads the file as UTF-8
+    # BibTeX: the reader's own state too (notes, tags, status, rating, priority, in the
+    # fields JabRef reads and no style prints), to move a library to JabRef. Off unless
+    # asked for: a .bib file is what coauthors and a paper's repository get.
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
