@@ -72,6 +72,8 @@ def _isolated_home(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv(ENV_HOME, raising=False)
+    if "PySide6.QtCore" in sys.modules:  # Qt read XDG_CONFIG_HOME once: say it again
+        helpers.settings_in(home / ".config")
 
 
 @pytest.fixture(autouse=True)

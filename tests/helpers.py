@@ -128,17 +128,27 @@ def logger_restored() -> Iterator[None]:
         logger.propagate = propagate
 
 
+def settings_in(folder: Path) -> None:
+    """The window's settings (QSettings) in ``folder`` for this test. Both formats: the
+    app reads QSettings() (the native format, INI files on Linux), whose path Qt takes
+    from XDG_CONFIG_HOME once per process, so one test's settings (the last export
+    format, a window's size) reached the next test in the same worker."""
+    from PySide6.QtCore import QSettings
+
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder))
+
+
 @contextlib.contextmanager
 def window_on(
     qtbot: Any, folder: Path, settings_dir: Path, size: tuple[int, int] | None = None
 ) -> Iterator[Any]:
     """The main window on a library, its settings in ``settings_dir`` (never the
     user's), shown and idle; closed afterwards. Qt loads only for the tests that ask."""
-    from PySide6.QtCore import QSettings
 
     from readinglist.ui.app import build_main_window
 
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
+    settings_in(settings_dir)
     window = build_main_window(folder, first_run=False)
     qtbot.addWidget(window)
     if size is not None:

@@ -6,14 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from readinglist.app_context import open_library
 from readinglist.core.digest_parser import render_digest
 from readinglist.core.models import ParsedPaper
 from readinglist.ui.app import build_main_window
 from readinglist.ui.main_window import MainWindow
-from tests.helpers import copy_library
+from tests.helpers import copy_library, settings_in
 
 PAPERS = [
     ParsedPaper(
@@ -34,7 +33,7 @@ PAPERS = [
 def window(
     qtbot, tmp_path: Path, library_dir: Path, empty_library_template: Path
 ) -> Iterator[MainWindow]:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "s"))
+    settings_in(tmp_path / "s")
     copy_library(empty_library_template, library_dir)
     with open_library(library_dir) as opened:
         opened.library.import_bytes(render_digest(PAPERS).encode(), "typing.txt")

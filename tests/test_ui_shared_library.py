@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import Engine
 
@@ -31,6 +30,7 @@ from readinglist.ui.group_dialogs import MemberDialog
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column
 from readinglist.ui.shared_library import SharedLibraryDialog
+from tests.helpers import settings_in
 from tests.test_storage_dialects import _many_papers
 
 PAPERS = 30
@@ -39,7 +39,7 @@ LIVE_MS = 2000  # issue 20: other clients see a change within 2 s
 
 @pytest.fixture(autouse=True)
 def _settings(tmp_path: Path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "s"))
+    settings_in(tmp_path / "s")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -20,7 +20,7 @@ from readinglist.ui.paper_model import SORT_ROLE, Column, PaperTableModel, Table
 from readinglist.ui.sidebar import ENTRY_ROLE
 from readinglist.ui.theme import Theme, is_dark
 from readinglist.ui.worker import Worker
-from tests.helpers import SHARED_DIGEST_PAPERS, copy_library
+from tests.helpers import SHARED_DIGEST_PAPERS, copy_library, settings_in
 from tests.test_desktop_files import DESKTOP_FILE
 
 WindowFactory = Callable[[], MainWindow]
@@ -29,7 +29,7 @@ WindowFactory = Callable[[], MainWindow]
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "settings"
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    settings_in(folder)
     return folder
 
 
