@@ -129,10 +129,12 @@ def logger_restored() -> Iterator[None]:
 
 
 def settings_in(folder: Path) -> None:
-    """The window's settings (QSettings) in ``folder`` for this test. Both formats: the
-    app reads QSettings() (the native format, INI files on Linux), whose path Qt takes
-    from XDG_CONFIG_HOME once per process, so one test's settings (the last export
-    format, a window's size) reached the next test in the same worker."""
+    """The window's settings (QSettings) in ``folder`` for this test. Qt takes the
+    settings folder from XDG_CONFIG_HOME once per process, so without this one test's
+    settings (the last export format, a window's size) reach the next test in the same
+    worker. Both formats: the app's file is INI (readinglist.ui.window_settings), and
+    the export dialog once read the native format's, which setting the INI path alone
+    left shared."""
     from PySide6.QtCore import QSettings
 
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):

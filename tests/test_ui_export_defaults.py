@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from readinglist.core.query import typing_query
+from readinglist.ui import window_settings
 from readinglist.ui.export_dialog import (
+    FORMAT_KEY,
     PREVIEW_PAPERS,
     ExportContext,
     counted,
@@ -71,6 +73,8 @@ def test_the_last_format_is_the_next_default_and_a_search_is_the_scope(
     assert first.format_name == "md"  # the first format, before any export
     first.choose(format_name="ris")
     export(first, qtbot, tmp_path / "all.ris")
+    # Kept in the window's one settings file, beside its geometry and columns.
+    assert window_settings.settings().value(FORMAT_KEY) == "ris"
     loaded.search_box.setText("gaussian splatting")
     typed = typing_query("gaussian splatting")
     qtbot.waitUntil(lambda: loaded.model.query.text == typed, timeout=10000)

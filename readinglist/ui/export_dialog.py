@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,12 +38,13 @@ from readinglist.core.exchange import FORMATS, ExportOptions, ExportScope, rende
 from readinglist.core.library import Library
 from readinglist.core.models import ReadStatus
 from readinglist.ui.widgets import named
+from readinglist.ui.window_settings import settings
 from readinglist.ui.worker import Worker
 
 PREVIEW_LINES = 30
 PREVIEW_PAPERS = 30
 PREVIEW_DELAY_MS = 250
-# The format of the last export, for the next one (QSettings).
+# The format of the last export, for the next one (the window's settings file).
 FORMAT_KEY = "export/format"
 # The scope kinds that say what the table shows, in the order the dialog prefers them:
 # the list or saved search chosen in the sidebar, else the search typed.
@@ -285,7 +286,7 @@ class ExportDialog(QDialog):
         self.destination.textChanged.connect(self._destination_edited)
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel)
-        last = self.format_box.findData(QSettings().value(FORMAT_KEY, ""))
+        last = self.format_box.findData(settings().value(FORMAT_KEY, ""))
         if last >= 0:
             self.format_box.setCurrentIndex(last)
         self.scope_box.setCurrentIndex(shown_choice(self._choices))
@@ -452,7 +453,7 @@ class ExportDialog(QDialog):
         self._finish()
         if job is None:
             return
-        QSettings().setValue(FORMAT_KEY, job.format_name)  # the next export's default
+        settings().setValue(FORMAT_KEY, job.format_name)  # the next export's default
         self.exported.emit(str(job.target), papers)
         self._closing = True
         self.accept()
