@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from sqlalchemy import Engine
 
 from readinglist.app_context import OpenLibrary, library_folder, open_library
@@ -361,3 +361,43 @@ def test_another_members_comment_shows_in_the_group_tab_within_two_seconds(
         shown = lambda: "Let us read it on Friday" in pane.comments_view.toPlainText()  # noqa: E731
         qtbot.waitUntil(shown, timeout=LIVE_MS)
     assert "Bob" in pane.comments_view.toPlainText()
+
+
+def test_the_delete_confirmation_names_the_members_whose_state_goes(
+    qtbot,
+    filled_url: str,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Bob's notes go with Alice's delete: the question says so, and Ctrl+Z brings
+    them back to Bob."""
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path) as bob:
+        paper_id = bob.library.papers()[0].id
+        bob.library.set_notes(paper_id, "Bob's own")
+    window = _shared_window(qtbot, filled_url, windows)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    asked: list[str] = []
+
+    def yes(_parent: QWidget, _title: str, question: str, *_args: object) -> object:
+        asked.append(question)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    window.select_ids([paper_id, paper_id + 1])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id, paper_id + 1])
+    window.confirm_delete()
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS - 2 and not window.busy)
+    (question,) = asked
+    assert "1 other member (Bob) has notes or a status on these papers" in question
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS and not window.busy)
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path) as bob_again:
+        assert bob_again.library.details(paper_id).paper.notes == "Bob's own"
+    window.select_ids([paper_id + 2])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id + 2])
+    window.confirm_delete()
+    qtbot.waitUntil(lambda: len(asked) == 2 and not window.busy)
+    assert "other member" not in asked[1]
