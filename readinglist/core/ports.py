@@ -343,6 +343,13 @@ class TimeSpentStore(Protocol):
         papers' time changed."""
         ...
 
+    def put_times_spent_if(
+        self, values: Mapping[int, TimeSpent | None], expected: int | None
+    ) -> set[int]:
+        """Each paper its time back where its minutes are still ``expected`` (None: no
+        time), as a compare-and-set on the write; returns the papers written."""
+        ...
+
 
 class UnitOfWork(
     PaperReads,
