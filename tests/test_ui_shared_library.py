@@ -31,6 +31,7 @@ from readinglist.ui.group_dialogs import MemberDialog
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column
 from readinglist.ui.shared_library import SharedLibraryDialog
+from tests.test_change_feed_prune import _away_longer_than_the_feed_keeps
 from tests.test_storage_dialects import _many_papers
 
 PAPERS = 30
@@ -401,3 +402,29 @@ def test_the_delete_confirmation_names_the_members_whose_state_goes(
     window.confirm_delete()
     qtbot.waitUntil(lambda: len(asked) == 2 and not window.busy)
     assert "other member" not in asked[1]
+
+
+def test_a_window_away_longer_than_the_feed_keeps_shows_its_catch_up(
+    qtbot,
+    postgres_url: str,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The open does not re-index every paper before the window shows (as slow as a
+    rebuild): the window runs it, saying so in its status bar, then finds the changes."""
+    folder = library_folder(postgres_url)
+    papers = _away_longer_than_the_feed_keeps(postgres_url, folder, tmp_path, monkeypatch)
+    set_member_name("Alice")
+    window = app.build_main_window(folder)
+    windows.append(window)
+    shown: list[str] = []
+    window.statusBar().messageChanged.connect(shown.append)  # before any event is handled
+    qtbot.addWidget(window)
+    window.show()
+    done = f"Caught up with the shared library: re-indexed {papers} papers"
+    qtbot.waitUntil(lambda: done in shown, timeout=20000)
+    assert f"Catching up with the shared library: re-indexing {papers} papers…" in shown
+    qtbot.waitUntil(lambda: window.library.indexing.full_catch_ups == 1)
+    _settled(qtbot, window)
+    assert len(window.library.query_ids("tag:later-3")) == 1
