@@ -314,6 +314,10 @@ def test_a_window_opened_without_a_member_name_takes_the_name_when_it_is_set(
     window.show()
     _settled(qtbot, window)
     qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    asked = window.findChild(MemberDialog)  # at the first open: closed unanswered here
+    assert asked is not None and asked.isVisible()
+    asked.reject()
+    qtbot.waitUntil(lambda: window.findChild(MemberDialog) is None)
     assert window.opened.store.scope.member is None
     unread = _cell(window, paper_id, Column.STATUS)
     window.select_ids([paper_id])
@@ -428,3 +432,33 @@ def test_a_window_away_longer_than_the_feed_keeps_shows_its_catch_up(
     qtbot.waitUntil(lambda: window.library.indexing.full_catch_ups == 1)
     _settled(qtbot, window)
     assert len(window.library.query_ids("tag:later-3")) == 1
+
+
+def test_a_window_opened_without_a_member_name_asks_for_it_at_once(
+    qtbot, filled_url: str, tmp_path: Path, windows: list[MainWindow]
+):
+    """Not at the first comment: the first open of a shared library asks, and the
+    name given makes the open library's state the member's."""
+    set_member_name("Alice")
+    with _other_client(filled_url, tmp_path, "alice-laptop") as laptop:
+        paper_id = laptop.library.papers()[0].id
+        laptop.library.set_status([paper_id], ReadStatus.READ)
+    member_file().unlink()
+    window = app.build_main_window(library_folder(filled_url))
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(MemberDialog) is not None)
+    dialog = window.findChild(MemberDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.name_edit.setText("Alice")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.opened.store.scope.member == "Alice")
+    _settled(qtbot, window)
+    qtbot.waitUntil(lambda: window.library.query_ids("status:read") == [paper_id])
+    local = app.build_main_window(tmp_path / "local-library", first_run=True)
+    windows.append(local)
+    qtbot.addWidget(local)
+    local.show()
+    _settled(qtbot, local)
+    assert local.findChild(MemberDialog) is None  # a local library never asks

@@ -535,11 +535,13 @@ class MainWindow(QMainWindow):
     # --- showing and closing -------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        """The first time: the window inside its screen, whatever size it remembered."""
+        """The first time: the window inside its screen, whatever size it remembered;
+        on a shared library without a member name, the name asked for."""
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
             fit_to_screen(self)
+            self.group.ask_on_a_shared_library()  # no member name yet: asked now
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.shutdown()
