@@ -208,6 +208,11 @@ def open_library(
 
     opened = _opened(folder, make)
     _daily_backup(folder, on_message)
+    indexing = opened.library.indexing
+    if build_index:  # a shared library's full catch-up says so, in one line
+        indexing.catch_up_progress = _catch_up_notice(on_message)
+    else:  # the window runs it once shown, with its progress (MainWindow)
+        indexing.defer_full_catch_up = True
     reason = opened.index.rebuild_reason
     if reason is None:
         try:
@@ -222,6 +227,20 @@ def open_library(
         if on_message is not None and count:
             on_message(f"{reason}: rebuilt it from the library ({count} papers)")
     return opened
+
+
+def _catch_up_notice(on_message: Callable[[str], None] | None) -> Progress | None:
+    """A full catch-up's first step as one message (a command line's stderr line)."""
+    if on_message is None:
+        return None
+    from readinglist.core.indexing import catch_up_text
+
+    def notice(done: int, total: int) -> None:
+        if done == 0:
+            text = catch_up_text(done, total)
+            on_message(text[0].lower() + text[1:])
+
+    return notice
 
 
 INDEX_MEMBER_FILE = "index-member"

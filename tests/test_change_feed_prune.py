@@ -14,6 +14,7 @@ from readinglist.storage import store as store_module
 from readinglist.storage.change_feed import FeedCursor, pending, prune, prune_due, pruned_past
 from readinglist.storage.orm import OutboxRow
 from readinglist.storage.shared_url import write_locator
+from tests.test_cli import Cli, ok
 from tests.test_storage_dialects import _many_papers
 
 
@@ -78,3 +79,37 @@ def test_a_client_away_longer_than_the_feed_keeps_catches_up_fully(
             desktop.library.indexing.sync()
             assert desktop.library.indexing.full_catch_ups == 1
             assert [r.paper.id for r in desktop.library.search("tag:after").results] == [b]
+
+
+def _away_longer_than_the_feed_keeps(
+    url: str, away: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> int:
+    """Alice's client at ``away`` reads the feed, goes away; her laptop makes more
+    changes than the feed keeps (pruned at the next start). Returns the papers."""
+    set_member_name("Alice")
+    write_locator(away, url)
+    write_locator(tmp_path / "laptop", url)
+    with open_library(tmp_path / "laptop") as laptop:
+        laptop.library.import_bytes(_many_papers(5), "few.txt")
+        open_library(away).close()  # in step, then away
+        first = laptop.library.papers()[0].id
+        for number in range(4):
+            laptop.library.tag([first], add=[f"later-{number}"])
+    monkeypatch.setattr(store_module, "FEED_KEEP_ROWS", 2)
+    return 5
+
+
+def test_the_command_line_says_it_catches_up_in_one_line(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "desktop"
+    papers = _away_longer_than_the_feed_keeps(postgres_url, folder, tmp_path, monkeypatch)
+    cli = Cli(tmp_path, folder, in_process=True)  # the patched feed size holds here
+    ok(cli("member", "Alice", library=False))
+    result = ok(cli("search", "tag:later-3"))
+    assert result.err.splitlines() == [
+        f"readinglist: catching up with the shared library: re-indexing {papers} papers…",
+        "1 match",
+    ]
+    assert "Paper 00000" in result.out
+    assert "catching up" not in ok(cli("search", "tag:later-3")).err  # once

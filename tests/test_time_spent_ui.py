@@ -68,6 +68,21 @@ def test_time_spent_is_typed_saved_and_undone(qtbot, window: MainWindow):
     qtbot.waitUntil(lambda: editor.text() == "1h30m", timeout=10_000)
 
 
+def test_an_undo_keeps_a_time_recorded_elsewhere_since_and_says_so(qtbot, window: MainWindow):
+    """The undo's write is a compare-and-set: a time the command line (another
+    connection) recorded after the window's stays, and the status bar says so."""
+    window.edits.set_time_spent(30, [1, 2])
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    assert stored(window, 2) == {2: 30}
+    with open_database(window.library_dir) as other:
+        other.library.time_spent.set([1], 45)
+    window.undo_stack.undo()
+    kept = "1 paper changed since kept as they are"
+    qtbot.waitUntil(lambda: kept in window.statusBar().currentMessage(), timeout=10_000)
+    assert stored(window, 2) == {}
+    assert stored(window, 1) == {1: 45}
+
+
 def test_a_wrong_duration_is_said_and_saves_nothing(qtbot, window: MainWindow):
     shown(qtbot, window, 1)
     editor = window.detail.time_editor

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from sqlalchemy import Engine
 
 from readinglist.app_context import OpenLibrary, library_folder, open_library
@@ -31,6 +31,7 @@ from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_model import SORT_ROLE, Column
 from readinglist.ui.shared_library import SharedLibraryDialog
 from tests.helpers import settings_in
+from tests.test_change_feed_prune import _away_longer_than_the_feed_keeps
 from tests.test_storage_dialects import _many_papers
 
 PAPERS = 30
@@ -313,6 +314,10 @@ def test_a_window_opened_without_a_member_name_takes_the_name_when_it_is_set(
     window.show()
     _settled(qtbot, window)
     qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    asked = window.findChild(MemberDialog)  # at the first open: closed unanswered here
+    assert asked is not None and asked.isVisible()
+    asked.reject()
+    qtbot.waitUntil(lambda: window.findChild(MemberDialog) is None)
     assert window.opened.store.scope.member is None
     unread = _cell(window, paper_id, Column.STATUS)
     window.select_ids([paper_id])
@@ -361,3 +366,99 @@ def test_another_members_comment_shows_in_the_group_tab_within_two_seconds(
         shown = lambda: "Let us read it on Friday" in pane.comments_view.toPlainText()  # noqa: E731
         qtbot.waitUntil(shown, timeout=LIVE_MS)
     assert "Bob" in pane.comments_view.toPlainText()
+
+
+def test_the_delete_confirmation_names_the_members_whose_state_goes(
+    qtbot,
+    filled_url: str,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Bob's notes go with Alice's delete: the question says so, and Ctrl+Z brings
+    them back to Bob."""
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path) as bob:
+        paper_id = bob.library.papers()[0].id
+        bob.library.set_notes(paper_id, "Bob's own")
+    window = _shared_window(qtbot, filled_url, windows)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS)
+    asked: list[str] = []
+
+    def yes(_parent: QWidget, _title: str, question: str, *_args: object) -> object:
+        asked.append(question)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    window.select_ids([paper_id, paper_id + 1])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id, paper_id + 1])
+    window.confirm_delete()
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS - 2 and not window.busy)
+    (question,) = asked
+    assert "1 other member (Bob) has notes or a status on these papers" in question
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAPERS and not window.busy)
+    set_member_name("Bob")
+    with _other_client(filled_url, tmp_path) as bob_again:
+        assert bob_again.library.details(paper_id).paper.notes == "Bob's own"
+    window.select_ids([paper_id + 2])
+    qtbot.waitUntil(lambda: window.selected_ids() == [paper_id + 2])
+    window.confirm_delete()
+    qtbot.waitUntil(lambda: len(asked) == 2 and not window.busy)
+    assert "other member" not in asked[1]
+
+
+def test_a_window_away_longer_than_the_feed_keeps_shows_its_catch_up(
+    qtbot,
+    postgres_url: str,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The open does not re-index every paper before the window shows (as slow as a
+    rebuild): the window runs it, saying so in its status bar, then finds the changes."""
+    folder = library_folder(postgres_url)
+    papers = _away_longer_than_the_feed_keeps(postgres_url, folder, tmp_path, monkeypatch)
+    set_member_name("Alice")
+    window = app.build_main_window(folder)
+    windows.append(window)
+    shown: list[str] = []
+    window.statusBar().messageChanged.connect(shown.append)  # before any event is handled
+    qtbot.addWidget(window)
+    window.show()
+    done = f"Caught up with the shared library: re-indexed {papers} papers"
+    qtbot.waitUntil(lambda: done in shown, timeout=20000)
+    assert f"Catching up with the shared library: re-indexing {papers} papers…" in shown
+    qtbot.waitUntil(lambda: window.library.indexing.full_catch_ups == 1)
+    _settled(qtbot, window)
+    assert len(window.library.query_ids("tag:later-3")) == 1
+
+
+def test_a_window_opened_without_a_member_name_asks_for_it_at_once(
+    qtbot, filled_url: str, tmp_path: Path, windows: list[MainWindow]
+):
+    """Not at the first comment: the first open of a shared library asks, and the
+    name given makes the open library's state the member's."""
+    set_member_name("Alice")
+    with _other_client(filled_url, tmp_path, "alice-laptop") as laptop:
+        paper_id = laptop.library.papers()[0].id
+        laptop.library.set_status([paper_id], ReadStatus.READ)
+    member_file().unlink()
+    window = app.build_main_window(library_folder(filled_url))
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(MemberDialog) is not None)
+    dialog = window.findChild(MemberDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.name_edit.setText("Alice")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.opened.store.scope.member == "Alice")
+    _settled(qtbot, window)
+    qtbot.waitUntil(lambda: window.library.query_ids("status:read") == [paper_id])
+    local = app.build_main_window(tmp_path / "local-library", first_run=True)
+    windows.append(local)
+    qtbot.addWidget(local)
+    local.show()
+    _settled(qtbot, local)
+    assert local.findChild(MemberDialog) is None  # a local library never asks

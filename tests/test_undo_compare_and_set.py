@@ -1,7 +1,9 @@
 """An undo writes a value back only where the field still holds what the undone change
 set, checked by the write itself (a conditional UPDATE), not by a read before it: a
 change another client commits between the undo's decision and its write survives, on
-SQLite and on PostgreSQL (issue 20)."""
+SQLite and on PostgreSQL (issue 20). The same for a tag (a DELETE of the papers that
+still carry it, an INSERT ... ON CONFLICT DO NOTHING for those that still lack it) and
+for the time spent (the minutes in the write's WHERE)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,13 @@ import pytest
 
 from readinglist.app_context import OpenLibrary, open_library
 from readinglist.core.models import ReadStatus
-from readinglist.core.undo import notes_change, record_and_apply, status_change
+from readinglist.core.undo import (
+    notes_change,
+    record_and_apply,
+    status_change,
+    tag_change,
+    time_spent_change,
+)
 from readinglist.member import set_member_name
 from readinglist.storage.shared_url import write_locator
 from tests.test_storage_dialects import _many_papers
@@ -88,3 +96,77 @@ def test_an_undo_leaves_notes_written_meanwhile(clients: Clients, monkeypatch: p
 
     assert change.kept == (paper_id,)
     assert mine.library.details(paper_id).paper.notes == "theirs"
+
+
+def _tags_of(opened: OpenLibrary, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    return {paper_id: opened.library.details(paper_id).paper.tags for paper_id in ids}
+
+
+def test_an_undone_tag_stays_off_a_paper_untagged_meanwhile_and_skips_a_deleted_one(
+    clients: Clients, monkeypatch: pytest.MonkeyPatch
+):
+    mine, other = clients
+    a, b, c = (paper.id for paper in mine.library.papers())
+    change = tag_change([a, b, c], "x", add=True)
+    record_and_apply(change)(mine.library)
+
+    def meanwhile() -> None:
+        other.library.tag([a], remove=["x"])
+        other.library.delete([c])  # a read-then-write undo failed on it: "no paper"
+
+    _before_next_write(monkeypatch, mine, meanwhile)
+    change.restore(mine.library)
+
+    assert change.kept == (a,)  # changed since: said so
+    assert _tags_of(mine, [a, b]) == {a: (), b: ()}
+
+
+def test_a_tag_put_back_meanwhile_is_left_as_it_is(
+    clients: Clients, monkeypatch: pytest.MonkeyPatch
+):
+    mine, other = clients
+    a, b, _ = (paper.id for paper in mine.library.papers())
+    mine.library.tag([a, b], add=["x"])
+    change = tag_change([a, b], "x", add=False)
+    record_and_apply(change)(mine.library)
+
+    _before_next_write(monkeypatch, mine, lambda: other.library.tag([a], add=["x"]))
+    changes = change.restore(mine.library)
+
+    assert change.kept == (a,)
+    assert changes.count == 1  # b only
+    assert _tags_of(mine, [a, b]) == {a: ("x",), b: ("x",)}
+
+
+def test_an_undo_leaves_a_time_recorded_meanwhile(
+    clients: Clients, monkeypatch: pytest.MonkeyPatch
+):
+    mine, other = clients
+    a, b, c = (paper.id for paper in mine.library.papers())
+    mine.library.time_spent.set([c], 20)
+    change = time_spent_change([a, b, c], 30)
+    record_and_apply(change)(mine.library)
+
+    _before_next_write(monkeypatch, mine, lambda: other.library.time_spent.set([a], 45))
+    change.restore(mine.library)
+
+    assert change.kept == (a,)
+    assert mine.library.time_spent.minutes([a, b, c]) == {a: 45, c: 20}
+
+
+def test_an_undone_clear_leaves_a_time_recorded_meanwhile(
+    clients: Clients, monkeypatch: pytest.MonkeyPatch
+):
+    mine, other = clients
+    a, b, _ = (paper.id for paper in mine.library.papers())
+    mine.library.time_spent.set([a, b], 20)
+    change = time_spent_change([a, b], None)
+    record_and_apply(change)(mine.library)
+
+    _before_next_write(monkeypatch, mine, lambda: other.library.time_spent.set([a], 50))
+    change.restore(mine.library)
+
+    assert change.kept == (a,)
+    assert mine.library.time_spent.minutes([a, b]) == {a: 50, b: 20}
+    recorded = mine.library.time_spent.snapshot([b])[b]
+    assert recorded is not None and recorded == change.previous[b]  # with its time

@@ -183,13 +183,20 @@ def cmd_open(args: argparse.Namespace, opened: OpenDatabase) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, opened: OpenDatabase) -> int:
+    from readinglist.core.group import others_state_text
+
+    # On a shared library the papers go for every member, with their private state.
+    others = others_state_text(opened.library.others_with_state(args.ids), len(args.ids))
     if not args.yes:
+        also = f"; {others}" if others else ""
         raise ReadingListError(
-            "deleting papers removes their notes, tags and history too; add --yes to confirm"
+            f"deleting papers removes their notes, tags and history too{also}; add --yes to confirm"
         )
     from readinglist.cli.undo import run_undoable
     from readinglist.core.undo import delete_change
 
+    if others:
+        say(f"{PROG}: warning: {others}")
     deleted = run_undoable(opened, delete_change(args.ids), args.ids).count
     print(f"deleted {plural(deleted, 'paper')}")
     return 0

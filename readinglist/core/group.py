@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
@@ -149,3 +149,18 @@ def joined(parts: Iterable[GroupRecords]) -> GroupRecords:
         comments += part.comments
         assignments += part.assignments
     return GroupRecords(tuple(comments), tuple(assignments))
+
+
+def others_state_text(names: Sequence[str], count: int) -> str:
+    """What a delete of ``count`` papers would take from other members, in one line
+    (empty when nobody else has state on them): the window's confirmation and the
+    command line's warning say the same."""
+    if not names:
+        return ""
+    named = f" ({', '.join(names)})" if len(names) <= 3 else ""
+    if len(names) == 1:
+        who = f"1 other member{named} has"
+    else:
+        who = f"{len(names)} other members{named} have"
+    what = "this paper" if count == 1 else "these papers"
+    return f"{who} notes or a status on {what} (undo brings theirs back too)"

@@ -23,6 +23,15 @@ log = logging.getLogger(__name__)
 INDEX_BATCH = 500
 
 
+def catch_up_text(done: int, total: int) -> str:
+    """What a full catch-up (see :meth:`Indexing.sync`) says while it runs and when done:
+    the window's status bar shows it, the command line its first line."""
+    if done >= total > 0:
+        return f"Caught up with the shared library: re-indexed {total:,} papers"
+    ran = f" ({done:,} done)" if done else ""
+    return f"Catching up with the shared library: re-indexing {total:,} papers…{ran}"
+
+
 class SearchUnavailableError(ReadingListError):
     """The library was opened without a search index (a command that never searches)."""
 
@@ -35,6 +44,13 @@ class Indexing:
         self._index = index
         self._after_writes = True
         self.full_catch_ups = 0  # a shared library's feed pruned past this client (sync)
+        # Told of a full catch-up: (0, papers) as it starts, then after every batch.
+        self.catch_up_progress: Progress | None = None
+        # Set while the window opens: a full catch-up (as slow as a rebuild) waits for
+        # the window, which runs it with its progress shown; the feed is not read
+        # meanwhile (reading on past the horizon would lose what was pruned).
+        self.defer_full_catch_up = False
+        self.full_catch_up_due = False
 
     @property
     def ready(self) -> bool:
@@ -83,9 +99,10 @@ class Indexing:
             return 0  # an index being built: the outbox keeps every change until it is in
         with self._store.unit_of_work() as uow:
             missed = uow.feed_pruned_past()
-        if missed:
-            self._catch_up_fully(index)
-        done = 0
+        self.full_catch_up_due = missed and self.defer_full_catch_up
+        if self.full_catch_up_due:
+            return 0
+        done = self._catch_up_fully(index) if missed else 0
         while True:
             with self._store.unit_of_work() as uow:
                 if not uow.outbox(1)[0]:
@@ -248,27 +265,45 @@ class Indexing:
         self.sync()
         return self._compare(index, repair)
 
-    def _catch_up_fully(self, index: SearchIndex) -> None:
+    def _catch_up_fully(self, index: SearchIndex) -> int:
         """A shared library's feed was pruned past this client's place (it was offline
         longer than the feed keeps, storage/change_feed.py): what it missed can no longer
-        be read, so every paper's index stamp is compared with the library's and the
-        rewritten (every paper: a member's private notes, also indexed, do not move the
-        shared stamp); then the feed is read on from where this began. Rare, and as slow
-        as a rebuild (about a millisecond a paper), but the index stays searchable."""
+        be read, so every paper is re-indexed (every paper: a member's private notes,
+        also indexed, do not move the shared stamp) and the index's extra papers go;
+        then the feed is read on from where this began. Rare, and as slow as a rebuild
+        (about a millisecond a paper), but the index stays searchable; its progress
+        goes to ``catch_up_progress``. Returns the papers re-indexed."""
         log.warning(
             "this client was away longer than the shared library keeps its changes:"
             " comparing the whole search index with the library (a full catch-up)"
         )
         with self._store.unit_of_work() as uow:
             upto = uow.last_outbox_row()
-        self._compare(index, repair=True, everything=True)
+        papers = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal papers
+            papers = total
+            if self.catch_up_progress is not None:
+                self.catch_up_progress(done, total)
+
+        self._compare(index, repair=True, everything=True, progress=progress)
         with self._store.unit_of_work(write=True) as uow:
             uow.clear_outbox(upto)
         self.full_catch_ups += 1
+        return papers
 
-    def _compare(self, index: SearchIndex, repair: bool, everything: bool = False) -> DriftReport:
+    def _compare(
+        self,
+        index: SearchIndex,
+        repair: bool,
+        everything: bool = False,
+        progress: Progress | None = None,
+    ) -> DriftReport:
         with self._store.unit_of_work() as uow:
             wanted = uow.all_stamps()
+        if progress is not None:
+            progress(0, len(wanted))
         indexed = index.stamps()
         report = DriftReport(
             missing=tuple(sorted(wanted.keys() - indexed.keys())),
@@ -283,5 +318,7 @@ class Indexing:
                 with self._store.unit_of_work() as uow:
                     batch = uow.papers(PaperQuery(ids=redo[start : start + INDEX_BATCH]))
                 index.apply(batch, ())
+                if progress is not None:
+                    progress(min(start + INDEX_BATCH, len(redo)), len(redo))
             index.apply((), report.extra)
         return report

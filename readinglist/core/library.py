@@ -521,6 +521,12 @@ class Library:
         with self._store.unit_of_work() as uow:
             return uow.snapshots(ids)
 
+    def others_with_state(self, ids: Collection[int]) -> list[str]:
+        """Who else would lose reading state (notes, status, rating...) if these papers
+        were deleted: the other members of a shared library who have some on them."""
+        with self._store.unit_of_work() as uow:
+            return uow.others_with_state(ids)
+
     def restore(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport:
         """Bring deleted papers back with everything they had (one transaction)."""
         if not snapshots:

@@ -315,6 +315,11 @@ class HistoryStore(Protocol):
 
     def snapshots(self, ids: Collection[int]) -> list[PaperSnapshot]: ...
 
+    def others_with_state(self, ids: Collection[int]) -> list[str]:
+        """The members other than this one with reading state of their own on any of
+        these papers (a shared library's; none on an embedded one), by name."""
+        ...
+
     def restore_papers(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport: ...
 
     def status_histories(self, ids: Collection[int]) -> dict[int, tuple[StatusChange, ...]]: ...
@@ -336,6 +341,13 @@ class TimeSpentStore(Protocol):
     def put_times_spent(self, values: Mapping[int, TimeSpent | None]) -> int:
         """Each paper exactly this time (None: none recorded); returns how many
         papers' time changed."""
+        ...
+
+    def put_times_spent_if(
+        self, values: Mapping[int, TimeSpent | None], expected: int | None
+    ) -> set[int]:
+        """Each paper its time back where its minutes are still ``expected`` (None: no
+        time), as a compare-and-set on the write; returns the papers written."""
         ...
 
 

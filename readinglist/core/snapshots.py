@@ -12,7 +12,47 @@ from datetime import datetime
 
 from readinglist.core.changes import Changes
 from readinglist.core.group import GroupRecords
-from readinglist.core.models import ImportSummary, Paper, ReadingList, StatusChange
+from readinglist.core.models import ImportSummary, Paper, ReadingList, StatusChange, TimeSpent
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    """One member's own row of a paper's reading state on a shared library, as stored:
+    a field None is one the member left to the paper's shared value."""
+
+    member: str
+    status: str | None
+    priority: str | None
+    rating: int | None
+    notes: str | None
+    minutes: int | None
+    time_recorded_at: datetime | None
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberHistory:
+    """A status change of a shared library's paper and whose it is (None: the shared
+    past, before members kept their own)."""
+
+    member: str | None
+    change: StatusChange
+
+
+@dataclass(frozen=True, slots=True)
+class SharedState:
+    """A shared library's paper's reading state of every member, exactly as stored: its
+    own (shared) columns, each member's row and the whole status history. A delete by
+    one member removes all of it; its undo puts all of it back."""
+
+    status: str
+    priority: str
+    rating: int
+    notes: str
+    time_spent: TimeSpent | None
+    members: tuple[MemberState, ...] = ()
+    history: tuple[MemberHistory, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +68,10 @@ class PaperSnapshot:
     list_items: tuple[tuple[int, int, datetime], ...] = ()  # (list id, position, added)
     # The group's comments on it and its presenter: an undone delete loses neither.
     group: GroupRecords = field(default_factory=GroupRecords)
+    # On a shared library: every member's state as stored (``paper`` and
+    # ``status_history`` are the deleting member's view of it). None on an embedded
+    # library, and in an undo history written before it was kept.
+    shared: SharedState | None = None
 
 
 @dataclass(frozen=True, slots=True)

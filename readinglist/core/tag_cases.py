@@ -48,6 +48,12 @@ class TagWrites(Protocol):
 
     def restore_tags(self, states: Mapping[str, TagState | None], now: datetime) -> set[int]: ...
 
+    def untag_where_carried(self, ids: Collection[int], name: str, now: datetime) -> set[int]: ...
+
+    def retag_where_missing(self, ids: Collection[int], name: str, now: datetime) -> set[int]: ...
+
+    def existing_ids(self, ids: Collection[int]) -> set[int]: ...
+
 
 def _tags(uow: UnitOfWork) -> TagWrites:
     if not isinstance(uow, TagWrites):
@@ -103,6 +109,29 @@ class TagEdits:
         with self._context.write() as uow:
             changed = _tags(uow).restore_tags(states, self._context.clock())
         return papers_changed(len(changed), changed, tags=True) | Changes(count=0, tags=True)
+
+    def take_back(
+        self, added: Mapping[str, Collection[int]], removed: Mapping[str, Collection[int]]
+    ) -> tuple[Changes, tuple[int, ...]]:
+        """An undo of tags added to (``added``: tag -> papers) and taken off papers, in
+        one transaction, each write its own check (compare-and-set): a tag comes off
+        only the papers that carry it at the write, goes back only on those that lack
+        it then. Returns what changed and the papers left alone because another writer
+        changed that tag on them since (papers deleted since are neither)."""
+        now = self._context.clock()
+        changed: set[int] = set()
+        kept: set[int] = set()
+        with self._context.write() as uow:
+            tags = _tags(uow)
+            for name, ids in sorted(added.items()):
+                done = tags.untag_where_carried(ids, name, now)
+                kept |= tags.existing_ids(ids) - done
+                changed |= done
+            for name, ids in sorted(removed.items()):
+                done = tags.retag_where_missing(ids, name, now)
+                kept |= tags.existing_ids(ids) - done
+                changed |= done
+        return papers_changed(len(changed), changed, tags=True), tuple(sorted(kept - changed))
 
     def check_merge(self, source: str, target: str) -> None:
         """What a merge needs and a rename does not check: the target exists (a rename

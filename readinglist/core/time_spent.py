@@ -118,11 +118,18 @@ class TimeSpentEdits:
         with self._context.store.unit_of_work() as uow:
             return {paper_id: t.minutes for paper_id, t in uow.times_spent(ids).items()}
 
-    def restore(self, values: Mapping[int, TimeSpent | None]) -> Changes:
-        """Each paper its own time back exactly (an undo); papers gone since are skipped."""
+    def restore_if(
+        self, values: Mapping[int, TimeSpent | None], expected: int | None
+    ) -> tuple[Changes, tuple[int, ...]]:
+        """An undo: each paper its own time back where it still holds ``expected``
+        minutes (None: no time), checked by the write itself (one transaction), so a
+        time another client records between an undo's read and its write survives.
+        Returns what changed and the papers left alone because their time changed
+        since (deleted ones are neither)."""
         if not values:
-            return papers_changed(0, ())
+            return papers_changed(0, ()), ()
         with self._context.write() as uow:
+            written = uow.put_times_spent_if(values, expected)
             alive = uow.existing_ids(values)
-            kept = {paper_id: value for paper_id, value in values.items() if paper_id in alive}
-            return papers_changed(uow.put_times_spent(kept), kept)
+        same = {paper_id for paper_id, value in values.items() if minutes_of(value) == expected}
+        return papers_changed(len(written), written), tuple(sorted(alive - written - same))

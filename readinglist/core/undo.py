@@ -24,7 +24,7 @@ from readinglist.core.library import Library
 from readinglist.core.models import PaperField, Priority, ReadStatus, TimeSpent
 from readinglist.core.snapshots import ImportRecord, ListSnapshot, PaperSnapshot
 from readinglist.core.tags import check_tag_change
-from readinglist.core.time_spent import duration_text, minutes_of
+from readinglist.core.time_spent import duration_text
 
 
 class Change(Protocol):
@@ -120,14 +120,9 @@ class TimeSpentChange:
         return library.time_spent.set(alive, self.minutes) if alive else NO_CHANGES
 
     def restore(self, library: Library) -> Changes:
-        now = library.time_spent.snapshot(self.previous)
-        mine = {
-            paper_id: value
-            for paper_id, value in self.previous.items()
-            if paper_id in now and minutes_of(now[paper_id]) == self.minutes
-        }
-        self.kept = tuple(sorted(paper_id for paper_id in now if paper_id not in mine))
-        return library.time_spent.restore(mine)
+        # Compared by the write itself, not read first: a time recorded meanwhile stays.
+        changes, self.kept = library.time_spent.restore_if(self.previous, self.minutes)
+        return changes
 
 
 def time_spent_change(ids: Collection[int], minutes: int | None) -> TimeSpentChange:
@@ -145,6 +140,7 @@ class TagChange:
     remove: tuple[str, ...] = ()
     had: dict[str, set[int]] = dataclass_field(default_factory=dict)  # tag -> papers before
     present: set[int] = dataclass_field(default_factory=set)  # papers that existed before
+    kept: tuple[int, ...] = ()  # at the last undo: papers whose tag was changed since
 
     def record(self, library: Library) -> None:
         self.add, self.remove = check_tag_change(self.add, self.remove)
@@ -159,17 +155,12 @@ class TagChange:
         return library.tag(ids, add=self.add, remove=self.remove) if ids else NO_CHANGES
 
     def restore(self, library: Library) -> Changes:
-        done = NO_CHANGES
-        alive = library.bulk.existing_ids(self.present)
-        for name in self.add:  # added by this change, and still there
-            added = sorted(library.bulk.papers_with_tag(alive, name) - self.had[name])
-            if added:
-                done = done | library.tag(added, remove=[name])
-        for name in self.remove:  # removed by this change, and still without it
-            removed = sorted((alive & self.had[name]) - library.bulk.papers_with_tag(alive, name))
-            if removed:
-                done = done | library.tag(removed, add=[name])
-        return done
+        # Compared by the writes themselves, not read first: a paper whose tag another
+        # member changed meanwhile (took it off, put it back) keeps it as it is.
+        added = {name: self.present - self.had[name] for name in self.add}
+        removed = {name: self.had[name] for name in self.remove}
+        changes, self.kept = library.tag_edits.take_back(added, removed)
+        return changes
 
 
 def tag_change(ids: Collection[int], name: str, *, add: bool) -> TagChange:

@@ -164,6 +164,13 @@ def write_state(
         session.execute(_upsert(session, scope.member, chunk, values, now))
 
 
+def conflict_insert(session: Session, table: Any) -> Any:
+    """An INSERT that can say ``ON CONFLICT``: both dialects spell it the same way
+    through their own ``insert``."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def _upsert(
     session: Session,
     member: str,
@@ -171,11 +178,8 @@ def _upsert(
     values: Mapping[str, object],
     now: datetime,
 ) -> Any:
-    """INSERT ... ON CONFLICT (paper_id, member) DO UPDATE of the given fields only;
-    both dialects spell it the same way through their own ``insert``."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(MemberStateRow).values(
+    """INSERT ... ON CONFLICT (paper_id, member) DO UPDATE of the given fields only."""
+    statement = conflict_insert(session, MemberStateRow).values(
         [
             {"paper_id": paper_id, "member": member, **values, "version": 1, "updated_at": now}
             for paper_id in ids
@@ -254,10 +258,8 @@ def write_if_version(
             is not None
         )
     if version == 0:  # no row when read: only an insert that meets none may write
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(MemberStateRow)
+            conflict_insert(session, MemberStateRow)
             .values(paper_id=paper_id, member=scope.member, **values, version=1, updated_at=now)
             .on_conflict_do_nothing(index_elements=[MemberStateRow.paper_id, MemberStateRow.member])
             .returning(MemberStateRow.paper_id)

@@ -14,6 +14,11 @@ from readinglist.core.group import GroupRecords, by_paper, joined
 from readinglist.core.models import Paper, PaperQuery, ReadStatus, StatusChange
 from readinglist.core.snapshots import PaperSnapshot, RestoreReport
 from readinglist.storage.batching import chunks, paper_row
+from readinglist.storage.member_snapshots import (
+    add_shared_paper_row,
+    others_with_state,
+    shared_states,
+)
 from readinglist.storage.member_state import StateScope, add_paper_row
 from readinglist.storage.orm import (
     AppearanceRow,
@@ -29,8 +34,9 @@ from readinglist.storage.orm import (
 
 class RestoreWork:
     """Mixed into the unit of work: it provides ``session``, ``scope``, ``touched`` and
-    ``papers``. A member's snapshot holds the member's own state (and history), and
-    puts it back in the member's row, never in the paper's shared columns."""
+    ``papers``. On a shared library a snapshot holds every member's state as stored
+    (storage/member_snapshots.py) and puts all of it back exactly: a delete by one
+    member takes nobody's notes, rating or history for good."""
 
     session: Session
     scope: StateScope
@@ -87,6 +93,7 @@ class RestoreWork:
                 )
             )
         group = by_paper(self.group_records(wanted)) if wanted else {}
+        shared = shared_states(self.session, wanted) if self.scope.shared else {}
         names = sorted({tag for paper in papers for tag in paper.tags})
         colours: dict[str, str | None] = {}
         for name_chunk in chunks(names):
@@ -105,9 +112,14 @@ class RestoreWork:
                 tag_colours=tuple((tag, colours.get(tag)) for tag in paper.tags),
                 list_items=tuple(places[paper.id]),
                 group=group.get(paper.id, GroupRecords()),
+                shared=shared.get(paper.id),
             )
             for paper in papers
         ]
+
+    def others_with_state(self, ids: Collection[int]) -> list[str]:
+        """The other members a delete of these papers would take reading state from."""
+        return others_with_state(self.session, self.scope, ids)
 
     def restore_papers(self, snapshots: Sequence[PaperSnapshot]) -> RestoreReport:
         """Put deleted papers back as they were, under their old ids when still free.
@@ -144,7 +156,10 @@ class RestoreWork:
                 continue
             taken_keys.add(snapshot.title_key)
             row = self._paper_row(snapshot, keep_id=snapshot.paper.id not in taken_ids)
-            add_paper_row(self.session, self.scope, row, snapshot.paper)
+            if snapshot.shared is not None:
+                add_shared_paper_row(self.session, row, snapshot.shared)
+            else:  # an embedded library's, or kept before every member's state was
+                add_paper_row(self.session, self.scope, row, snapshot.paper)
             self.session.add_all(
                 PaperTagRow(paper_id=row.id, tag_id=tag_ids[tag]) for tag in snapshot.paper.tags
             )

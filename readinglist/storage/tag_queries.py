@@ -11,11 +11,12 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 from sqlalchemy.orm import Session
 
 from readinglist.core.tag_cases import TagSnapshot, TagState
 from readinglist.storage.batching import chunks
+from readinglist.storage.member_state import conflict_insert
 from readinglist.storage.orm import PaperRow, PaperTagRow, TagRow
 
 
@@ -99,3 +100,51 @@ class TagQueries:
         if changed:
             self._bump(changed, now)
         return changed
+
+    def untag_where_carried(self, ids: Collection[int], name: str, now: datetime) -> set[int]:
+        """Take the tag off those of these papers that carry it at the write itself (a
+        DELETE ... RETURNING, not a read then a write: a compare-and-set for an undo);
+        returns the papers it was taken from."""
+        tag_id = self.session.scalar(select(TagRow.id).where(TagRow.name == name))
+        taken: set[int] = set()
+        if tag_id is None:
+            return taken
+        for chunk in chunks(sorted(set(ids))):
+            taken.update(
+                self.session.scalars(
+                    delete(PaperTagRow)
+                    .where(PaperTagRow.tag_id == tag_id, PaperTagRow.paper_id.in_(chunk))
+                    .returning(PaperTagRow.paper_id)
+                )
+            )
+        if taken:
+            self._bump(taken, now)
+        return taken
+
+    def retag_where_missing(self, ids: Collection[int], name: str, now: datetime) -> set[int]:
+        """Put the tag back on those of these papers that still exist and lack it at
+        the write itself (INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: one
+        given it meanwhile by another writer is left alone, a deleted one skipped);
+        the tag is made again if it went. Returns the papers given it."""
+        tag_id = self.session.scalar(select(TagRow.id).where(TagRow.name == name))
+        if tag_id is None:
+            row = TagRow(name=name, colour=None)
+            self.session.add(row)
+            self.session.flush()
+            tag_id = row.id
+        given: set[int] = set()
+        for chunk in chunks(sorted(set(ids))):
+            statement = conflict_insert(self.session, PaperTagRow).from_select(
+                ["paper_id", "tag_id"],
+                select(PaperRow.id, literal(tag_id)).where(PaperRow.id.in_(chunk)),
+            )
+            given.update(
+                self.session.scalars(
+                    statement.on_conflict_do_nothing(
+                        index_elements=[PaperTagRow.paper_id, PaperTagRow.tag_id]
+                    ).returning(PaperTagRow.paper_id)
+                )
+            )
+        if given:
+            self._bump(given, now)
+        return given

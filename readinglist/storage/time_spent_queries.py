@@ -9,10 +9,11 @@ written through storage/member_state.py like the rest of their state.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, literal, select, update
 from sqlalchemy.orm import Session
 
 from readinglist.core.models import TimeSpent
@@ -20,10 +21,12 @@ from readinglist.storage.batching import chunks
 from readinglist.storage.member_state import (
     CLEARED_MINUTES,
     StateScope,
+    conflict_insert,
     time_spent,
     write_state,
 )
-from readinglist.storage.orm import MemberStateRow, TimeSpentRow
+from readinglist.storage.orm import MemberStateRow, PaperRow, TimeSpentRow
+from readinglist.storage.types import UTCDateTime
 
 
 def to_time_spent(row: TimeSpentRow | None) -> TimeSpent | None:
@@ -118,3 +121,65 @@ class TimeSpentQueries:
             changed.append(paper_id)
         self.touched.update(changed)
         return len(changed)
+
+    def put_times_spent_if(
+        self, values: Mapping[int, TimeSpent | None], expected: int | None
+    ) -> set[int]:
+        """Each paper its time back (an undo) where its minutes are still ``expected``
+        (None: no time) at the write itself: an UPDATE or DELETE whose WHERE holds the
+        minutes, or an INSERT that meets no row; not a read and then a write, so a time
+        another client recorded meanwhile stays. Returns the papers written."""
+        self.scope.check_writer()
+        by_value: dict[TimeSpent | None, list[int]] = {}
+        for paper_id, value in values.items():
+            if (None if value is None else value.minutes) != expected:
+                by_value.setdefault(value, []).append(paper_id)
+        written: set[int] = set()
+        for value, group in by_value.items():
+            for chunk in chunks(sorted(group)):
+                written.update(self.session.scalars(self._time_where(chunk, expected, value)))
+        self.touched.update(written)
+        return written
+
+    def _time_where(self, ids: Sequence[int], expected: int | None, value: TimeSpent | None) -> Any:
+        """The statement of :meth:`put_times_spent_if` for papers of one value."""
+        if self.scope.private:  # the member's own row: a cleared time is 0 minutes there
+            own = MemberStateRow.minutes == (CLEARED_MINUTES if expected is None else expected)
+            return (
+                update(MemberStateRow)
+                .where(
+                    MemberStateRow.paper_id.in_(ids),
+                    MemberStateRow.member == self.scope.member,
+                    own,
+                )
+                .values(
+                    minutes=CLEARED_MINUTES if value is None else value.minutes,
+                    time_recorded_at=None if value is None else value.recorded_at,
+                    version=MemberStateRow.version + 1,
+                    updated_at=datetime.now(UTC),
+                )
+                .returning(MemberStateRow.paper_id)
+            )
+        held = TimeSpentRow.minutes == expected
+        if value is None:
+            return (
+                delete(TimeSpentRow)
+                .where(TimeSpentRow.paper_id.in_(ids), held)
+                .returning(TimeSpentRow.paper_id)
+            )
+        if expected is not None:
+            return (
+                update(TimeSpentRow)
+                .where(TimeSpentRow.paper_id.in_(ids), held)
+                .values(minutes=value.minutes, recorded_at=value.recorded_at)
+                .returning(TimeSpentRow.paper_id)
+            )
+        papers = select(
+            PaperRow.id, literal(value.minutes), literal(value.recorded_at, UTCDateTime())
+        ).where(PaperRow.id.in_(ids))
+        return (
+            conflict_insert(self.session, TimeSpentRow)
+            .from_select(["paper_id", "minutes", "recorded_at"], papers)
+            .on_conflict_do_nothing(index_elements=[TimeSpentRow.paper_id])
+            .returning(TimeSpentRow.paper_id)
+        )

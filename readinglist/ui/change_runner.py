@@ -91,7 +91,18 @@ class ChangeRunner(QObject):
     def run(self, fn: Callable[[Library], Changes], change: Change) -> None:
         """An undo or redo: run on the writer, then announce what it changed."""
         host = self.host
-        host.worker.submit(self._writing(fn, change), host.changes.announce, host.change_failed)
+
+        def done(changes: Changes) -> None:
+            host.changes.announce(changes)
+            # An undo leaves what another client changed since: the window says so,
+            # as ``readinglist undo`` does.
+            kept = getattr(change, "kept", ())
+            if kept and fn == change.restore:
+                count = f"{len(kept)} paper" if len(kept) == 1 else f"{len(kept)} papers"
+                message = f"Undone: {change.text}; {count} changed since kept as they are"
+                host.statusBar().showMessage(message, 8000)
+
+        host.worker.submit(self._writing(fn, change), done, host.change_failed)
 
     def _writing(self, fn: Callable[[Library], Changes], change: Change) -> Callable[[], Changes]:
         """The writer's job for a change; a big one's papers are indexed by a child."""

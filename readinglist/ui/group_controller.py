@@ -9,7 +9,8 @@ announces outside changes and the tab loads the shown paper's thread again.
 Comments and assignments are not on the undo stack: a comment is taken back with its
 "delete" link, an assignment with "Clear", and another member may already have read or
 answered it. The member name is asked once (:class:`MemberDialog`) the first time it is
-needed, and kept for the machine (readinglist.member).
+needed (a shared library: as soon as its window shows), and kept for the machine
+(readinglist.member).
 """
 
 from __future__ import annotations
@@ -121,6 +122,16 @@ class GroupController(QObject):
             self.reload()
 
     # --- the member name ----------------------------------------------------------------
+
+    def ask_on_a_shared_library(self) -> None:
+        """A shared library opened without a member name: ask for it at once (the
+        window's first showing), not at the first comment. Reading state is private
+        to each member: until the name is given the window reads the shared values
+        and refuses every status, rating or notes change. Closing the dialog leaves
+        it to the first comment, as before."""
+        scope = self.host.opened.store.scope
+        if scope.shared and scope.member is None:
+            self.with_member(lambda _name: None)
 
     def with_member(self, then: Callable[[str], None]) -> None:
         """``then(name)`` with the member name, asked for first when none is set yet."""

@@ -65,7 +65,7 @@ from readinglist.ui.paper_model import PaperTableModel, Scope, TableQuery
 from readinglist.ui.paper_table import PaperTable
 from readinglist.ui.resolve_controller import ResolveController
 from readinglist.ui.search_controller import SearchController
-from readinglist.ui.shared_refresh import start_shared_refresh
+from readinglist.ui.shared_refresh import start_shared_refresh, watch_catch_up
 from readinglist.ui.shortcuts_dialog import ShortcutsDialog
 from readinglist.ui.sidebar import ALL, Entry, Sidebar, SidebarData, new_entry
 from readinglist.ui.stats_actions import add_stats_actions, show_chosen_papers
@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         # A shared library: another member's change shows within 2 s (LISTEN/NOTIFY).
         shared = opened.store.feed is not None
         self.live = start_shared_refresh(opened.store.engine, shared, self.catch_up, self)
+        self.catch_up_status = watch_catch_up(
+            self.library.indexing, self.statusBar(), self.catch_up, self
+        )
         if opened.index.notice:  # another Whoosh than the one its fast paths know
             self.statusBar().showMessage(opened.index.notice, 30000)
 
@@ -532,11 +535,13 @@ class MainWindow(QMainWindow):
     # --- showing and closing -------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        """The first time: the window inside its screen, whatever size it remembered."""
+        """The first time: the window inside its screen, whatever size it remembered;
+        on a shared library without a member name, the name asked for."""
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
             fit_to_screen(self)
+            self.group.ask_on_a_shared_library()  # no member name yet: asked now
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.shutdown()

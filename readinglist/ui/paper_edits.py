@@ -14,6 +14,8 @@ from typing import Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from readinglist.core.group import others_state_text
+from readinglist.core.library import Library
 from readinglist.core.models import Priority, ReadStatus
 from readinglist.core.notes_save import notes_edit
 from readinglist.core.time_spent import duration_text
@@ -26,6 +28,7 @@ from readinglist.core.undo import (
     tag_change,
     time_spent_change,
 )
+from readinglist.ui.worker import Worker
 
 
 def plural(count: int, noun: str) -> str:
@@ -34,6 +37,11 @@ def plural(count: int, noun: str) -> str:
 
 class EditsHost(Protocol):
     """What the edits need of the window (a :class:`MainWindow`)."""
+
+    library: Library
+    worker: Worker
+
+    def show_error(self, error: Exception, prefix: str = "") -> None: ...
 
     def selected_ids(self) -> list[int]: ...
 
@@ -96,15 +104,31 @@ class PaperEdits(QObject):
         self._apply(notes_edit(paper_id, base, notes, keep_both=self.closing), "Notes saved")
 
     def confirm_delete(self) -> None:
-        """Ask, then delete the selected papers (Ctrl+Z brings them back)."""
+        """Ask, then delete the selected papers (Ctrl+Z brings them back). On a shared
+        library the question says which other members have state on them, read on
+        the writer first (the delete takes theirs too; its undo brings it back)."""
         ids = self._ids(None)
         if not ids:
             return
+        library = self.host.library
+        self.host.worker.submit(
+            lambda: library.others_with_state(ids),
+            lambda others: self._ask_delete(ids, others),
+            self.host.show_error,
+        )
+
+    def _ask_delete(self, ids: list[int], others: list[str]) -> None:
         noun = "this paper" if len(ids) == 1 else f"these {len(ids)} papers"
+        question = (
+            f"Delete {noun} with their tags, notes and history? Undo (Ctrl+Z) brings them back."
+        )
+        warning = others_state_text(others, len(ids))
+        if warning:
+            question += f"\n\nThe delete is the group's: {warning}."
         answer = QMessageBox.question(
             self.host.dialog_parent(),
             "Delete papers",
-            f"Delete {noun} with their tags, notes and history? Undo (Ctrl+Z) brings them back.",
+            question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -18,8 +18,10 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtWidgets import QStatusBar
 from sqlalchemy import Engine
 
+from readinglist.core.indexing import Indexing, catch_up_text
 from readinglist.storage.change_feed import ChangeListener
 
 log = logging.getLogger(__name__)
@@ -110,3 +112,34 @@ def start_shared_refresh(
     if not shared:
         return None
     return SharedRefresh(engine, catch_up, parent)
+
+
+class CatchUpStatus(QObject):
+    """A full catch-up's progress in the window's status bar: a client away longer than
+    the shared library keeps its changes re-indexes every paper (core/indexing.py),
+    about a millisecond a paper, on the writer; this says so while it runs."""
+
+    progressed = Signal(int, int)  # from the writer's thread: papers re-indexed, papers
+
+    def __init__(self, bar: QStatusBar, parent: QObject) -> None:
+        super().__init__(parent)
+        self.setObjectName("catchUpStatus")
+        self._bar = bar
+        self.progressed.connect(self._show)  # queued: to the GUI thread
+
+    def _show(self, done: int, total: int) -> None:
+        finished = done >= total
+        self._bar.showMessage(catch_up_text(done, total), 10000 if finished else 0)
+
+
+def watch_catch_up(
+    indexing: Indexing, bar: QStatusBar, catch_up: Callable[[], None], parent: QObject
+) -> CatchUpStatus:
+    """Show every full catch-up's progress from now on, and run the one the library's
+    open left for the window (``open_library(build_index=False)`` defers it)."""
+    status = CatchUpStatus(bar, parent)
+    indexing.catch_up_progress = status.progressed.emit
+    indexing.defer_full_catch_up = False
+    if indexing.full_catch_up_due:
+        catch_up()
+    return status
