@@ -199,6 +199,27 @@ def test_groups_put_every_paper_in_exactly_one_group_deterministically() -> None
     )
 
 
+LINKS = (
+    " Code, data and demo: https://github.com/open-lab/project-code"
+    " https://huggingface.co/datasets/open-lab/project-data https://open-lab.github.io/demo"
+    " www.open-lab.org/project/page"
+)
+
+
+def test_links_in_abstracts_neither_group_nor_label_papers() -> None:
+    """Half of each topic's papers give their code's address: the groups stay the
+    topics, and no label is made of the address ("com / github / https")."""
+    docs = make_docs([(topic, UNLABELLED, 12) for topic in TOPICS], 11)
+    papers = [(d.paper_id, d.text + (LINKS if n % 2 else "")) for n, d in enumerate(docs)]
+    groups = topic_groups(papers)
+    topic_of = {d.paper_id: topic for d, topic in zip(docs, _topics_of(docs), strict=True)}
+    assert len(groups) == len(TOPICS)
+    for group in groups:
+        assert len({topic_of[i] for i in group.paper_ids}) == 1
+        words = set(" ".join(group.words).split())
+        assert not {"https", "github", "com", "huggingface", "lab", "open", "www"} & words
+
+
 def _topics_of(docs: Sequence[TriageDocument]) -> list[str]:
     return [topic for topic in TOPICS for _ in range(12)][: len(docs)]
 

@@ -17,6 +17,7 @@ and rare elsewhere comes first. The label is its first three words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,11 @@ PAPER_WORDS = frozenset(
 )  # fmt: skip
 
 
+# A link in an abstract ("code at https://github.com/..."): its pieces would group and
+# label papers by where their code is ("com / github / https"), not by their topic.
+URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+
+
 def stop_words() -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -74,7 +80,7 @@ def topic_groups(papers: Sequence[tuple[int, str]], seed: int = SEED) -> list[To
     if not papers:
         return []
     ids = [paper_id for paper_id, _ in papers]
-    texts = [text for _, text in papers]
+    texts = [URL.sub(" ", text) for _, text in papers]
     assignment = _cluster(texts, seed) if len(papers) >= MIN_GROUPED else None
     if assignment is None:
         assignment = np.zeros(len(papers), dtype=int)
