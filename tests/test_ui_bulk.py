@@ -233,3 +233,24 @@ def test_the_place_column_shows_only_where_rows_have_a_place(big: MainWindow, qt
     qtbot.waitUntil(lambda: big.model.query.scope is None, timeout=10000)
     idle(big, qtbot)
     assert big.table.isColumnHidden(Column.POSITION)
+
+
+def test_the_detail_pane_says_how_many_are_selected_and_what_acts_on_them(
+    big: MainWindow, qtbot
+) -> None:
+    """Ctrl+A with no current paper: not "No paper selected" but the count and keys."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtTest import QTest
+
+    from readinglist.ui.detail_pane import SELECTION_HINT
+
+    big.table.selectionModel().clear()
+    big.table.setCurrentIndex(QModelIndex())
+    qtbot.waitUntil(lambda: "No paper selected" in big.detail.title.text())
+    QTest.keyClick(big.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: f"{PAPERS:,} papers selected" in big.detail.title.text())
+    assert big.detail.meta.text() == SELECTION_HINT
+    assert not big.detail.status_selector.isEnabled()  # nothing to set from the pane
+    big.table.go_to_row(3)  # a current paper again: the pane shows it
+    qtbot.waitUntil(lambda: big.detail.paper is not None)
+    assert "selected" not in big.detail.title.text()

@@ -105,6 +105,19 @@ def open_url(url: str) -> bool:
     return bool(QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode)))
 
 
+# What acts on every selected paper, said when several are selected and none is shown.
+SELECTION_HINT = (
+    "Keys 1-6 set their status, Ctrl+0-5 their rating, T adds a tag, Delete deletes"
+    " them, a right-click shows the rest; Ctrl+Z undoes."
+)
+
+
+def selection_title(selected: int) -> str:
+    if selected > 1:
+        return f"<h3>{selected:,} papers selected</h3>"
+    return "<i>No paper selected</i>"
+
+
 class DetailPane(QWidget):
     """Shows the current paper; edits go out as signals for the window to apply."""
 
@@ -345,8 +358,15 @@ class DetailPane(QWidget):
     def set_tag_names(self, names: list[str]) -> None:
         self._tag_names.setStringList(names)
 
-    def show_paper(self, paper: Paper | None, fragments: tuple[Fragment, Fragment] | None) -> None:
-        """Show a paper (None: nothing selected); the highlight fragments are optional."""
+    def show_paper(
+        self,
+        paper: Paper | None,
+        fragments: tuple[Fragment, Fragment] | None,
+        selected: int = 0,
+    ) -> None:
+        """Show a paper (None: none is current; ``selected`` papers may still be, as
+        after Ctrl+A: then say how many, and what acts on them all); the highlight
+        fragments are optional."""
         if paper is None or self._paper is None or paper.id != self._paper.id:
             self.flush_notes()
         same = paper is not None and self._paper is not None and paper.id == self._paper.id
@@ -361,8 +381,8 @@ class DetailPane(QWidget):
         self.copy_button.setEnabled(paper is not None)
         self.notes_editor.setEnabled(paper is not None)
         if paper is None:
-            self.title.setText("<i>No paper selected</i>")
-            self.meta.clear()
+            self.title.setText(selection_title(selected))
+            self.meta.setText(SELECTION_HINT if selected > 1 else "")
             self._show_facts(None)
             self.abstract.clear()
             self.tags_label.clear()

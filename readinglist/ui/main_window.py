@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         self.model.changesShown.connect(self._select_changed)
         self.model.modelReset.connect(self._show_current)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        # Ctrl+A changes the selection, not the current row: the pane says how many.
+        self.table.selectionModel().selectionChanged.connect(self._selection_shown)
         self.table.linkKey.connect(self.links.open_link)
         self.table.searchKey.connect(self.search.focus)
         self.table.deleteKey.connect(self.confirm_delete)
@@ -373,11 +375,15 @@ class MainWindow(QMainWindow):
         enough signals (else the digest's trending order)."""
         return self.triage.controller.digest_order(ids) if scope.kind == "new" else ids
 
+    def _selection_shown(self, *_args: object) -> None:
+        if self.detail.paper is None:
+            self._show_current()
+
     def _show_current(self, *_args: object) -> None:
         paper = self.model.paper(self.current_row())
         shown = self.detail.paper
         fragments = None if paper is None else self.model.fragments(paper.id)
-        self.detail.show_paper(paper, fragments)
+        self.detail.show_paper(paper, fragments, self.table.selected_count())
         self.triage.show_paper(None if paper is None else paper.id)
         self.group.show_paper(None if paper is None else paper.id)
         if paper is not None and (shown is None or shown.id != paper.id):
