@@ -14,7 +14,7 @@ The engine uses the table both ways: "moe" also searches "mixture of experts", a
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,26 +93,31 @@ class AcronymTable:
 
     def __init__(self, entries: Iterable[tuple[str, int]]) -> None:
         """``entries``: the field's terms and how many papers hold each."""
-        papers: Counter[tuple[str, tuple[str, ...]]] = Counter()
-        shown: defaultdict[tuple[str, tuple[str, ...]], Counter[str]] = defaultdict(Counter)
-        words: defaultdict[tuple[str, tuple[str, ...]], Counter[str]] = defaultdict(Counter)
+        # Per (acronym, its words' terms): papers, and how papers write the acronym
+        # and the words (most spellings are one: no Counter for those, 0.17 s at 100k).
+        found: dict[tuple[str, tuple[str, ...]], _Spellings] = {}
         for entry, count in entries:
             fields = entry.split(_SEPARATOR)
             if len(fields) != 4:
                 continue
             key = (fields[0], tuple(fields[2].split()))
-            papers[key] += count
-            shown[key][fields[1]] += count
-            words[key][fields[3]] += count
+            spellings = found.get(key)
+            if spellings is None:
+                found[key] = _Spellings(count, {fields[1]: count}, {fields[3]: count})
+            else:
+                spellings.add(fields[1], fields[3], count)
         by_acronym: defaultdict[str, list[Expansion]] = defaultdict(list)
         by_terms: defaultdict[tuple[str, ...], list[Expansion]] = defaultdict(list)
-        for (acronym, terms), count in papers.most_common():
+        # The most papers first (equals: as first read), as Counter.most_common orders.
+        for (acronym, terms), spellings in sorted(
+            found.items(), key=lambda item: item[1].papers, reverse=True
+        ):
             expansion = Expansion(
                 acronym,
-                _singular(shown[(acronym, terms)].most_common(1)[0][0]),
+                _singular(_commonest(spellings.shown)),
                 terms,
-                words[(acronym, terms)].most_common(1)[0][0],
-                count,
+                _commonest(spellings.words),
+                spellings.papers,
             )
             if len(by_acronym[acronym]) < MAX_EXPANSIONS:
                 by_acronym[acronym].append(expansion)
@@ -121,9 +126,10 @@ class AcronymTable:
         self.by_acronym = dict(by_acronym)
         self.by_terms = dict(by_terms)
         self.longest = max((len(terms) for terms in by_terms), default=0)
+        self._size = sum(len(found) for found in by_acronym.values())  # asked per search
 
     def __len__(self) -> int:
-        return sum(len(found) for found in self.by_acronym.values())
+        return self._size
 
     def expansions(self, acronym: str) -> list[Expansion]:
         """What an acronym's index term stands for, the commonest first."""
@@ -132,6 +138,27 @@ class AcronymTable:
     def acronyms(self, terms: tuple[str, ...]) -> list[Expansion]:
         """The acronyms that stand for these index terms (in this order)."""
         return self.by_terms.get(terms, [])
+
+
+@dataclass(slots=True)
+class _Spellings:
+    """How many papers define one acronym with one expansion, and how they write each."""
+
+    papers: int
+    shown: dict[str, int]
+    words: dict[str, int]
+
+    def add(self, shown: str, words: str, count: int) -> None:
+        self.papers += count
+        self.shown[shown] = self.shown.get(shown, 0) + count
+        self.words[words] = self.words.get(words, 0) + count
+
+
+def _commonest(counts: dict[str, int]) -> str:
+    """The spelling of most papers (equals: the first read), as most_common(1) picks."""
+    if len(counts) == 1:
+        return next(iter(counts))
+    return max(counts, key=counts.__getitem__)
 
 
 def _readable(words: str) -> str:
