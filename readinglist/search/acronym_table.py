@@ -52,7 +52,12 @@ class AcronymField(KEYWORD):  # type: ignore[misc]
                 counts[entry] = counts.get(entry, 0) + 1
         boost = self.format.field_boost
         for entry, frequency in counts.items():
-            yield entry.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+            yield (
+                entry.encode("utf-8"),
+                frequency,
+                frequency * boost,
+                pack_uint(frequency),
+            )
 
 
 def field_value(*texts: str) -> str:
@@ -77,6 +82,10 @@ def _entry(acronym: str, expansion: str) -> str:
     return _SEPARATOR.join((term, acronym, " ".join(terms), _readable(expansion)))
 
 
+# A definition: the acronym's index term, and the index terms of its words.
+_Key = tuple[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Expansion:
     """One acronym and what it stands for in the library."""
@@ -95,7 +104,7 @@ class AcronymTable:
         """``entries``: the field's terms and how many papers hold each."""
         # Per (acronym, its words' terms): papers, and how papers write the acronym
         # and the words (most spellings are one: no Counter for those, 0.17 s at 100k).
-        found: dict[tuple[str, tuple[str, ...]], _Spellings] = {}
+        found: dict[_Key, _Spellings] = {}
         for entry, count in entries:
             fields = entry.split(_SEPARATOR)
             if len(fields) != 4:
@@ -106,38 +115,57 @@ class AcronymTable:
                 found[key] = _Spellings(count, {fields[1]: count}, {fields[3]: count})
             else:
                 spellings.add(fields[1], fields[3], count)
-        by_acronym: defaultdict[str, list[Expansion]] = defaultdict(list)
-        by_terms: defaultdict[tuple[str, ...], list[Expansion]] = defaultdict(list)
-        # The most papers first (equals: as first read), as Counter.most_common orders.
-        for (acronym, terms), spellings in sorted(
-            found.items(), key=lambda item: item[1].papers, reverse=True
-        ):
-            expansion = Expansion(
-                acronym,
-                _singular(_commonest(spellings.shown)),
-                terms,
-                _commonest(spellings.words),
-                spellings.papers,
-            )
-            if len(by_acronym[acronym]) < MAX_EXPANSIONS:
-                by_acronym[acronym].append(expansion)
-            if len(by_terms[terms]) < MAX_EXPANSIONS:
-                by_terms[terms].append(expansion)
-        self.by_acronym = dict(by_acronym)
-        self.by_terms = dict(by_terms)
-        self.longest = max((len(terms) for terms in by_terms), default=0)
-        self._size = sum(len(found) for found in by_acronym.values())  # asked per search
+        # Each acronym's and each expansion's definitions, as first read; their
+        # Expansions are made when asked for (a search asks about a few of 15,000).
+        self._found = found
+        self._keys_by_acronym: defaultdict[str, list[_Key]] = defaultdict(list)
+        self._keys_by_terms: defaultdict[tuple[str, ...], list[_Key]] = defaultdict(list)
+        for key in found:
+            self._keys_by_acronym[key[0]].append(key)
+            self._keys_by_terms[key[1]].append(key)
+        self._made: dict[_Key, Expansion] = {}
+        self._by_acronym: dict[str, list[Expansion]] = {}
+        self._by_terms: dict[tuple[str, ...], list[Expansion]] = {}
+        self.longest = max((len(terms) for terms in self._keys_by_terms), default=0)
+        self._size = sum(min(len(k), MAX_EXPANSIONS) for k in self._keys_by_acronym.values())
 
     def __len__(self) -> int:
         return self._size
 
     def expansions(self, acronym: str) -> list[Expansion]:
         """What an acronym's index term stands for, the commonest first."""
-        return self.by_acronym.get(acronym, [])
+        found = self._by_acronym.get(acronym)
+        if found is None:
+            found = self._by_acronym[acronym] = self._commonest(
+                self._keys_by_acronym.get(acronym, [])
+            )
+        return found
 
     def acronyms(self, terms: tuple[str, ...]) -> list[Expansion]:
         """The acronyms that stand for these index terms (in this order)."""
-        return self.by_terms.get(terms, [])
+        found = self._by_terms.get(terms)
+        if found is None:
+            found = self._by_terms[terms] = self._commonest(self._keys_by_terms.get(terms, []))
+        return found
+
+    def _commonest(self, keys: list[_Key]) -> list[Expansion]:
+        """The definitions of most papers first (equals: as first read), at most
+        MAX_EXPANSIONS of them."""
+        ranked = sorted(keys, key=lambda key: self._found[key].papers, reverse=True)
+        return [self._expansion(key) for key in ranked[:MAX_EXPANSIONS]]
+
+    def _expansion(self, key: _Key) -> Expansion:
+        made = self._made.get(key)
+        if made is None:
+            spellings = self._found[key]
+            made = self._made[key] = Expansion(
+                key[0],
+                _singular(_commonest(spellings.shown)),
+                key[1],
+                _commonest(spellings.words),
+                spellings.papers,
+            )
+        return made
 
 
 @dataclass(slots=True)
