@@ -14,7 +14,7 @@ The engine uses the table both ways: "moe" also searches "mixture of experts", a
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,7 +52,12 @@ class AcronymField(KEYWORD):  # type: ignore[misc]
                 counts[entry] = counts.get(entry, 0) + 1
         boost = self.format.field_boost
         for entry, frequency in counts.items():
-            yield entry.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+            yield (
+                entry.encode("utf-8"),
+                frequency,
+                frequency * boost,
+                pack_uint(frequency),
+            )
 
 
 def field_value(*texts: str) -> str:
@@ -77,6 +82,10 @@ def _entry(acronym: str, expansion: str) -> str:
     return _SEPARATOR.join((term, acronym, " ".join(terms), _readable(expansion)))
 
 
+# A definition: the acronym's index term, and the index terms of its words.
+_Key = tuple[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Expansion:
     """One acronym and what it stands for in the library."""
@@ -93,45 +102,91 @@ class AcronymTable:
 
     def __init__(self, entries: Iterable[tuple[str, int]]) -> None:
         """``entries``: the field's terms and how many papers hold each."""
-        papers: Counter[tuple[str, tuple[str, ...]]] = Counter()
-        shown: defaultdict[tuple[str, tuple[str, ...]], Counter[str]] = defaultdict(Counter)
-        words: defaultdict[tuple[str, tuple[str, ...]], Counter[str]] = defaultdict(Counter)
+        # Per (acronym, its words' terms): papers, and how papers write the acronym
+        # and the words (most spellings are one: no Counter for those, 0.17 s at 100k).
+        found: dict[_Key, _Spellings] = {}
         for entry, count in entries:
             fields = entry.split(_SEPARATOR)
             if len(fields) != 4:
                 continue
             key = (fields[0], tuple(fields[2].split()))
-            papers[key] += count
-            shown[key][fields[1]] += count
-            words[key][fields[3]] += count
-        by_acronym: defaultdict[str, list[Expansion]] = defaultdict(list)
-        by_terms: defaultdict[tuple[str, ...], list[Expansion]] = defaultdict(list)
-        for (acronym, terms), count in papers.most_common():
-            expansion = Expansion(
-                acronym,
-                _singular(shown[(acronym, terms)].most_common(1)[0][0]),
-                terms,
-                words[(acronym, terms)].most_common(1)[0][0],
-                count,
-            )
-            if len(by_acronym[acronym]) < MAX_EXPANSIONS:
-                by_acronym[acronym].append(expansion)
-            if len(by_terms[terms]) < MAX_EXPANSIONS:
-                by_terms[terms].append(expansion)
-        self.by_acronym = dict(by_acronym)
-        self.by_terms = dict(by_terms)
-        self.longest = max((len(terms) for terms in by_terms), default=0)
+            spellings = found.get(key)
+            if spellings is None:
+                found[key] = _Spellings(count, {fields[1]: count}, {fields[3]: count})
+            else:
+                spellings.add(fields[1], fields[3], count)
+        # Each acronym's and each expansion's definitions, as first read; their
+        # Expansions are made when asked for (a search asks about a few of 15,000).
+        self._found = found
+        self._keys_by_acronym: defaultdict[str, list[_Key]] = defaultdict(list)
+        self._keys_by_terms: defaultdict[tuple[str, ...], list[_Key]] = defaultdict(list)
+        for key in found:
+            self._keys_by_acronym[key[0]].append(key)
+            self._keys_by_terms[key[1]].append(key)
+        self._made: dict[_Key, Expansion] = {}
+        self._by_acronym: dict[str, list[Expansion]] = {}
+        self._by_terms: dict[tuple[str, ...], list[Expansion]] = {}
+        self.longest = max((len(terms) for terms in self._keys_by_terms), default=0)
+        self._size = sum(min(len(k), MAX_EXPANSIONS) for k in self._keys_by_acronym.values())
 
     def __len__(self) -> int:
-        return sum(len(found) for found in self.by_acronym.values())
+        return self._size
 
     def expansions(self, acronym: str) -> list[Expansion]:
         """What an acronym's index term stands for, the commonest first."""
-        return self.by_acronym.get(acronym, [])
+        found = self._by_acronym.get(acronym)
+        if found is None:
+            found = self._by_acronym[acronym] = self._commonest(
+                self._keys_by_acronym.get(acronym, [])
+            )
+        return found
 
     def acronyms(self, terms: tuple[str, ...]) -> list[Expansion]:
         """The acronyms that stand for these index terms (in this order)."""
-        return self.by_terms.get(terms, [])
+        found = self._by_terms.get(terms)
+        if found is None:
+            found = self._by_terms[terms] = self._commonest(self._keys_by_terms.get(terms, []))
+        return found
+
+    def _commonest(self, keys: list[_Key]) -> list[Expansion]:
+        """The definitions of most papers first (equals: as first read), at most
+        MAX_EXPANSIONS of them."""
+        ranked = sorted(keys, key=lambda key: self._found[key].papers, reverse=True)
+        return [self._expansion(key) for key in ranked[:MAX_EXPANSIONS]]
+
+    def _expansion(self, key: _Key) -> Expansion:
+        made = self._made.get(key)
+        if made is None:
+            spellings = self._found[key]
+            made = self._made[key] = Expansion(
+                key[0],
+                _singular(_commonest(spellings.shown)),
+                key[1],
+                _commonest(spellings.words),
+                spellings.papers,
+            )
+        return made
+
+
+@dataclass(slots=True)
+class _Spellings:
+    """How many papers define one acronym with one expansion, and how they write each."""
+
+    papers: int
+    shown: dict[str, int]
+    words: dict[str, int]
+
+    def add(self, shown: str, words: str, count: int) -> None:
+        self.papers += count
+        self.shown[shown] = self.shown.get(shown, 0) + count
+        self.words[words] = self.words.get(words, 0) + count
+
+
+def _commonest(counts: dict[str, int]) -> str:
+    """The spelling of most papers (equals: the first read), as most_common(1) picks."""
+    if len(counts) == 1:
+        return next(iter(counts))
+    return max(counts, key=counts.__getitem__)
 
 
 def _readable(words: str) -> str:

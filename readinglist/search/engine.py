@@ -16,6 +16,7 @@ it stands for, both ways ("moe", "mixture of experts"), the user told of it.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -25,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.support.levenshtein import distance as edit_distance_within
 
 from readinglist.core.query import (
     TEXT_FIELDS,
@@ -45,11 +45,10 @@ from readinglist.core.query import (
 from readinglist.search.acronym_table import AcronymTable, Expansion
 from readinglist.search.analysis import (
     TokenTerms,
-    analyse_token,
-    catenated,
     prefix_starts,
     query_tokens,
 )
+from readinglist.search.near import near_terms
 from readinglist.search.postings import Ids as Ids
 from readinglist.search.postings import Mask, Scores
 from readinglist.search.postings import Order as Order
@@ -59,8 +58,6 @@ from readinglist.search.schema import FIELD_BOOSTS, PAIR_FIELD, epoch_minutes
 
 K1 = 1.2
 MAX_EXPANSIONS = 32  # prefix and fuzzy terms kept (the most frequent)
-PREFIX_SCAN = 2000
-MIN_CUT_WORD = 8  # words this long may be typos of a longer word's stem
 # A word found by its pieces ("yolov9" in "Scaled-YOLOv9") scores this much of what the
 # pieces score: a paper naming the word whole ranks first.
 PIECES_WEIGHT = 0.5
@@ -301,13 +298,6 @@ class Evaluator:
                 self._bm25(field, term, scores, mask)
         return Match(mask, scores)
 
-    def _most_frequent(self, field: str, terms: Iterable[str]) -> list[str]:
-        unique = set(terms)
-        if len(unique) <= MAX_EXPANSIONS:
-            return sorted(unique)
-        frequency = self.reader.doc_frequency
-        return sorted(unique, key=lambda t: -frequency(field, t))[:MAX_EXPANSIONS]
-
     def _expansion(self, field: str, term: Term) -> list[str]:
         key = (term.kind, field, term.text, term.max_edits)
         found = self.arrays.expansions.get(key)
@@ -321,99 +311,27 @@ class Evaluator:
         return found
 
     def _prefix_terms(self, field: str, prefix: str) -> list[str]:
-        """The most frequent terms starting as the prefix would, read segment by
-        segment with their document frequencies: merging the segments' terms and then
-        asking each term's frequency cost 0.5 s for "tr" at 400k terms."""
+        """The most frequent terms starting as the prefix would (every one of them
+        counted, in every segment: each segment's run is read in one piece)."""
         frequency: Counter[str] = Counter()
         for start in prefix_starts(prefix):
-            for leaf, _offset in self.arrays.leaves:
-                for index, (raw, info) in enumerate(leaf.iter_prefix(field, start)):
-                    if index >= PREFIX_SCAN:
-                        break
-                    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    frequency[text] += info.doc_frequency()
-        if len(frequency) <= MAX_EXPANSIONS:
-            return sorted(frequency)
-        ranked = sorted(frequency.items(), key=lambda item: (-item[1], item[0]))
-        return [text for text, _count in ranked[:MAX_EXPANSIONS]]
+            for run in self.arrays.term_runs(field, start):
+                for text, count in zip(run.texts(), run.doc_frequencies.tolist(), strict=True):
+                    frequency[text] += count
+        return most_frequent(frequency)
 
     def _fuzzy_terms(self, field: str, term: Term) -> list[str]:
-        return self._most_frequent(field, near_terms(self.reader, field, term.text, term.max_edits))
+        return most_frequent(near_terms(self.arrays, field, term.text, term.max_edits))
 
 
-def near_terms(reader: Any, field: str, word: str, max_edits: int, prefix: int = 1) -> set[str]:
-    """Index terms (stems) within ``max_edits`` of a possibly misspelt word, sharing its
-    first ``prefix`` letters.
-
-    The index holds stems, and a typo is seldom stemmed like the word it misses
-    ("segmentaton" keeps its ending, the index has "segment"): the typo's stem and its
-    first letters, cut where a stem of the right word would end, are compared too.
-    """
-    return terms_near(reader, field, near_probes(word), max_edits, prefix)
-
-
-def near_probes(word: str) -> set[str]:
-    """What a possibly misspelt word is compared with the index's terms as (see
-    :func:`near_terms`); none for a word beyond the index."""
-    if beyond_index(word):
-        return set()  # in no paper; and the comparisons grow with the word
-    typed = catenated(word)
-    whole = analyse_token(typed).whole
-    probes = {typed, whole or typed}
-    if len(typed) >= MIN_CUT_WORD:
-        probes.update(typed[:cut] for cut in range(len(typed) - 4, len(typed)) if cut >= 5)
-    return probes
-
-
-def terms_near(
-    reader: Any, field: str, probes: Iterable[str], max_edits: int, prefix: int
-) -> set[str]:
-    """Terms within ``max_edits`` (Damerau-Levenshtein) of any probe that share its
-    first ``prefix`` letters: Whoosh's ``terms_within``, with one pass over the terms of
-    each start for all the probes that share it, and the length checked before the
-    distance. (On a multi-segment index Whoosh walks the merged terms of a letter and
-    computes every distance in Python, once per probe: 3-5 s for a typo at 400k terms.)
-    """
-    by_start: dict[str, list[str]] = {}
-    for probe in probes:
-        if len(probe) >= prefix:
-            by_start.setdefault(probe[:prefix], []).append(probe)
-    found: set[str] = set()
-    for start, group in by_start.items():
-        lengths = {len(probe) for probe in group}
-        low, high = min(lengths) - max_edits, max(lengths) + max_edits
-        bags = [(probe, Counter(probe)) for probe in group]
-        for raw in reader.expand_prefix(field, start):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            size = len(term)
-            if size < low or size > high:
-                continue
-            for probe, bag in bags:
-                if (
-                    abs(size - len(probe)) <= max_edits
-                    and _letters_apart(term, bag, max_edits) <= max_edits
-                    and edit_distance_within(term, probe, max_edits) <= max_edits
-                ):
-                    found.add(term)
-                    break
-    return found
-
-
-def _letters_apart(term: str, bag: Counter[str], limit: int) -> int:
-    """A lower bound of the edits between ``term`` and the word whose letters ``bag``
-    counts (an edit adds, removes or changes one letter; a transposition none), cheap
-    next to the distance itself; counting stops past ``limit``."""
-    left = dict(bag)
-    extra = 0
-    for char in term:
-        have = left.get(char, 0)
-        if have:
-            left[char] = have - 1
-        else:
-            extra += 1
-            if extra > limit:
-                return extra
-    return max(extra, sum(left.values()))
+def most_frequent(frequency: Counter[str]) -> list[str]:
+    """The MAX_EXPANSIONS terms of most documents (ties: in text order), in text order
+    if all are kept, else most frequent first."""
+    limit = MAX_EXPANSIONS
+    if len(frequency) <= limit:
+        return sorted(frequency)
+    ranked = heapq.nsmallest(limit, frequency.items(), key=lambda item: (-item[1], item[0]))
+    return [text for text, _count in ranked]
 
 
 def _plain_words(items: tuple[Node, ...]) -> tuple[str, ...] | None:

@@ -25,7 +25,8 @@ from readinglist.search.analysis import (
     prefix_starts,
     query_tokens,
 )
-from readinglist.search.engine import Evaluator, PostingArrays, near_probes, terms_near
+from readinglist.search.engine import Evaluator, PostingArrays
+from readinglist.search.near import near_probes, terms_near
 
 T = TypeVar("T")
 
@@ -89,7 +90,6 @@ def corrections(arrays: PostingArrays, word: str, limit: int = 3) -> list[str]:
         whole = analyse_token(word).whole or catenated(word)
         typed = catenated(word)
         frequency: Counter[str] = Counter()
-        reader = arrays.reader
         probes = near_probes(word)
         # Terms sharing two first letters first (a few thousand of them: milliseconds
         # where a first letter's are tens of thousands, seconds at 400k terms), the
@@ -98,9 +98,10 @@ def corrections(arrays: PostingArrays, word: str, limit: int = 3) -> list[str]:
         swapped.update(p[0] + p[2] + p[1] + p[3:] for p in probes if len(p) >= MIN_CORRECTION)
         for prefix, tried in ((2, probes | swapped), (1, probes)):
             for field in CORRECTION_FIELDS:
-                for candidate in terms_near(reader, field, tried, 2, prefix):
+                near = terms_near(arrays, field, tried, 2, prefix)
+                for candidate, count in near.items():
                     if len(candidate) >= MIN_CORRECTION and candidate.isalpha():
-                        frequency[candidate] += reader.doc_frequency(field, candidate)
+                        frequency[candidate] += count
             if frequency:
                 break
 

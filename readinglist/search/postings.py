@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 
 from readinglist.search.acronym_table import ACRONYM_FIELD, AcronymTable
 from readinglist.search.whoosh_private import INTERNALS, WhooshAccess
+from readinglist.search.whoosh_private.terms import TermRun
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float32]
@@ -58,14 +59,12 @@ class SegmentPostings:
         """The acronym field's terms in one segment, with their document counts."""
         found = self._acronyms.get(segment)
         if found is None:
-            # One walk of the field's terms with their term infos (a lookup per term
-            # would cost ten times more).
-            found = self._acronyms[segment] = [
-                (raw.decode("utf-8"), int(info.doc_frequency()))
-                for raw, info in (
-                    leaf.iter_field(ACRONYM_FIELD) if ACRONYM_FIELD in leaf.schema else ()
-                )
-            ]
+            # The field's terms read in one piece (Whoosh's walk of its term infos
+            # took 0.1 s a segment at 100k papers).
+            run = self.whoosh.prefix_terms(leaf, ACRONYM_FIELD, b"")
+            found = self._acronyms[segment] = list(
+                zip(run.texts(), run.doc_frequencies.tolist(), strict=True)
+            )
         return found
 
     def get(self, leaf: Any, segment: str, field: str, btext: bytes) -> tuple[Ids, Scores]:
@@ -124,6 +123,12 @@ class PostingArrays:
                 for entry in self.segments.acronyms(leaf, segment)
             )
         return self._acronyms
+
+    def term_runs(self, field: str, prefix: str) -> list[TermRun]:
+        """Each segment's terms of ``field`` starting with ``prefix``, with their
+        document frequencies (deleted documents counted, as Whoosh counts them)."""
+        start = prefix.encode("utf-8")
+        return [self.whoosh.prefix_terms(leaf, field, start) for leaf, _offset in self.leaves]
 
     def postings(self, field: str, term: str | bytes) -> tuple[Ids, Scores]:
         """Doc numbers (global) and term frequencies of a term; empty when absent."""

@@ -29,10 +29,16 @@ column readers' and matchers' internals, and the on-disk block format.
 
 The private things touched, and why:
 
-- ``SegmentReader._terms.matcher()`` and ``W3LeafMatcher._read_ids``, ``_read_weights``,
-  ``_ids``, ``_weights``, ``_next_block``: a term's postings decoded a block at a time,
+- ``SegmentReader._terms.matcher()`` and ``W3LeafMatcher._read_data``, ``_data``,
+  ``_byteids``, ``_next_block``: a term's postings decoded a block at a time (the
+  deltas summed and the minified weights expanded with NumPy),
   deleted documents included (~100x faster than ``next()`` per posting) —
   :meth:`WhooshAccess.term_postings`.
+- ``SegmentReader._terms`` (``_fieldmap``, ``_tindex``) and ``OrderedHashReader``'s
+  index array (``indexbase``, ``indexsize``, ``indexlen``, ``_get_pos``, ``key_at``,
+  ``endofdata``, ``dbfile``): a prefix's terms and document frequencies read in one
+  piece, not a term info object at a time (:mod:`readinglist.search.whoosh_private.
+  terms`) — :meth:`WhooshAccess.prefix_terms`.
 - ``SegmentReader.deleted_docs_set`` (whoosh3 only): a segment's deleted documents in
   one piece — :meth:`WhooshAccess.deleted`.
 - ``IndexReader.segment()`` and ``Segment.segment_id()``: which segment a reader
@@ -100,6 +106,8 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 from whoosh.columns import NumericColumn, VarBytesColumn
+
+from readinglist.search.whoosh_private.terms import TermRun, prefix_run, public_prefix_run
 
 log = logging.getLogger(__name__)
 
@@ -231,28 +239,35 @@ class WhooshAccess:
         are included (masked out by the caller); with the public API they are not."""
         ids: list[Ids] = []
         weights: list[Weights] = []
-        if (field, btext) in leaf:
-            if self.internals:
-                matcher = raw_matcher(leaf, field, btext)
-                while matcher.is_active():
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    ids.append(np.asarray(matcher._ids, dtype=np.int64))
-                    weights.append(np.asarray(matcher._weights, dtype=np.float32))
-                    matcher._next_block()
-            else:
-                matcher = leaf.postings(field, btext)
-                found: list[int] = []
-                values: list[float] = []
-                while matcher.is_active():
-                    found.append(matcher.id())
-                    values.append(matcher.weight())
-                    matcher.next()
-                ids.append(np.array(found, dtype=np.int64))
-                weights.append(np.array(values, dtype=np.float32))
+        if self.internals:
+            # The term looked up once (the matcher's own lookup says when it is absent).
+            matcher = raw_matcher(leaf, field, btext)
+            while matcher is not None and matcher.is_active():
+                block_ids, block_weights = _block_postings(matcher)
+                ids.append(block_ids)
+                weights.append(block_weights)
+                matcher._next_block()
+        elif (field, btext) in leaf:
+            matcher = leaf.postings(field, btext)
+            found: list[int] = []
+            values: list[float] = []
+            while matcher.is_active():
+                found.append(matcher.id())
+                values.append(matcher.weight())
+                matcher.next()
+            ids.append(np.array(found, dtype=np.int64))
+            weights.append(np.array(values, dtype=np.float32))
         if not ids:
             return np.empty(0, np.int64), np.empty(0, np.float32)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def prefix_terms(self, leaf: Any, field: str, prefix: bytes) -> TermRun:
+        """One segment's terms of ``field`` starting with ``prefix`` (all of them for
+        ``b""``) and their document frequencies, in byte order: read in one piece from
+        the terms table with internals, asked for one by one with the public API."""
+        if self.internals:
+            return prefix_run(leaf, field, prefix)
+        return public_prefix_run(leaf, field, prefix)
 
     def deleted(self, leaf: Any) -> Ids:
         """A leaf reader's deleted document numbers."""
@@ -376,8 +391,34 @@ def for_installed() -> WhooshAccess:
 
 
 def raw_matcher(leaf: Any, field: str, btext: bytes) -> Any:
-    """The segment's own block matcher, without Whoosh's deleted-documents wrapper."""
-    return leaf._terms.matcher(field, btext, leaf.schema[field].format)
+    """The segment's own block matcher, without Whoosh's deleted-documents wrapper;
+    None when the segment lacks the term (or the field)."""
+    from whoosh.reading import TermNotFound
+
+    if field not in leaf.schema:
+        return None
+    try:
+        return leaf._terms.matcher(field, btext, leaf.schema[field].format)
+    except TermNotFound:
+        return None
+
+
+def _block_postings(matcher: Any) -> tuple[Ids, Weights]:
+    """The current block's document numbers and weights, decoded with NumPy from
+    ``W3LeafMatcher._data`` (deltas, weights minified to None or one number, values):
+    Whoosh's ``_read_ids`` and ``_read_weights`` undo the deltas and expand the weights
+    a posting at a time in Python generators."""
+    if matcher._data is None:
+        matcher._read_data()
+    deltas, weights = matcher._data[0], matcher._data[1]
+    ids = np.asarray(deltas, dtype=np.int64)
+    if not matcher._byteids:
+        ids = np.cumsum(ids)
+    if weights is None:
+        return ids, np.ones(len(ids), np.float32)
+    if isinstance(weights, float):
+        return ids, np.full(len(ids), weights, np.float32)
+    return ids, np.asarray(weights, dtype=np.float32)
 
 
 def write_lock(index: Any) -> Any:
