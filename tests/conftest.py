@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -188,6 +189,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "readinglist"
 # Entry points that only a fresh interpreter runs, and the fast test that runs each one.
 RUN_IN_A_CHILD = {
     "__main__.py": "tests/test_cli.py::test_version_and_help",
+    "launch.py": "tests/test_cli.py::test_version_and_help",  # what __main__ runs
     "cli/gui.py": (
         "tests/test_single_instance.py::test_readinglist_gui_on_an_open_library_raises_it_and_exits"
     ),
@@ -282,18 +284,30 @@ def _runs_every_test(config: pytest.Config) -> bool:
     )
 
 
+# With pytest-xdist, what each worker reached (sent back as its workeroutput).
+_reached_by_workers: set[str] = set()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    _reached_by_workers.update(getattr(node, "workeroutput", {}).get("reached_modules", ()))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
-    if not hasattr(config, "workerinput"):
+    worker = hasattr(config, "workerinput")
+    if not worker:
         _check_the_real_home(session)
-    if not config.getoption("check_all_modules") or hasattr(config, "workerinput"):
+    if not config.getoption("check_all_modules"):
+        return
+    if worker:  # the controller puts every worker's modules together
+        config.workeroutput["reached_modules"] = sorted(reached_modules())  # type: ignore[attr-defined]
         return
     if not _runs_every_test(config):
         return  # some of the tests cannot be expected to reach every module
-    if getattr(config.option, "numprocesses", None):
-        return  # pytest-xdist: the modules were imported by the workers, not here
+    xdist = bool(getattr(config.option, "numprocesses", None))
     every = package_modules()
-    missing = sorted(every - reached_modules())
+    missing = sorted(every - (_reached_by_workers if xdist else reached_modules()))
     if missing:
         names = "\n  ".join(str(Path(m).relative_to(PACKAGE.parent)) for m in missing)
         message = f"\n--check-all-modules: no test of this run reached:\n  {names}"
