@@ -113,13 +113,27 @@ def _wait_for(
             raise ReadingListError(f"{BUILD_FAILED}: {' '.join(str(payload[0]).split())}")
 
 
-def adopt_built_index(opened: OpenLibrary) -> bool:
+# Changes made during the build that are indexed by a child, not on the caller's
+# thread (the window's writer: thousands of papers there would hold the interpreter
+# from its read lane, and every edit after them, for tens of seconds).
+CHILD_DRAIN_PAPERS = 2000
+
+
+def adopt_built_index(
+    opened: OpenLibrary, drain_in_child: Callable[[], object] | None = None
+) -> bool:
     """In the parent, after a child built the index: reopen the index handle on the
-    new folder, then drain what changed since the child's last drain. Returns whether
-    the library can be searched now."""
+    new folder, then drain what changed since the child's last drain (a bulk edit
+    made meanwhile: by ``drain_in_child`` when it holds CHILD_DRAIN_PAPERS papers or
+    more). Returns whether the library can be searched now."""
     opened.index.reload()
     if opened.library.indexing.ready:
-        opened.library.indexing.sync()
+        if drain_in_child is not None:
+            with opened.store.unit_of_work() as uow:
+                waiting, _ = uow.outbox(CHILD_DRAIN_PAPERS)
+            if len(waiting) >= CHILD_DRAIN_PAPERS:
+                drain_in_child()
+        opened.library.indexing.sync()  # the rest (or what a child could not do)
     return opened.library.indexing.ready
 
 

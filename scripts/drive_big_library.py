@@ -74,6 +74,7 @@ def session(
         shot(app, window, out / f"{tag}-1-opened.png")
 
         queued_before = statuses(window)
+        counts_before = window.counts_label.text().split(" · ")[:2]  # papers, unread
         window.table.setFocus()
         QTest.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         assert window.table.selected_count() == total, window.table.selected_count()
@@ -83,18 +84,19 @@ def session(
             f"Ctrl+A, 2: {total} papers queued",
             lambda: (
                 f"{total} papers marked queued" in window.statusBar().currentMessage()
-                and not window.busy
+                and " 0 unread" in window.counts_label.text()
             ),
         )
-        assert statuses(window) == total, statuses(window)
+        assert statuses(window) == total, statuses(window)  # after: it waits for the writer
         shot(app, window, out / f"{tag}-2-all-queued.png")
 
         QTest.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         timed(
             app,
-            "Ctrl+Z: statuses back",
-            lambda: not window.busy and statuses(window) == queued_before,
+            "Ctrl+Z: statuses back (as the counts show)",
+            lambda: window.counts_label.text().split(" · ")[:2] == counts_before,
         )
+        assert statuses(window) == queued_before, statuses(window)
         shot(app, window, out / f"{tag}-3-undone.png")
 
         # A new copy has no index yet: the search box waits for it, as a person would.
@@ -106,8 +108,12 @@ def session(
             QTest.keyClicks(window.search_box, char)
             QTest.qWait(KEY_MS)
         typing = time.monotonic() - started
+        # Answered: the table shows the query's rows (the reader is done with it; the
+        # writer may still be catching the index up in the background).
         wait(
-            app, lambda: window.model.query.text.startswith("gaussian spl") and not window.busy, 60
+            app,
+            lambda: window.model.query.text.startswith(typed) and not window.reader.pending,
+            60,
         )
         after = time.monotonic() - started - typing
         print(
@@ -121,7 +127,11 @@ def session(
         QTest.mouseClick(
             header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
         )
-        timed(app, "sort by title", lambda: not window.busy)
+        timed(
+            app,
+            "sort by title",
+            lambda: header.sortIndicatorSection() == Column.TITLE and not window.reader.pending,
+        )
         shot(app, window, out / f"{tag}-5-sorted.png")
 
         window.table.setFocus()

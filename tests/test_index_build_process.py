@@ -206,3 +206,43 @@ def test_a_search_builds_with_progress_on_stderr(
     ]
     assert lines[-1].endswith("rebuilt it from the library (1200 papers)")
     assert '"total": 1200' in captured.out
+
+
+@pytest.mark.slow
+def test_a_bulk_edit_made_during_the_build_is_indexed_by_a_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of papers changed while the index was built are indexed by a child
+    when the index is taken in, not on the window's writer; a few, right there."""
+    from readinglist import import_process
+
+    monkeypatch.setattr(index_build_process, "CHILD_DRAIN_PAPERS", 100)
+    folder = tmp_path / "library"
+    papers = [ParsedPaper(f"Paper number {n}", f"Abstract {n} words.", n) for n in range(150)]
+    without_index(folder, render_digest(papers).encode())
+    drains: list[int] = []
+
+    def drain() -> None:
+        drains.append(outbox_rows(opened))
+        import_process.drain_in_child(folder)
+
+    with open_library(folder, build_index=False) as opened:
+        library = opened.library
+
+        def bulk_meanwhile(done: int, total: int) -> None:
+            if done and not drains and outbox_rows(opened) == 0:
+                library.set_status(list(range(1, 151)), ReadStatus.QUEUED)
+
+        index_build_process.build_in_child(folder, progress=bulk_meanwhile)
+        assert index_build_process.adopt_built_index(opened, drain)
+        assert drains == [150]  # all of them waited: a child took them
+        assert outbox_rows(opened) == 0
+        assert library.search("status:queued", limit=0).total == 150
+
+        with library.indexing.later():  # a few waiting: drained right there
+            library.set_status([1, 2], ReadStatus.READ)
+        assert outbox_rows(opened) == 2
+        assert index_build_process.adopt_built_index(opened, drain)
+        assert drains == [150]
+        assert outbox_rows(opened) == 0
+        assert library.search("status:read", limit=0).total == 2

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar
 
-from readinglist import index_build_process
+from readinglist import import_process, index_build_process
 from readinglist.core.errors import ReadingListError
 from readinglist.ui.widgets import named
 
@@ -120,8 +120,11 @@ class IndexBuildController(QObject):
             self._failed(str(failure))
             return
         opened = self._window.opened
+        folder = opened.library_dir
         self._window.worker.submit(
-            lambda: index_build_process.adopt_built_index(opened),
+            lambda: index_build_process.adopt_built_index(
+                opened, lambda: import_process.drain_in_child(folder)
+            ),
             self._adopted,
             lambda error: self._failed(f"{index_build_process.BUILD_FAILED}: {error}"),
         )
