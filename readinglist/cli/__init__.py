@@ -207,10 +207,15 @@ def _check_usage(args: argparse.Namespace) -> None:
     """Usage errors argparse cannot see, caught before any library is opened or created."""
     if args.command == "import" and args.files.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
-    if args.command == "export" and args.include_private and args.format != "bibtex":
-        raise UsageError(
-            "--include-private is for --format bibtex (the json backup always holds everything)"
-        )
+    if args.command == "export" and args.include_private:
+        from readinglist.core.exchange import FORMATS
+
+        takes = [name for name, fmt in FORMATS.items() if fmt.private_on_request]
+        if args.format not in takes:
+            raise UsageError(
+                f"--include-private is for --format {' or '.join(takes)}"
+                " (the json backup always holds everything)"
+            )
 
 
 def _terminal_safe(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:

@@ -222,7 +222,8 @@ class ExportDialog(QDialog):
         for choice in self._choices:
             self.scope_box.addItem(choice.label)
         self.value_box = named(QComboBox(), "exportScopeValue")
-        # BibTeX only, off each time the dialog opens: a .bib file is usually shared.
+        # For the formats that take it (BibTeX), off each time the dialog opens: a .bib
+        # file is usually shared.
         self.private_box = named(
             QCheckBox("Include my notes, tags and reading state (for JabRef)"),
             "exportPrivate",
@@ -326,12 +327,12 @@ class ExportDialog(QDialog):
         self._timer.start()
 
     def options(self) -> ExportOptions:
-        private = self.format_name == "bibtex" and self.private_box.isChecked()
+        private = FORMATS[self.format_name].private_on_request and self.private_box.isChecked()
         return ExportOptions(private=private)
 
     def _format_changed(self, *_args: object) -> None:
-        self.private_box.setVisible(self.format_name == "bibtex")
         fmt = FORMATS[self.format_name]
+        self.private_box.setVisible(fmt.private_on_request)
         current = self.destination.text().strip()
         if current:
             self.destination.setText(str(Path(current).with_suffix(f".{fmt.extension}")))

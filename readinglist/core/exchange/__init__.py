@@ -33,6 +33,9 @@ class ExportFormat:
     label: str  # what the window shows
     extension: str  # without the dot
     render: Renderer
+    # It writes the reader's own state (notes, tags, status) only when asked for
+    # (ExportOptions.private: --include-private, the export dialog's box).
+    private_on_request: bool = False
 
 
 FORMATS: Final[dict[str, ExportFormat]] = {
@@ -40,7 +43,7 @@ FORMATS: Final[dict[str, ExportFormat]] = {
     for fmt in (
         ExportFormat("md", "Markdown checklist", "md", markdown.render),
         ExportFormat("csv", "CSV (spreadsheets)", "csv", csvfile.render),
-        ExportFormat("bibtex", "BibTeX", "bib", bibtex.render),
+        ExportFormat("bibtex", "BibTeX", "bib", bibtex.render, private_on_request=True),
         ExportFormat("ris", "RIS (Zotero, EndNote)", "ris", ris.render),
         ExportFormat("csljson", "CSL-JSON (Pandoc, Zotero)", "json", csljson.render),
         ExportFormat("json", "JSON (complete backup)", "json", backup.render),
