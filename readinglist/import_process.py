@@ -38,6 +38,10 @@ from readinglist.search.index import IndexUnavailableError
 
 # Imports of at least this many bytes (~700 papers) run in a child process.
 CHILD_IMPORT_BYTES = 1 << 20
+# Papers waiting to be indexed from which a child indexes them (drain_in_child), not
+# the window's writer: starting one costs about half a second; indexing 2,000 papers
+# in-process, about a second, holding the interpreter from the read lane meanwhile.
+CHILD_INDEX_PAPERS = 2000
 _POLL_S = 0.1  # how often the waiting worker looks at the cancel button
 _JOIN_S = 10.0  # a child that sent its result and does not end is stopped after this
 # The papers an import met come back this many at a time: unpickling 10k of them in

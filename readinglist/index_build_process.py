@@ -34,6 +34,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from readinglist import import_process
 from readinglist.app_logging import configure_logging
 from readinglist.child_process import spawned
 from readinglist.core.errors import ReadingListError
@@ -113,25 +114,21 @@ def _wait_for(
             raise ReadingListError(f"{BUILD_FAILED}: {' '.join(str(payload[0]).split())}")
 
 
-# Changes made during the build that are indexed by a child, not on the caller's
-# thread (the window's writer: thousands of papers there would hold the interpreter
-# from its read lane, and every edit after them, for tens of seconds).
-CHILD_DRAIN_PAPERS = 2000
-
-
 def adopt_built_index(
     opened: OpenLibrary, drain_in_child: Callable[[], object] | None = None
 ) -> bool:
     """In the parent, after a child built the index: reopen the index handle on the
     new folder, then drain what changed since the child's last drain (a bulk edit
-    made meanwhile: by ``drain_in_child`` when it holds CHILD_DRAIN_PAPERS papers or
-    more). Returns whether the library can be searched now."""
+    made meanwhile: by ``drain_in_child`` from import_process.CHILD_INDEX_PAPERS
+    papers, as the window's big changes are). Returns whether the library can be
+    searched now."""
     opened.index.reload()
     if opened.library.indexing.ready:
         if drain_in_child is not None:
+            many = import_process.CHILD_INDEX_PAPERS
             with opened.store.unit_of_work() as uow:
-                waiting, _ = uow.outbox(CHILD_DRAIN_PAPERS)
-            if len(waiting) >= CHILD_DRAIN_PAPERS:
+                waiting, _ = uow.outbox(many)
+            if len(waiting) >= many:
                 drain_in_child()
         opened.library.indexing.sync()  # the rest (or what a child could not do)
     return opened.library.indexing.ready

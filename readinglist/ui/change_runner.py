@@ -29,9 +29,6 @@ from readinglist.ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
-# A change of at least this many papers is indexed in a child process (starting one
-# costs about half a second; indexing 2,000 papers in-process, about a second).
-CHILD_INDEX_PAPERS = 2000
 # After a minute without work the writer merges what edits leave for idle time (merges
 # of 4,000 papers and more: 2-3 s each, up to 15-25 s for the largest, every ~50k
 # edits), in a child process: a change made meanwhile waits for it, a search does not.
@@ -109,7 +106,7 @@ class ChangeRunner(QObject):
         library, folder = self.host.library, self.host.library_dir
 
         def run() -> Changes:
-            if len(change.ids) < CHILD_INDEX_PAPERS:
+            if len(change.ids) < import_process.CHILD_INDEX_PAPERS:
                 return fn(library)
             with library.indexing.later():
                 changes = fn(library)
