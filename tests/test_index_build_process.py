@@ -216,7 +216,7 @@ def test_a_bulk_edit_made_during_the_build_is_indexed_by_a_child(
     when the index is taken in, not on the window's writer; a few, right there."""
     from readinglist import import_process
 
-    monkeypatch.setattr(index_build_process, "CHILD_DRAIN_PAPERS", 100)
+    monkeypatch.setattr(import_process, "CHILD_INDEX_PAPERS", 100)
     folder = tmp_path / "library"
     papers = [ParsedPaper(f"Paper number {n}", f"Abstract {n} words.", n) for n in range(150)]
     without_index(folder, render_digest(papers).encode())
@@ -228,12 +228,10 @@ def test_a_bulk_edit_made_during_the_build_is_indexed_by_a_child(
 
     with open_library(folder, build_index=False) as opened:
         library = opened.library
-
-        def bulk_meanwhile(done: int, total: int) -> None:
-            if done and not drains and outbox_rows(opened) == 0:
-                library.set_status(list(range(1, 151)), ReadStatus.QUEUED)
-
-        index_build_process.build_in_child(folder, progress=bulk_meanwhile)
+        index_build_process.build_in_child(folder)
+        # After the child's last drain, before the index is taken in: what a bulk edit
+        # made late in the build leaves waiting (one made earlier the child indexes).
+        library.set_status(list(range(1, 151)), ReadStatus.QUEUED)
         assert index_build_process.adopt_built_index(opened, drain)
         assert drains == [150]  # all of them waited: a child took them
         assert outbox_rows(opened) == 0
