@@ -493,6 +493,14 @@ def whoosh_version() -> str:
     return f"whoosh {whoosh.versionstring()}"
 
 
+def checked_rebuild(folder: Path, size: int, profiler: cProfile.Profile | None) -> RebuildTiming:
+    """:func:`time_rebuild`, refusing a rebuild that indexed another number of papers."""
+    rebuilt = time_rebuild(folder, profiler)
+    if rebuilt.count != size:
+        raise RuntimeError(f"rebuild indexed {rebuilt.count} papers, not {size}")
+    return rebuilt
+
+
 def run_benchmark(
     size: int,
     seed: int,
@@ -524,9 +532,7 @@ def run_benchmark(
 
         say("rebuilding the Whoosh index")
         rebuild_profile = cProfile.Profile() if profile_dir else None
-        rebuilt = time_rebuild(folder, rebuild_profile)
-        if rebuilt.count != size:
-            raise RuntimeError(f"rebuild indexed {rebuilt.count} papers, not {size}")
+        rebuilt = checked_rebuild(folder, size, rebuild_profile)
         rebuild_s = rebuilt.wall_s
 
         say(f"cold first query x{cold_runs}")
@@ -659,9 +665,7 @@ def run_index_only(
     try:
         for number in range(runs):
             say(f"rebuilding the Whoosh index ({number + 1}/{runs})")
-            timings.append(time_rebuild(folder, profiler))
-            if timings[-1].count != size:
-                raise RuntimeError(f"rebuild indexed {timings[-1].count} papers, not {size}")
+            timings.append(checked_rebuild(folder, size, profiler))
         index_mb = _folder_mb(next(folder.glob("index-v*")))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
